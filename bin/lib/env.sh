@@ -1,0 +1,71 @@
+# Shared by the bin/ scripts: find the repo, a JDK 21+, Nushell, and build what is missing.
+# Sourced, not run. Every function prints a clear line and returns non-zero when it cannot do its job.
+
+ORCHESTRATOR_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export ORCHESTRATOR_HOME
+
+die() { echo "$(basename "$0"): $*" >&2; exit 2; }
+
+java_major() { # $1 = java binary; prints its major version
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
+}
+
+# Sets JAVA_HOME to a JDK 21 or newer: JAVA_HOME if it qualifies, else the newest under /usr/lib/jvm
+# (and other usual places), else the java on PATH.
+find_jdk() {
+  local candidates=() c v best="" bestv=0
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  for c in /usr/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/*; do
+    [ -d "$c" ] && candidates+=("$c")
+  done
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  for c in "${candidates[@]}"; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    v="$(java_major "$c/bin/java" 2>/dev/null)"
+    [[ "$v" =~ ^[0-9]+$ ]] || continue
+    if [ -n "${JAVA_HOME:-}" ] && [ "$c" = "$JAVA_HOME" ] && [ "$v" -ge 21 ]; then best="$c"; bestv="$v"; break; fi
+    if [ "$v" -ge 21 ] && [ "$v" -gt "$bestv" ]; then best="$c"; bestv="$v"; fi
+  done
+  if [ -z "$best" ]; then
+    echo "$(basename "$0"): no JDK 21 or newer found (looked at JAVA_HOME, /usr/lib/jvm, PATH)." >&2
+    echo "  Install one (e.g. 'apt-get install openjdk-21-jdk' or a Temurin JDK) or set JAVA_HOME to it." >&2
+    return 1
+  fi
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+# Installs the pinned npm packages (Nushell, the SurrealDB engine) when node_modules lacks them.
+ensure_npm_packages() {
+  if [ -x "$ORCHESTRATOR_HOME/node_modules/@nushell/linux-x64/bin/nu" ] \
+     && [ "$ORCHESTRATOR_HOME/node_modules/.package-lock.json" -nt "$ORCHESTRATOR_HOME/package-lock.json" ]; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || { echo "$(basename "$0"): npm is needed to install Nushell (apt-get install npm)" >&2; return 1; }
+  echo "installing pinned npm packages (Nushell, SurrealDB engine)..." >&2
+  (cd "$ORCHESTRATOR_HOME" && npm ci --no-audit --no-fund --loglevel=error >&2)
+}
+
+# Prints the nu to use: one on PATH, else the pinned npm one (installed on first use).
+find_nu() {
+  if command -v nu >/dev/null 2>&1; then
+    command -v nu
+    return 0
+  fi
+  ensure_npm_packages || return 1
+  echo "$ORCHESTRATOR_HOME/node_modules/@nushell/linux-x64/bin/nu"
+}
+
+# Builds the server jar when it is missing or older than any source or pom.
+ensure_jar() {
+  local jar="$ORCHESTRATOR_HOME/orchestrator-server/target/orchestrator.jar"
+  if [ -f "$jar" ] && [ -z "$(find "$ORCHESTRATOR_HOME" -path "$ORCHESTRATOR_HOME/node_modules" -prune -o \
+        \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' -path '*/resources/*' -o -path '*/META-INF/services/*' \) \
+        -newer "$jar" -print -quit)" ]; then
+    return 0
+  fi
+  echo "building the orchestrator (first use or sources changed)..." >&2
+  (cd "$ORCHESTRATOR_HOME" && ./mvnw -B -q -DskipTests install >&2) || { echo "$(basename "$0"): build failed" >&2; return 1; }
+}

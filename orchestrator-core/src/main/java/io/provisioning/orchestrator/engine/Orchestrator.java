@@ -1,0 +1,198 @@
+package io.provisioning.orchestrator.engine;
+
+import io.provisioning.orchestrator.ConflictException;
+import io.provisioning.orchestrator.InvalidRequestException;
+import io.provisioning.orchestrator.events.TaskEvent;
+import io.provisioning.orchestrator.events.TaskEventBus;
+import io.provisioning.orchestrator.execution.TaskExecutor;
+import io.provisioning.orchestrator.queue.QueueEntry;
+import io.provisioning.orchestrator.queue.TaskQueue;
+import io.provisioning.orchestrator.storage.TaskPage;
+import io.provisioning.orchestrator.storage.TaskQuery;
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskBuilder;
+import io.provisioning.orchestrator.task.TaskNotFoundException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's front door: submit work, look at tasks, start and stop the workers.
+ * Storage holds the truth; the {@link TaskQueue} is the in-memory order rebuilt from it at start.
+ */
+public final class Orchestrator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
+
+    private final TaskStorage storage;
+    private final Clock clock;
+    private final TaskEventBus events;
+    private final TaskQueue queue;
+    private final OrchestratorConfig config;
+    private final TaskLocks locks = new TaskLocks();
+    private final DependencyGate gate;
+    private final AtomicLong sequence = new AtomicLong();
+    private final TaskLifecycle lifecycle;
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean accepting;
+    private boolean recovered;
+
+    public Orchestrator(OrchestratorConfig config, TaskStorage storage, TaskExecutor executor, Clock clock,
+            TaskEventBus events) {
+        this.config = config;
+        this.storage = storage;
+        this.clock = clock;
+        this.events = events;
+        this.queue = new TaskQueue(clock);
+        this.gate = new DependencyGate(storage::find);
+        this.lifecycle = new TaskLifecycle(storage, executor, clock, events, queue, gate, locks, config.retryPolicy());
+    }
+
+    /** Recovers what a previous process left and rebuilds the queue; call before taking submissions. */
+    public synchronized void recover() {
+        sequence.set(storage.maxSequence());
+        new RecoverInterruptedTasks(storage, clock, events).run();
+        for (Task task : storage.findUnfinished()) {
+            queue.add(entryFor(task));
+        }
+        recovered = true;
+    }
+
+    /** Starts the workers (recovering first if that has not been done). */
+    public synchronized void start() {
+        if (!recovered) {
+            recover();
+        }
+        accepting = true;
+        for (int i = 0; i < config.workers(); i++) {
+            Thread worker = Thread.ofPlatform().name("worker-" + i).daemon(false).unstarted(this::workLoop);
+            workers.add(worker);
+            worker.start();
+        }
+        LOG.info("started {} workers; {} tasks queued", config.workers(), queue.size());
+    }
+
+    public Submission submit(TaskBuilder builder, String idempotencyKey, String requestHash) {
+        if (idempotencyKey == null) {
+            return new Submission(enqueueNew(builder), true);
+        }
+        synchronized (locks.forTask("idempotency:" + idempotencyKey)) {
+            Optional<Task> earlier = storage.findByIdempotencyKey(idempotencyKey);
+            if (earlier.isPresent()) {
+                if (requestHash != null && !requestHash.equals(earlier.get().requestHash())) {
+                    throw new ConflictException("Idempotency-Key '" + idempotencyKey
+                            + "' was already used with a different request body");
+                }
+                return new Submission(earlier.get(), false);
+            }
+            return new Submission(enqueueNew(builder.idempotencyKey(idempotencyKey).requestHash(requestHash)), true);
+        }
+    }
+
+    private Task enqueueNew(TaskBuilder builder) {
+        Task task = builder.sequence(sequence.incrementAndGet()).pending(clock.instant());
+        for (String dependency : task.dependencies()) {
+            if (storage.find(dependency).isEmpty()) {
+                throw new InvalidRequestException("depends_on names unknown task " + dependency);
+            }
+        }
+        storage.saveAndEnqueue(task);
+        queue.add(entryFor(task));
+        events.publish(new TaskEvent.Changed(task));
+        return task;
+    }
+
+    public Optional<Task> find(String id) {
+        return storage.find(id);
+    }
+
+    public Task get(String id) {
+        return storage.find(id).orElseThrow(() -> new TaskNotFoundException(id));
+    }
+
+    public TaskPage list(TaskQuery query) {
+        return storage.list(query);
+    }
+
+    public int queuedCount() {
+        return queue.size() + gate.parkedCount();
+    }
+
+    public TaskStorage storage() {
+        return storage;
+    }
+
+    public TaskEventBus events() {
+        return events;
+    }
+
+    public boolean isAccepting() {
+        return accepting;
+    }
+
+    private void workLoop() {
+        while (accepting) {
+            try {
+                Optional<QueueEntry> next = queue.take(java.time.Duration.ofMillis(250));
+                if (next.isPresent() && accepting) {
+                    lifecycle.runOne(next.get());
+                } else if (next.isPresent()) {
+                    queue.add(next.get()); // stopping: leave it for the next start
+                }
+            } catch (InterruptedException e) {
+                if (!accepting) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // a worker never dies silently: log and take the next task
+                LOG.error("worker loop error; going on", e);
+            }
+        }
+    }
+
+    /**
+     * Stops taking tasks, lets running ones finish within the grace period, then interrupts
+     * them (their process trees are ended and they are re-queued for the next start).
+     */
+    @Override
+    public synchronized void close() {
+        if (!accepting && workers.isEmpty()) {
+            return;
+        }
+        accepting = false;
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        for (Thread worker : workers) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0) {
+                    worker.join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Thread worker : workers) {
+            if (worker.isAlive()) {
+                worker.interrupt();
+            }
+        }
+        for (Thread worker : workers) {
+            try {
+                worker.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.clear();
+    }
+
+    static QueueEntry entryFor(Task task) {
+        return new QueueEntry(task.id(), task.priority(), task.sequence(), task.nextAttemptAt());
+    }
+}

@@ -1,0 +1,30 @@
+package io.provisioning.orchestrator.engine;
+
+import io.provisioning.orchestrator.retry.RetryPolicy;
+import java.time.Duration;
+
+/**
+ * How the engine behaves.
+ *
+ * @param workers          tasks that may run at once (default 4)
+ * @param retryPolicy      delay between attempts (default 1 s doubling, capped at 5 min, jittered)
+ * @param shutdownGrace    how long running tasks may go on after a stop is asked for (default 30 s)
+ */
+public record OrchestratorConfig(int workers, RetryPolicy retryPolicy, Duration shutdownGrace) {
+    public static OrchestratorConfig defaults() {
+        return new OrchestratorConfig(4, RetryPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5)),
+                Duration.ofSeconds(30));
+    }
+
+    public OrchestratorConfig withWorkers(int n) {
+        return new OrchestratorConfig(n, retryPolicy, shutdownGrace);
+    }
+
+    public OrchestratorConfig withRetryPolicy(RetryPolicy policy) {
+        return new OrchestratorConfig(workers, policy, shutdownGrace);
+    }
+
+    public OrchestratorConfig withShutdownGrace(Duration grace) {
+        return new OrchestratorConfig(workers, retryPolicy, grace);
+    }
+}

@@ -1,0 +1,50 @@
+package io.provisioning.orchestrator.api;
+
+import io.javalin.Javalin;
+import io.provisioning.orchestrator.engine.Orchestrator;
+import io.provisioning.orchestrator.storage.StorageUnavailableException;
+import io.provisioning.orchestrator.workflow.WorkflowPlanner;
+import io.provisioning.orchestrator.workflow.WorkflowRequestParser;
+
+/** The HTTP edge: routes, limits and error mapping, on Javalin. */
+public final class ApiServer implements AutoCloseable {
+    public static final String HEALTHY = "Orchestrator is healthy";
+    private final Javalin app;
+
+    public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
+            long maxBodyBytes) {
+        RequestBodies bodies = new RequestBodies(maxBodyBytes);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = maxBodyBytes;
+            config.http.defaultContentType = "application/json";
+            config.concurrency.useVirtualThreads = true;
+            ErrorMapping.install(config);
+            config.routes.get("/health", ctx -> {
+                try {
+                    orchestrator.storage().checkHealth();
+                } catch (StorageUnavailableException e) {
+                    Responses.error(ctx, 503, "storage is unavailable: " + e.getMessage());
+                    return;
+                }
+                Responses.ok(ctx, HEALTHY);
+            });
+            new TaskRoutes(orchestrator).install(config);
+            new WorkflowRoutes(orchestrator, parser, planner, bodies).install(config);
+        });
+    }
+
+    public ApiServer start(String host, int port) {
+        app.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,65 @@
+package io.provisioning.orchestrator.api;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.provisioning.orchestrator.InvalidRequestException;
+import io.provisioning.orchestrator.engine.Orchestrator;
+import io.provisioning.orchestrator.storage.TaskQuery;
+import io.provisioning.orchestrator.task.TaskNotFoundException;
+import io.provisioning.orchestrator.task.TaskStatus;
+import io.provisioning.orchestrator.workflow.Printable;
+import java.util.regex.Pattern;
+
+/** GET /tasks and GET /tasks/{id}. */
+final class TaskRoutes {
+    private static final Pattern TASK_ID = Pattern.compile("[0-9a-fA-F-]{36}");
+    private final Orchestrator orchestrator;
+
+    TaskRoutes(Orchestrator orchestrator) {
+        this.orchestrator = orchestrator;
+    }
+
+    void install(JavalinConfig config) {
+        config.routes.get("/tasks", this::list);
+        config.routes.get("/tasks/{id}", this::get);
+    }
+
+    private void list(Context ctx) {
+        TaskStatus status = null;
+        String statusParam = ctx.queryParam("status");
+        if (statusParam != null && !statusParam.isEmpty()) {
+            status = TaskStatus.parse(statusParam).orElseThrow(() -> new InvalidRequestException(
+                    "unknown status " + Printable.quote(statusParam)
+                            + "; use one of Pending, Running, Completed, Failed, Cancelled"));
+        }
+        int limit = intParam(ctx, "limit", TaskQuery.DEFAULT_LIMIT, 1, TaskQuery.MAX_LIMIT);
+        int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        ctx.header("X-Total-Count", Long.toString(orchestrator.list(new TaskQuery(status, 1, 0)).total()));
+        Responses.ok(ctx, orchestrator.list(new TaskQuery(status, limit, offset)).tasks());
+    }
+
+    private void get(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (!TASK_ID.matcher(id).matches()) {
+            throw new TaskNotFoundException(Printable.quote(id));
+        }
+        Responses.ok(ctx, orchestrator.get(id.toLowerCase()));
+    }
+
+    static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text);
+            if (value < min || value > max) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("query parameter '" + name + "' must be a whole number from " + min
+                    + " to " + max);
+        }
+    }
+}

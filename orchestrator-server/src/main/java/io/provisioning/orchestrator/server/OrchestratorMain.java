@@ -1,0 +1,114 @@
+package io.provisioning.orchestrator.server;
+
+import io.provisioning.orchestrator.OrchestratorException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/orchestrator}: the server, with the Rust orchestrator's flags. */
+@Command(name = "orchestrator", mixinStandardHelpOptions = true, version = "orchestrator 0.1.0",
+        description = "Runs the provisioning orchestrator: REST API, persistent queue, Nushell workers.",
+        sortOptions = false)
+public final class OrchestratorMain implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--data-dir", defaultValue = "./data", description = "where tasks, logs and state live (default: ${DEFAULT-VALUE})")
+    Path dataDir;
+
+    @Option(names = "--storage-type", defaultValue = "filesystem",
+            description = "filesystem, surrealdb-embedded or surrealdb-server (default: ${DEFAULT-VALUE})")
+    String storageType;
+
+    @Option(names = "--nu-path", defaultValue = "nu", description = "the Nushell binary (default: ${DEFAULT-VALUE})")
+    String nuPath;
+
+    @Option(names = "--provisioning-path", description = "entry script of the provisioning library (default: the shipped provisioning/main.nu)")
+    Path provisioningPath;
+
+    @Option(names = "--workspace", description = "folder of infras and settings, the scripts' working directory (default: the shipped workspace/)")
+    Path workspace;
+
+    @Option(names = "--workers", defaultValue = "4", description = "tasks that may run at once (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--max-attempts", defaultValue = "3", description = "default attempts per task (default: ${DEFAULT-VALUE})")
+    int maxAttempts;
+
+    @Option(names = "--task-timeout", defaultValue = "3600", description = "default task timeout in seconds (default: ${DEFAULT-VALUE})")
+    int taskTimeoutSeconds;
+
+    @Option(names = "--retry-base-delay-ms", defaultValue = "1000", description = "first retry delay; doubles each time (default: ${DEFAULT-VALUE})")
+    long retryBaseDelayMs;
+
+    @Option(names = "--retry-max-delay-ms", defaultValue = "300000", description = "longest retry delay (default: ${DEFAULT-VALUE})")
+    long retryMaxDelayMs;
+
+    @Option(names = "--shutdown-grace-seconds", defaultValue = "30", description = "how long running tasks may finish on stop (default: ${DEFAULT-VALUE})")
+    int shutdownGraceSeconds;
+
+    @Option(names = "--max-body-bytes", defaultValue = "262144", description = "largest request body (default: ${DEFAULT-VALUE})")
+    long maxBodyBytes;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new OrchestratorMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = Path.of(System.getProperty("orchestrator.home", System.getenv().getOrDefault("ORCHESTRATOR_HOME", ".")));
+        ServerOptions options = new ServerOptions(host, port, dataDir.toAbsolutePath().normalize(), storageType, Map.of(),
+                nuPath,
+                (provisioningPath != null ? provisioningPath : home.resolve("provisioning/main.nu")).toAbsolutePath().normalize(),
+                (workspace != null ? workspace : home.resolve("workspace")).toAbsolutePath().normalize(),
+                workers, maxAttempts, taskTimeoutSeconds, Duration.ofMillis(retryBaseDelayMs),
+                Duration.ofMillis(retryMaxDelayMs), Duration.ofSeconds(shutdownGraceSeconds), maxBodyBytes);
+        String problem = check(options);
+        if (problem != null) {
+            System.err.println("orchestrator: " + problem);
+            return 2;
+        }
+        OrchestratorApp app;
+        try {
+            app = OrchestratorApp.start(options);
+        } catch (OrchestratorException | IllegalArgumentException e) {
+            System.err.println("orchestrator: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static String check(ServerOptions o) {
+        if (o.workers() < 1 || o.workers() > 256) {
+            return "--workers must be from 1 to 256";
+        }
+        if (o.port() < 0 || o.port() > 65535) {
+            return "--port must be from 0 to 65535";
+        }
+        if (!Files.isRegularFile(o.provisioningPath())) {
+            return "--provisioning-path " + o.provisioningPath() + " is not a file";
+        }
+        if (!Files.isDirectory(o.workspace())) {
+            return "--workspace " + o.workspace() + " is not a folder";
+        }
+        if (o.defaultMaxAttempts() < 1 || o.defaultMaxAttempts() > 20) {
+            return "--max-attempts must be from 1 to 20";
+        }
+        return null;
+    }
+}

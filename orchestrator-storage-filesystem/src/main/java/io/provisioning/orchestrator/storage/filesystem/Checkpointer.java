@@ -1,0 +1,187 @@
+package io.provisioning.orchestrator.storage.filesystem;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.task.Task;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the JSON files up to date with what the journal made durable, then lets the journal go.
+ * Changes are coalesced: a task that went Pending, Running, Completed within one interval is
+ * written once. The files are synced with one {@code syncfs} (coreutils {@code sync -f}) rather
+ * than one fsync per file; where that is unavailable, each file is fsynced.
+ */
+final class Checkpointer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
+    private static final ObjectMapper JSON = Json.mapper();
+
+    private final FilesystemLayout layout;
+    private final TaskIndex index;
+    private Map<String, Task> dirtyTasks = new HashMap<>();
+    private Map<String, Boolean> dirtyQueue = new HashMap<>();
+    private Journal journal;
+    private Thread thread;
+    private volatile boolean running;
+    private boolean syncfsWorks = true;
+
+    Checkpointer(FilesystemLayout layout, TaskIndex index) {
+        this.layout = layout;
+        this.index = index;
+    }
+
+    /** Journal callback: the batch is durable; apply it to memory and remember the files to write. */
+    void onDurable(List<Object> changes) {
+        synchronized (this) {
+            for (Object o : changes) {
+                absorb((Change) o);
+            }
+        }
+    }
+
+    synchronized void absorb(Change change) {
+        index.apply(change);
+        dirtyTasks.put(change.task().id(), change.task());
+        switch (change.queue()) {
+            case ADD -> dirtyQueue.put(change.task().id(), Boolean.TRUE);
+            case REMOVE -> dirtyQueue.put(change.task().id(), Boolean.FALSE);
+            case KEEP -> { }
+        }
+    }
+
+    /** Writes the file of every task known to the index (used once at open). */
+    synchronized void materializeAll() throws IOException {
+        writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue));
+        dirtyTasks = new HashMap<>();
+        dirtyQueue = new HashMap<>();
+    }
+
+    void start(Journal journal, Duration interval) {
+        this.journal = journal;
+        this.running = true;
+        this.thread = Thread.ofPlatform().name("checkpointer").daemon(true).start(() -> {
+            while (running) {
+                try {
+                    Thread.sleep(interval);
+                    checkpoint();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Exception e) {
+                    // the journal still holds everything; try again next round
+                    LOG.error("checkpoint failed; the journal keeps the changes", e);
+                }
+            }
+        });
+    }
+
+    /** Rotates the journal, writes the files for everything before the rotation, syncs, drops old segments. */
+    void checkpoint() throws IOException {
+        List<Task> tasks;
+        Map<String, Boolean> queue;
+        long closedSegment;
+        synchronized (journal.segmentLock()) {
+            synchronized (this) {
+                if (dirtyTasks.isEmpty() && dirtyQueue.isEmpty()) {
+                    return;
+                }
+                closedSegment = journal.rotate();
+                tasks = new ArrayList<>(dirtyTasks.values());
+                queue = dirtyQueue;
+                dirtyTasks = new HashMap<>();
+                dirtyQueue = new HashMap<>();
+            }
+        }
+        List<Path> written = writeFiles(tasks, queue);
+        sync(written);
+        dropSegmentsThrough(closedSegment);
+    }
+
+    void syncAndDropSegmentsBefore(long segment) throws IOException {
+        sync(List.of());
+        dropSegmentsThrough(segment - 1);
+    }
+
+    private List<Path> writeFiles(List<Task> tasks, Map<String, Boolean> queue) throws IOException {
+        List<Path> written = new ArrayList<>(tasks.size() + queue.size());
+        for (Task task : tasks) {
+            Path file = layout.taskFile(task.id());
+            AtomicFiles.write(file, JSON.writeValueAsBytes(task), false);
+            written.add(file);
+        }
+        for (Map.Entry<String, Boolean> entry : queue.entrySet()) {
+            Path file = layout.queueFile(entry.getKey());
+            if (entry.getValue()) {
+                Task task = index.find(entry.getKey()).orElse(null);
+                if (task != null) {
+                    AtomicFiles.write(file, JSON.writeValueAsBytes(QueueFileRecord.of(task)), false);
+                    written.add(file);
+                }
+            } else {
+                Files.deleteIfExists(file);
+            }
+        }
+        return written;
+    }
+
+    private void sync(List<Path> written) throws IOException {
+        if (syncfsWorks) {
+            try {
+                Process sync = new ProcessBuilder("sync", "-f", layout.root().toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (sync.waitFor() == 0) {
+                    return;
+                }
+                LOG.warn("'sync -f' failed (exit {}); falling back to one fsync per file", sync.exitValue());
+            } catch (IOException e) {
+                LOG.warn("'sync -f' is not available ({}); falling back to one fsync per file", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while syncing", e);
+            }
+            syncfsWorks = false;
+        }
+        for (Path file : written) {
+            if (Files.exists(file)) {
+                try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+                    channel.force(true);
+                }
+            }
+        }
+        AtomicFiles.fsyncDirectory(layout.tasks());
+        AtomicFiles.fsyncDirectory(layout.queue());
+    }
+
+    private void dropSegmentsThrough(long segment) throws IOException {
+        for (long s : Journal.segments(layout.journal())) {
+            if (s <= segment) {
+                Files.deleteIfExists(Journal.segmentFile(layout.journal(), s));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            checkpoint();
+        } catch (IOException e) {
+            LOG.error("final checkpoint failed; the journal keeps the changes for the next start", e);
+        }
+    }
+}

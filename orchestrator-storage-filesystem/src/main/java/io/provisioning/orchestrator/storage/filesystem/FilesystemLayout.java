@@ -1,0 +1,39 @@
+package io.provisioning.orchestrator.storage.filesystem;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where everything lives under {@code <data-dir>/queue.rkvs}. */
+record FilesystemLayout(Path root) {
+    Path tasks() {
+        return root.resolve("tasks");
+    }
+
+    Path queue() {
+        return root.resolve("queue");
+    }
+
+    Path journal() {
+        return root.resolve("journal");
+    }
+
+    /** Files that could not be read are moved here, never deleted. */
+    Path corrupt() {
+        return root.resolve("corrupt");
+    }
+
+    Path taskFile(String id) {
+        return tasks().resolve(id + ".json");
+    }
+
+    Path queueFile(String id) {
+        return queue().resolve(id + ".json");
+    }
+
+    void create() throws IOException {
+        Files.createDirectories(tasks());
+        Files.createDirectories(queue());
+        Files.createDirectories(journal());
+    }
+}

@@ -1,0 +1,132 @@
+package io.provisioning.orchestrator.storage.filesystem;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.storage.StorageException;
+import io.provisioning.orchestrator.storage.StorageUnavailableException;
+import io.provisioning.orchestrator.storage.TaskPage;
+import io.provisioning.orchestrator.storage.TaskQuery;
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.task.Task;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tasks as JSON files in the Rust orchestrator's layout: {@code queue.rkvs/tasks/<uuid>.json}
+ * and {@code queue.rkvs/queue/<uuid>.json}.
+ *
+ * <p>A write is acknowledged once it is in the group-committed journal (fdatasync). The JSON
+ * files are brought up to date by the {@link Checkpointer} (atomic temp + rename, then one
+ * filesystem sync) about once a second and at close, after which the journal segments they
+ * cover are deleted. On open, the files are read and the journal replayed on top, so nothing
+ * acknowledged is lost whenever the process dies.
+ */
+public final class FilesystemTaskStorage implements TaskStorage {
+    private static final Logger LOG = LoggerFactory.getLogger(FilesystemTaskStorage.class);
+    private static final ObjectMapper JSON = Json.mapper();
+
+    private final FilesystemLayout layout;
+    private final TaskIndex index = new TaskIndex();
+    private final Checkpointer checkpointer;
+    private final Journal journal;
+
+    public FilesystemTaskStorage(Path dataDir) {
+        this(dataDir, Duration.ofSeconds(1));
+    }
+
+    public FilesystemTaskStorage(Path dataDir, Duration checkpointInterval) {
+        this.layout = new FilesystemLayout(dataDir.resolve("queue.rkvs"));
+        try {
+            layout.create();
+            this.checkpointer = new Checkpointer(layout, index);
+            long nextSegment = new OpenExistingData(layout, index).into(checkpointer).run();
+            checkpointer.materializeAll();
+            checkpointer.syncAndDropSegmentsBefore(nextSegment);
+            this.journal = new Journal(layout.journal(), nextSegment, checkpointer::onDurable);
+            checkpointer.start(journal, checkpointInterval);
+        } catch (IOException e) {
+            throw new StorageException("cannot open filesystem storage in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String type() {
+        return "filesystem";
+    }
+
+    @Override
+    public void save(Task task) {
+        write(new Change(task, Change.QueueOp.KEEP));
+    }
+
+    @Override
+    public void saveAndEnqueue(Task task) {
+        write(new Change(task, Change.QueueOp.ADD));
+    }
+
+    @Override
+    public void saveAndDequeue(Task task) {
+        write(new Change(task, Change.QueueOp.REMOVE));
+    }
+
+    private void write(Change change) {
+        byte[] line;
+        try {
+            line = JSON.writeValueAsBytes(new JournalRecord(change.task(), change.queue()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        journal.append(line, change);
+    }
+
+    @Override
+    public Optional<Task> find(String id) {
+        return index.find(id);
+    }
+
+    @Override
+    public TaskPage list(TaskQuery query) {
+        return index.list(query);
+    }
+
+    @Override
+    public List<Task> findUnfinished() {
+        return index.unfinished();
+    }
+
+    @Override
+    public List<String> queuedTaskIds() {
+        return index.queuedIds();
+    }
+
+    @Override
+    public Optional<Task> findByIdempotencyKey(String key) {
+        return index.findByIdempotencyKey(key);
+    }
+
+    @Override
+    public long maxSequence() {
+        return index.maxSequence();
+    }
+
+    @Override
+    public void checkHealth() {
+        if (journal.hasFailed() || !Files.isWritable(layout.tasks())) {
+            throw new StorageUnavailableException("filesystem storage at " + layout.root() + " cannot take writes");
+        }
+    }
+
+    @Override
+    public void close() {
+        journal.close();
+        checkpointer.close();
+        LOG.info("filesystem storage closed; {} tasks on disk", index.size());
+    }
+}

@@ -1,0 +1,104 @@
+package io.provisioning.orchestrator.storage.filesystem;
+
+import io.provisioning.orchestrator.storage.TaskPage;
+import io.provisioning.orchestrator.storage.TaskQuery;
+import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskStatus;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/** Every task in memory, with the orders and counts that queries need. Applied in journal order. */
+final class TaskIndex {
+    private final Map<String, Task> byId = new ConcurrentHashMap<>();
+    /** Key: sequence, descending, so iteration is newest first. */
+    private final ConcurrentSkipListMap<Long, String> newestFirst = new ConcurrentSkipListMap<>(Comparator.reverseOrder());
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> byIdempotencyKey = new ConcurrentHashMap<>();
+    private final Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
+
+    synchronized void apply(Change change) {
+        Task task = change.task();
+        Task previous = byId.put(task.id(), task);
+        if (previous != null) {
+            counts.merge(previous.status(), -1, Integer::sum);
+        }
+        counts.merge(task.status(), 1, Integer::sum);
+        newestFirst.put(task.sequence(), task.id());
+        if (task.idempotencyKey() != null) {
+            byIdempotencyKey.put(task.idempotencyKey(), task.id());
+        }
+        switch (change.queue()) {
+            case ADD -> queued.add(task.id());
+            case REMOVE -> queued.remove(task.id());
+            case KEEP -> { }
+        }
+    }
+
+    void markQueued(String taskId) {
+        queued.add(taskId);
+    }
+
+    Optional<Task> find(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    Optional<Task> findByIdempotencyKey(String key) {
+        String id = byIdempotencyKey.get(key);
+        return id == null ? Optional.empty() : find(id);
+    }
+
+    TaskPage list(TaskQuery query) {
+        List<Task> page = new ArrayList<>(Math.min(query.limit(), 1024));
+        long skipped = 0;
+        for (String id : newestFirst.values()) {
+            Task task = byId.get(id);
+            if (task == null || (query.status() != null && task.status() != query.status())) {
+                continue;
+            }
+            if (skipped < query.offset()) {
+                skipped++;
+                continue;
+            }
+            if (page.size() >= query.limit()) {
+                break;
+            }
+            page.add(task);
+        }
+        return new TaskPage(page, total(query.status()));
+    }
+
+    synchronized long total(TaskStatus status) {
+        if (status != null) {
+            return counts.getOrDefault(status, 0);
+        }
+        return byId.size();
+    }
+
+    List<Task> unfinished() {
+        return byId.values().stream().filter(t -> !t.status().isTerminal())
+                .sorted(Comparator.comparingLong(Task::sequence)).toList();
+    }
+
+    List<String> queuedIds() {
+        return List.copyOf(queued);
+    }
+
+    boolean isQueued(String id) {
+        return queued.contains(id);
+    }
+
+    long maxSequence() {
+        return newestFirst.isEmpty() ? 0 : newestFirst.firstKey();
+    }
+
+    int size() {
+        return byId.size();
+    }
+}
