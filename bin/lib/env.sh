@@ -67,5 +67,5 @@ ensure_jar() {
     return 0
   fi
   echo "building the orchestrator (first use or sources changed)..." >&2
-  (cd "$ORCHESTRATOR_HOME" && ./mvnw -B -q -DskipTests install >&2) || { echo "$(basename "$0"): build failed" >&2; return 1; }
+  (cd "$ORCHESTRATOR_HOME" && ./mvnw -B -q -DskipTests package -pl orchestrator-server -am >&2) || { echo "$(basename "$0"): build failed" >&2; return 1; }
 }
