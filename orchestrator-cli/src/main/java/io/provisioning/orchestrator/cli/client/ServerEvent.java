@@ -1,0 +1,16 @@
+package io.provisioning.orchestrator.cli.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** One Server-Sent Event: its name ({@code message} when the server gave none) and its data text. */
+public record ServerEvent(String name, String data) {
+    /** The data as JSON, or a JSON string holding the text when it is not JSON. */
+    public JsonNode json() {
+        try {
+            return OrchestratorClient.JSON.readTree(data);
+        } catch (JsonProcessingException e) {
+            return OrchestratorClient.JSON.getNodeFactory().textNode(data);
+        }
+    }
+}

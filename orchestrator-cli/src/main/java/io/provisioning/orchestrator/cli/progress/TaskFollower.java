@@ -1,0 +1,109 @@
+package io.provisioning.orchestrator.cli.progress;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.provisioning.orchestrator.cli.CliException;
+import io.provisioning.orchestrator.cli.client.EventStream;
+import io.provisioning.orchestrator.cli.client.OrchestratorClient;
+import io.provisioning.orchestrator.cli.client.ServerEvent;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Follows one task until it reaches a terminal status, through {@code GET /tasks/{id}/events}
+ * (Server-Sent Events). Against an orchestrator without that endpoint it polls {@code GET /tasks/{id}}.
+ */
+public final class TaskFollower {
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(300);
+    private static final int MAX_RECONNECTS = 20;
+    private final OrchestratorClient client;
+    private final TaskProgress progress;
+    private final boolean showLogs;
+
+    public TaskFollower(OrchestratorClient client, TaskProgress progress, boolean showLogs) {
+        this.client = client;
+        this.progress = progress;
+        this.showLogs = showLogs;
+    }
+
+    /** Returns the task as it ended. */
+    public JsonNode follow(String taskId) {
+        String path = "/tasks/" + OrchestratorClient.segment(taskId);
+        JsonNode task = client.get(path);
+        progress.update(task);
+        try {
+            for (int reconnects = 0; !isTerminal(task); reconnects++) {
+                if (reconnects > MAX_RECONNECTS) {
+                    throw new CliException.Unavailable("lost the event stream of task " + taskId
+                            + " too often; check the orchestrator at " + client.baseUrl());
+                }
+                task = followStream(path, task);
+            }
+        } catch (CliException.EndpointMissing | CliException.NotFound e) {
+            // the task exists (we just read it), so the 404 was the events endpoint: an older server
+            task = poll(path, task);
+        }
+        progress.finish(task);
+        return task;
+    }
+
+    private JsonNode followStream(String path, JsonNode task) {
+        try (EventStream events = client.events(path + "/events")) {
+            // read again now that we are subscribed, so an end that came before is not missed
+            task = client.get(path);
+            progress.update(task);
+            Optional<ServerEvent> event;
+            while (!isTerminal(task) && (event = events.next()).isPresent()) {
+                task = apply(event.get(), task);
+            }
+        }
+        if (!isTerminal(task)) {
+            task = client.get(path);
+            progress.update(task);
+            if (!isTerminal(task)) {
+                pause(POLL_INTERVAL);
+            }
+        }
+        return task;
+    }
+
+    private JsonNode apply(ServerEvent event, JsonNode task) {
+        JsonNode data = event.json();
+        switch (event.name()) {
+            case "task" -> {
+                if (data.isObject() && data.has("status")) {
+                    progress.update(data);
+                    return data;
+                }
+            }
+            case "log" -> {
+                if (showLogs) {
+                    progress.log(data.path("stream").asText("stdout"), data.path("line").asText(""));
+                }
+            }
+            default -> { }
+        }
+        return task;
+    }
+
+    private JsonNode poll(String path, JsonNode task) {
+        while (!isTerminal(task)) {
+            pause(POLL_INTERVAL);
+            task = client.get(path);
+            progress.update(task);
+        }
+        return task;
+    }
+
+    private static boolean isTerminal(JsonNode task) {
+        return TaskState.isTerminal(task.path("status").asText());
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException.OperationFailed("interrupted while waiting");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.provisioning.orchestrator.cli.testenv;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.provisioning.orchestrator.cli.CliException;
+import io.provisioning.orchestrator.cli.Session;
+import io.provisioning.orchestrator.cli.client.OrchestratorClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Topology templates from the server, or a topology given as JSON (a file or stdin). */
+final class Topologies {
+    private final Session session;
+
+    Topologies(Session session) {
+        this.session = session;
+    }
+
+    JsonNode list() {
+        return session.client().get("/test/topologies");
+    }
+
+    JsonNode load(String name) {
+        return session.client().get("/test/topologies/" + OrchestratorClient.segment(name.strip()));
+    }
+
+    /** The {@code topology} of a create body: {@code {nodes, network}}, from a template, file or stdin. */
+    JsonNode resolve(String source) {
+        JsonNode given;
+        if (source.equals("-")) {
+            given = parse("stdin", readStdin());
+        } else if (source.endsWith(".json") || Files.isRegularFile(Path.of(source))) {
+            try {
+                given = parse(source, Files.readString(Path.of(source)));
+            } catch (IOException e) {
+                throw new CliException.BadInput("cannot read topology file " + source + ": " + e.getMessage());
+            }
+        } else {
+            given = load(source);
+        }
+        return topologyOf(given, source);
+    }
+
+    /** Accepts a bare topology, a template record holding one, or a record with {@code nodes} beside its name. */
+    static JsonNode topologyOf(JsonNode given, String source) {
+        if (given.path("topology").isObject()) {
+            return given.path("topology");
+        }
+        if (given.path("nodes").isArray()) {
+            ObjectNode topology = OrchestratorClient.JSON.createObjectNode();
+            topology.set("nodes", given.path("nodes"));
+            if (given.has("network")) {
+                topology.set("network", given.path("network"));
+            }
+            return topology;
+        }
+        throw new CliException.BadInput("topology " + source + " has no nodes");
+    }
+
+    private String readStdin() {
+        try {
+            return new String(session.in().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliException.BadInput("cannot read the topology from stdin: " + e.getMessage());
+        }
+    }
+
+    private static JsonNode parse(String source, String text) {
+        try {
+            return OrchestratorClient.JSON.readTree(text);
+        } catch (IOException e) {
+            throw new CliException.BadInput("topology from " + source + " is not valid JSON");
+        }
+    }
+}
