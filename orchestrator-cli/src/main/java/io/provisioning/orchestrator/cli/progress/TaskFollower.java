@@ -7,6 +7,7 @@ import io.provisioning.orchestrator.cli.client.OrchestratorClient;
 import io.provisioning.orchestrator.cli.client.ServerEvent;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Follows one task until it reaches a terminal status, through {@code GET /tasks/{id}/events}
@@ -18,11 +19,14 @@ public final class TaskFollower {
     private final OrchestratorClient client;
     private final TaskProgress progress;
     private final boolean showLogs;
+    private final Consumer<String> notices;
 
-    public TaskFollower(OrchestratorClient client, TaskProgress progress, boolean showLogs) {
+    /** {@code notices} hears about degraded following (no event stream on the server). */
+    public TaskFollower(OrchestratorClient client, TaskProgress progress, boolean showLogs, Consumer<String> notices) {
         this.client = client;
         this.progress = progress;
         this.showLogs = showLogs;
+        this.notices = notices;
     }
 
     /** Returns the task as it ended. */
@@ -40,6 +44,10 @@ public final class TaskFollower {
             }
         } catch (CliException.EndpointMissing | CliException.NotFound e) {
             // the task exists (we just read it), so the 404 was the events endpoint: an older server
+            if (showLogs) {
+                notices.accept("note: the orchestrator at " + client.baseUrl()
+                        + " has no event stream; following by polling, without log lines");
+            }
             task = poll(path, task);
         }
         progress.finish(task);

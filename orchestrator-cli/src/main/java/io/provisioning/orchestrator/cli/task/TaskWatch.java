@@ -22,7 +22,7 @@ public final class TaskWatch {
     }
 
     public int watch(String taskId, boolean showLogs) {
-        JsonNode task = new TaskFollower(session.client(), progress(), showLogs).follow(taskId);
+        JsonNode task = new TaskFollower(session.client(), progress(), showLogs, session.err()::println).follow(taskId);
         TaskState state = TaskState.of(task);
         if (session.printer().isJson()) {
             session.printer().json(task);

@@ -1,0 +1,118 @@
+package io.provisioning.orchestrator.cli.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The real orchestrator server (OrchestratorMain, the same flags as bin/orchestrator) in its own
+ * process on a free port, running the real {@code nu} on a test provisioning library. One server is
+ * shared by every test class of the JVM and stopped when the JVM exits.
+ */
+public final class RealOrchestrator {
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+:\\d+)");
+    private static RealOrchestrator shared;
+
+    private final Process process;
+    private final String url;
+    private final Path home;
+
+    private RealOrchestrator(Process process, String url, Path home) {
+        this.process = process;
+        this.url = url;
+        this.home = home;
+    }
+
+    /** The server every test class uses; started on first call. */
+    public static synchronized RealOrchestrator shared() {
+        if (shared == null) {
+            shared = start();
+            RealOrchestrator server = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        }
+        return shared;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    private static RealOrchestrator start() {
+        try {
+            Path home = Files.createTempDirectory("cli-test-orchestrator");
+            Path workspace = Files.createDirectories(home.resolve("workspace"));
+            Files.writeString(workspace.resolve("settings.yaml"), "provider: local\n");
+            List<String> command = new ArrayList<>(List.of(
+                    javaBinary(), "-cp", System.getProperty("java.class.path"),
+                    "io.provisioning.orchestrator.server.OrchestratorMain",
+                    "--host", "127.0.0.1", "--port", "0",
+                    "--data-dir", home.resolve("data").toString(),
+                    "--nu-path", TestPaths.nu().toString(),
+                    "--provisioning-path", fixtureLibrary().toString(),
+                    "--workspace", workspace.toString(),
+                    "--workers", "4", "--max-attempts", "1",
+                    "--retry-base-delay-ms", "100", "--shutdown-grace-seconds", "2"));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Path log = home.resolve("server.log");
+            CompletableFuture<String> listening = new CompletableFuture<>();
+            Thread.ofPlatform().daemon().name("orchestrator-log").start(() -> pump(process, log, listening));
+            String url = listening.get(90, TimeUnit.SECONDS);
+            return new RealOrchestrator(process, url, home);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the orchestrator for the CLI tests", e);
+        }
+    }
+
+    private static void pump(Process process, Path log, CompletableFuture<String> listening) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                out.println(line);
+                Matcher m = LISTENING.matcher(line);
+                if (!listening.isDone() && m.find()) {
+                    listening.complete(m.group(1));
+                }
+            }
+            listening.completeExceptionally(new IllegalStateException("the server exited; see " + log));
+        } catch (IOException e) {
+            listening.completeExceptionally(new UncheckedIOException(e));
+        }
+    }
+
+    private static Path fixtureLibrary() throws URISyntaxException {
+        return Path.of(RealOrchestrator.class.getResource("/fixture-library/main.nu").toURI());
+    }
+
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
