@@ -231,9 +231,10 @@ def create-env [config: record, infra: any, auto_start: bool, auto_cleanup: bool
 def settle [id: string] {
     mut last = ""
     loop {
-        let response = (http get --full --allow-errors --headers (auth-headers) $"(base-url)/test/environments/(segment $id)")
-        if $response.status == 404 { return null }
-        let environment = (api GET $"/test/environments/(segment $id)")
+        let environment = try { api GET $"/test/environments/(segment $id)" } catch {|e|
+            if ($e.msg | str contains "(HTTP 404)") { null } else { error make --unspanned {msg: $e.msg} }
+        }
+        if $environment == null { return null }
         if $environment.status != $last {
             print -e $"environment ($id) ($environment.status)"
             $last = $environment.status
