@@ -2,7 +2,9 @@ package io.provisioning.orchestrator.api;
 
 import io.javalin.Javalin;
 import io.provisioning.orchestrator.engine.Orchestrator;
+import io.provisioning.orchestrator.events.TaskEventStore;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
+import io.provisioning.orchestrator.workflow.ClusterPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowRequestParser;
 
@@ -12,7 +14,7 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
-            long maxBodyBytes) {
+            ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes) {
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -30,7 +32,8 @@ public final class ApiServer implements AutoCloseable {
                 Responses.ok(ctx, HEALTHY);
             });
             new TaskRoutes(orchestrator).install(config);
-            new WorkflowRoutes(orchestrator, parser, planner, bodies).install(config);
+            new WorkflowRoutes(orchestrator, parser, planner, clusterPlanner, bodies).install(config);
+            new EventStreams(orchestrator, eventStore).install(config);
         });
     }
 

@@ -6,10 +6,11 @@ import io.provisioning.orchestrator.engine.OrchestratorConfig;
 import io.provisioning.orchestrator.events.TaskEventBus;
 import io.provisioning.orchestrator.execution.NushellExecutor;
 import io.provisioning.orchestrator.execution.TaskExecutor;
-import io.provisioning.orchestrator.execution.TaskLogs;
+import io.provisioning.orchestrator.events.TaskEventStore;
 import io.provisioning.orchestrator.retry.RetryPolicy;
 import io.provisioning.orchestrator.storage.StorageTypes;
 import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.workflow.ClusterPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowRequestParser;
 import io.provisioning.orchestrator.workflow.Workspace;
@@ -29,10 +30,16 @@ public final class OrchestratorApp implements AutoCloseable {
     private final Orchestrator orchestrator;
     private final ApiServer api;
 
-    private OrchestratorApp(TaskStorage storage, Orchestrator orchestrator, ApiServer api) {
+    private final TaskEventStore eventStore;
+    private final LogRetention retention;
+
+    private OrchestratorApp(TaskStorage storage, Orchestrator orchestrator, ApiServer api, TaskEventStore eventStore,
+            LogRetention retention) {
         this.storage = storage;
         this.orchestrator = orchestrator;
         this.api = api;
+        this.eventStore = eventStore;
+        this.retention = retention;
     }
 
     public static OrchestratorApp start(ServerOptions options) {
@@ -52,24 +59,33 @@ public final class OrchestratorApp implements AutoCloseable {
         AtomicInteger boundPort = new AtomicInteger(options.port());
         TaskExecutor executor = executorOverride != null ? executorOverride : new NushellExecutor(
                 new NushellExecutor.Settings(workspace.root(), options.dataDir().toAbsolutePath().resolve("state"),
-                        () -> "http://" + urlHost(options.host()) + ":" + boundPort.get(), Duration.ofSeconds(5)),
-                new TaskLogs(options.dataDir().toAbsolutePath().resolve("logs"), clock));
+                        () -> "http://" + urlHost(options.host()) + ":" + boundPort.get(), Duration.ofSeconds(5)));
+        TaskEventBus bus = new TaskEventBus();
+        TaskEventStore eventStore = new TaskEventStore(options.dataDir().toAbsolutePath().resolve("logs"), clock,
+                options.maxLogBytesPerTask(), 100_000);
+        bus.subscribe(eventStore);
         OrchestratorConfig config = OrchestratorConfig.defaults()
                 .withWorkers(options.workers())
                 .withRetryPolicy(RetryPolicy.exponential(options.retryBaseDelay(), options.retryMaxDelay()))
-                .withShutdownGrace(options.shutdownGrace());
-        Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, new TaskEventBus());
+                .withShutdownGrace(options.shutdownGrace())
+                .withLimits(options.limits());
+        Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, bus);
         try {
             orchestrator.recover();
             WorkflowPlanner planner = new WorkflowPlanner(options.nuPath(), options.provisioningPath().toString(),
                     options.defaultMaxAttempts(), options.defaultTimeoutSeconds());
-            ApiServer api = new ApiServer(orchestrator, new WorkflowRequestParser(workspace), planner,
+            ClusterPlanner clusterPlanner = new ClusterPlanner(options.nuPath(), options.provisioningPath().toString(),
+                    workspace.root());
+            ApiServer api = new ApiServer(orchestrator, new WorkflowRequestParser(workspace), planner, clusterPlanner,
+                    eventStore,
                     options.maxBodyBytes()).start(options.host(), options.port());
             boundPort.set(api.port());
             orchestrator.start();
+            LogRetention retention = new LogRetention(eventStore, storage, clock, options.logRetention());
+            retention.start();
             LOG.info("orchestrator listening on http://{}:{} (storage {}, data dir {}, {} workers)",
                     urlHost(options.host()), api.port(), storage.type(), options.dataDir(), options.workers());
-            return new OrchestratorApp(storage, orchestrator, api);
+            return new OrchestratorApp(storage, orchestrator, api, eventStore, retention);
         } catch (RuntimeException e) {
             orchestrator.close();
             storage.close();
@@ -94,7 +110,9 @@ public final class OrchestratorApp implements AutoCloseable {
     public void close() {
         LOG.info("shutting down");
         api.close();
+        retention.close();
         orchestrator.close();
+        eventStore.close();
         storage.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.server;
 
+import io.provisioning.orchestrator.engine.ConcurrencyLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -20,4 +21,7 @@ public record ServerOptions(
         Duration retryBaseDelay,
         Duration retryMaxDelay,
         Duration shutdownGrace,
-        long maxBodyBytes) {}
+        long maxBodyBytes,
+        ConcurrencyLimits limits,
+        long maxLogBytesPerTask,
+        Duration logRetention) {}

@@ -32,6 +32,8 @@ final class Checkpointer implements AutoCloseable {
     private Thread thread;
     private volatile boolean running;
     private boolean syncfsWorks = true;
+    private final Object dirtyLock = new Object();
+    private final Object wakeup = new Object();
 
     Checkpointer(FilesystemLayout layout, TaskIndex index) {
         this.layout = layout;
@@ -40,14 +42,20 @@ final class Checkpointer implements AutoCloseable {
 
     /** Journal callback: the batch is durable; apply it to memory and remember the files to write. */
     void onDurable(List<Object> changes) {
-        synchronized (this) {
+        synchronized (dirtyLock) {
             for (Object o : changes) {
                 absorb((Change) o);
             }
         }
     }
 
-    synchronized void absorb(Change change) {
+    void absorb(Change change) {
+        synchronized (dirtyLock) {
+            absorbLocked(change);
+        }
+    }
+
+    private void absorbLocked(Change change) {
         index.apply(change);
         dirtyTasks.put(change.task().id(), change.task());
         switch (change.queue()) {
@@ -59,9 +67,11 @@ final class Checkpointer implements AutoCloseable {
 
     /** Writes the file of every task known to the index (used once at open). */
     synchronized void materializeAll() throws IOException {
-        writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue));
-        dirtyTasks = new HashMap<>();
-        dirtyQueue = new HashMap<>();
+        synchronized (dirtyLock) {
+            writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue));
+            dirtyTasks = new HashMap<>();
+            dirtyQueue = new HashMap<>();
+        }
     }
 
     void start(Journal journal, Duration interval) {
@@ -69,11 +79,18 @@ final class Checkpointer implements AutoCloseable {
         this.running = true;
         this.thread = Thread.ofPlatform().name("checkpointer").daemon(true).start(() -> {
             while (running) {
-                try {
-                    Thread.sleep(interval);
-                    checkpoint();
-                } catch (InterruptedException e) {
+                synchronized (wakeup) {
+                    try {
+                        wakeup.wait(interval.toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (!running) {
                     return;
+                }
+                try {
+                    checkpoint();
                 } catch (Exception e) {
                     // the journal still holds everything; try again next round
                     LOG.error("checkpoint failed; the journal keeps the changes", e);
@@ -82,13 +99,17 @@ final class Checkpointer implements AutoCloseable {
         });
     }
 
-    /** Rotates the journal, writes the files for everything before the rotation, syncs, drops old segments. */
-    void checkpoint() throws IOException {
+    /**
+     * Rotates the journal, writes the files for everything before the rotation, syncs, drops old
+     * segments. If writing fails, the changes go back to the dirty set (newer ones win) and the
+     * segments stay, so a later checkpoint or the next start covers them.
+     */
+    synchronized void checkpoint() throws IOException {
         List<Task> tasks;
         Map<String, Boolean> queue;
         long closedSegment;
         synchronized (journal.segmentLock()) {
-            synchronized (this) {
+            synchronized (dirtyLock) {
                 if (dirtyTasks.isEmpty() && dirtyQueue.isEmpty()) {
                     return;
                 }
@@ -99,8 +120,16 @@ final class Checkpointer implements AutoCloseable {
                 dirtyQueue = new HashMap<>();
             }
         }
-        List<Path> written = writeFiles(tasks, queue);
-        sync(written);
+        try {
+            List<Path> written = writeFiles(tasks, queue);
+            sync(written);
+        } catch (IOException | RuntimeException e) {
+            synchronized (dirtyLock) {
+                tasks.forEach(t -> dirtyTasks.putIfAbsent(t.id(), t));
+                queue.forEach(dirtyQueue::putIfAbsent);
+            }
+            throw e;
+        }
         dropSegmentsThrough(closedSegment);
     }
 
@@ -170,8 +199,10 @@ final class Checkpointer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        synchronized (wakeup) {
+            wakeup.notifyAll();
+        }
         if (thread != null) {
-            thread.interrupt();
             try {
                 thread.join(10_000);
             } catch (InterruptedException e) {

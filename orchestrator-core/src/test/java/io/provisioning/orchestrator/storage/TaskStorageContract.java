@@ -1,0 +1,168 @@
+package io.provisioning.orchestrator.storage;
+
+import static io.provisioning.orchestrator.testing.TaskFixtures.aTask;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.provisioning.orchestrator.task.Progress;
+import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every storage backend passes unchanged. A backend's test extends this class and
+ * supplies only how to open a fresh store and how to reopen the same one (as after a restart).
+ */
+public abstract class TaskStorageContract {
+    protected TaskStorage storage;
+
+    /** A new, empty store. */
+    protected abstract TaskStorage openFresh() throws Exception;
+
+    /** Closes {@code current} and opens the same data again, as a restarted process would. */
+    protected abstract TaskStorage reopen(TaskStorage current) throws Exception;
+
+    @BeforeEach
+    void openStorage() throws Exception {
+        storage = openFresh();
+    }
+
+    @AfterEach
+    void closeStorage() {
+        if (storage != null) {
+            storage.close();
+        }
+    }
+
+    @Test
+    void saves_a_task_and_finds_it_by_id_with_every_field_intact() {
+        Task task = aTask().withPriority(77).withDependencies("00000000-0000-0000-0000-000000000001").running()
+                .withProgress(Instant.parse("2026-01-01T00:00:05.123456789Z"), new Progress(40, "web-01 created"));
+        storage.save(task);
+        assertThat(storage.find(task.id())).contains(task);
+    }
+
+    @Test
+    void saving_again_replaces_the_earlier_state() {
+        Task pending = aTask().pending();
+        storage.saveAndEnqueue(pending);
+        Task running = pending.start(Instant.parse("2026-01-01T00:00:01Z"));
+        storage.saveAndDequeue(running);
+        assertThat(storage.find(pending.id())).get().extracting(Task::status).isEqualTo(TaskStatus.Running);
+        assertThat(storage.list(TaskQuery.all()).total()).isEqualTo(1);
+    }
+
+    @Test
+    void finds_nothing_for_an_unknown_id() {
+        assertThat(storage.find("00000000-0000-0000-0000-00000000dead")).isEmpty();
+    }
+
+    @Test
+    void lists_newest_first_filtered_by_status_with_limit_offset_and_total() {
+        List<Task> saved = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Task task = i % 2 == 0 ? aTask().pending() : aTask().completed();
+            storage.save(task);
+            saved.add(task);
+        }
+        TaskPage all = storage.list(new TaskQuery(null, 3, 0));
+        assertThat(all.total()).isEqualTo(10);
+        assertThat(all.tasks()).extracting(Task::id)
+                .containsExactly(saved.get(9).id(), saved.get(8).id(), saved.get(7).id());
+
+        TaskPage completed = storage.list(new TaskQuery(TaskStatus.Completed, 2, 1));
+        assertThat(completed.total()).isEqualTo(5);
+        assertThat(completed.tasks()).extracting(Task::id).containsExactly(saved.get(7).id(), saved.get(5).id());
+        assertThat(storage.list(new TaskQuery(TaskStatus.Cancelled, 10, 0)).tasks()).isEmpty();
+    }
+
+    @Test
+    void tracks_queue_entries_with_enqueue_and_dequeue() {
+        Task a = aTask().pending();
+        Task b = aTask().pending();
+        storage.saveAndEnqueue(a);
+        storage.saveAndEnqueue(b);
+        storage.saveAndDequeue(a.start(Instant.parse("2026-01-01T00:00:01Z")));
+        assertThat(storage.queuedTaskIds()).containsExactly(b.id());
+    }
+
+    @Test
+    void finds_unfinished_tasks_for_recovery() {
+        Task pending = aTask().pending();
+        Task running = aTask().running();
+        storage.save(pending);
+        storage.save(running);
+        storage.save(aTask().completed());
+        storage.save(aTask().failed());
+        assertThat(storage.findUnfinished()).extracting(Task::id).containsExactlyInAnyOrder(pending.id(), running.id());
+    }
+
+    @Test
+    void finds_a_task_by_its_idempotency_key() {
+        Task task = aTask().withIdempotencyKey("deploy-42").pending();
+        storage.saveAndEnqueue(task);
+        assertThat(storage.findByIdempotencyKey("deploy-42")).get().extracting(Task::id).isEqualTo(task.id());
+        assertThat(storage.findByIdempotencyKey("other")).isEmpty();
+    }
+
+    @Test
+    void remembers_the_highest_sequence() {
+        storage.save(aTask().withSequence(7).pending());
+        storage.save(aTask().withSequence(3).pending());
+        assertThat(storage.maxSequence()).isEqualTo(7);
+    }
+
+    @Test
+    void keeps_every_acknowledged_write_across_a_restart() throws Exception {
+        Task queued = aTask().pending();
+        Task done = aTask().completed();
+        storage.saveAndEnqueue(queued);
+        storage.save(done);
+        storage = reopen(storage);
+        assertThat(storage.find(queued.id())).contains(queued);
+        assertThat(storage.find(done.id())).contains(done);
+        assertThat(storage.queuedTaskIds()).containsExactly(queued.id());
+        assertThat(storage.maxSequence()).isEqualTo(Math.max(queued.sequence(), done.sequence()));
+    }
+
+    @Test
+    void takes_concurrent_writes_from_many_threads_without_losing_one() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Task>> futures = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            futures.add(pool.submit(() -> {
+                Task task = aTask().pending();
+                storage.saveAndEnqueue(task);
+                Task running = task.start(Instant.parse("2026-01-01T00:00:01Z"));
+                storage.saveAndDequeue(running);
+                Task completed = running.complete(Instant.parse("2026-01-01T00:00:02Z"), 0, "ok");
+                storage.save(completed);
+                return completed;
+            }));
+        }
+        List<Task> written = new ArrayList<>();
+        for (Future<Task> f : futures) {
+            written.add(f.get());
+        }
+        pool.shutdown();
+        storage = reopen(storage);
+        for (Task task : written) {
+            assertThat(storage.find(task.id())).contains(task);
+        }
+        assertThat(storage.queuedTaskIds()).isEmpty();
+        assertThat(storage.list(new TaskQuery(TaskStatus.Completed, 1, 0)).total()).isEqualTo(400);
+    }
+
+    @Test
+    void reports_itself_healthy_when_it_can_take_writes() {
+        storage.checkHealth();
+        assertThat(storage.type()).isNotBlank();
+    }
+}

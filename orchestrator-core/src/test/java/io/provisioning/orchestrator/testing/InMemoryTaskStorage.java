@@ -1,0 +1,53 @@
+package io.provisioning.orchestrator.testing;
+
+import io.provisioning.orchestrator.storage.TaskPage;
+import io.provisioning.orchestrator.storage.TaskQuery;
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.task.Task;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A storage double that isolates engine units from disks; it passes the same contract suite. */
+public final class InMemoryTaskStorage implements TaskStorage {
+    private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+
+    @Override public String type() { return "in-memory"; }
+    @Override public void save(Task task) { tasks.put(task.id(), task); }
+    @Override public synchronized void saveAndEnqueue(Task task) { tasks.put(task.id(), task); queued.add(task.id()); }
+    @Override public synchronized void saveAndDequeue(Task task) { tasks.put(task.id(), task); queued.remove(task.id()); }
+    @Override public Optional<Task> find(String id) { return Optional.ofNullable(tasks.get(id)); }
+
+    @Override
+    public TaskPage list(TaskQuery query) {
+        List<Task> matching = tasks.values().stream()
+                .filter(t -> query.status() == null || t.status() == query.status())
+                .sorted(Comparator.comparingLong(Task::sequence).reversed()).toList();
+        return new TaskPage(matching.stream().skip(query.offset()).limit(query.limit()).toList(), matching.size());
+    }
+
+    @Override
+    public List<Task> findUnfinished() {
+        return tasks.values().stream().filter(t -> !t.status().isTerminal())
+                .sorted(Comparator.comparingLong(Task::sequence)).toList();
+    }
+
+    @Override public List<String> queuedTaskIds() { return List.copyOf(queued); }
+
+    @Override
+    public Optional<Task> findByIdempotencyKey(String key) {
+        return tasks.values().stream().filter(t -> key.equals(t.idempotencyKey())).findFirst();
+    }
+
+    @Override
+    public long maxSequence() {
+        return tasks.values().stream().mapToLong(Task::sequence).max().orElse(0);
+    }
+
+    @Override public void checkHealth() { }
+    @Override public void close() { }
+}

@@ -1,0 +1,113 @@
+package io.provisioning.orchestrator.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real server in its own JVM, started the way bin/orchestrator starts it, on a free
+ * loopback port, so tests can kill it with SIGKILL like a crash would.
+ */
+final class ServerProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final List<String> log = new CopyOnWriteArrayList<>();
+
+    private ServerProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    log.add(line);
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        });
+    }
+
+    static ServerProcess start(Path dataDir, Path workspace, Path provisioningPath, String... extraArgs) throws Exception {
+        int port = freePort();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "io.provisioning.orchestrator.server.OrchestratorMain",
+                "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
+                "--workspace", workspace.toString(), "--provisioning-path", provisioningPath.toString(),
+                "--nu-path", Components.nu(), "--retry-base-delay-ms", "50"));
+        command.addAll(List.of(extraArgs));
+        if (!command.contains("--shutdown-grace-seconds")) {
+            command.addAll(List.of("--shutdown-grace-seconds", "5"));
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ServerProcess server = new ServerProcess(process, port);
+        server.awaitHealthy(Duration.ofSeconds(60));
+        return server;
+    }
+
+    private void awaitHealthy(Duration timeout) throws Exception {
+        Api api = api();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("server exited with " + process.exitValue() + ":\n" + String.join("\n", log));
+            }
+            try {
+                if (api.get("/health").status() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("server did not become healthy:\n" + String.join("\n", log));
+    }
+
+    Api api() {
+        return new Api("http://127.0.0.1:" + port);
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    List<String> log() {
+        return log;
+    }
+
+    /** SIGKILL, like a crash: no shutdown hook runs. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

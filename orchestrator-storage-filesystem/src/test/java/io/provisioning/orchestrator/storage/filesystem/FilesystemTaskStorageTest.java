@@ -1,0 +1,109 @@
+package io.provisioning.orchestrator.storage.filesystem;
+
+import static io.provisioning.orchestrator.testing.TaskFixtures.aTask;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.storage.TaskStorageContract;
+import io.provisioning.orchestrator.task.Task;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FilesystemTaskStorageTest extends TaskStorageContract {
+    @TempDir Path dataDir;
+
+    @Override
+    protected TaskStorage openFresh() {
+        return new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
+    }
+
+    @Override
+    protected TaskStorage reopen(TaskStorage current) {
+        current.close();
+        return new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
+    }
+
+    @Test
+    void keeps_the_compat_layout_of_one_json_file_per_task_and_per_queue_entry() throws Exception {
+        Task queued = aTask().pending();
+        Task done = aTask().completed();
+        storage.saveAndEnqueue(queued);
+        storage.save(done);
+        storage.close();
+        storage = null;
+        Path root = dataDir.resolve("queue.rkvs");
+        Task onDisk = Json.mapper().readValue(root.resolve("tasks/" + queued.id() + ".json").toFile(), Task.class);
+        assertThat(onDisk).isEqualTo(queued);
+        assertThat(root.resolve("tasks/" + done.id() + ".json")).exists();
+        assertThat(root.resolve("queue/" + queued.id() + ".json")).exists();
+        assertThat(root.resolve("queue/" + done.id() + ".json")).doesNotExist();
+        String json = Files.readString(root.resolve("tasks/" + queued.id() + ".json"));
+        assertThat(json).contains("\"status\":\"Pending\"", "\"created_at\":\"2026-01-01T00:00:00Z\"");
+    }
+
+    @Test
+    void replays_the_journal_when_the_files_were_never_written() throws Exception {
+        Task task = aTask().pending();
+        storage.close();
+        // a process that died after the journal fsync and before its checkpoint: only the journal has it
+        Path segment = dataDir.resolve("queue.rkvs/journal/segment-000000000099.log");
+        String line = Json.mapper().writeValueAsString(new JournalRecord(task, Change.QueueOp.ADD));
+        Files.writeString(segment, line + "\n");
+        storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
+        assertThat(storage.find(task.id())).contains(task);
+        assertThat(storage.queuedTaskIds()).containsExactly(task.id());
+        assertThat(dataDir.resolve("queue.rkvs/tasks/" + task.id() + ".json")).exists();
+    }
+
+    @Test
+    void ignores_a_torn_last_journal_line_and_keeps_everything_before_it() throws Exception {
+        Task task = aTask().pending();
+        storage.close();
+        Path segment = dataDir.resolve("queue.rkvs/journal/segment-000000000099.log");
+        String line = Json.mapper().writeValueAsString(new JournalRecord(task, Change.QueueOp.ADD));
+        Files.writeString(segment, line + "\n" + line.substring(0, line.length() / 2), StandardCharsets.UTF_8);
+        storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
+        assertThat(storage.find(task.id())).contains(task);
+    }
+
+    @Test
+    void moves_a_corrupt_task_file_aside_and_starts_anyway() throws Exception {
+        Task good = aTask().completed();
+        storage.save(good);
+        storage.close();
+        Path tasks = dataDir.resolve("queue.rkvs/tasks");
+        Files.writeString(tasks.resolve("11111111-1111-1111-1111-111111111111.json"), "{\"id\": \"1111", StandardOpenOption.CREATE);
+        Files.writeString(tasks.resolve(".half-written.json.tmp"), "{");
+        storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
+        assertThat(storage.find(good.id())).contains(good);
+        assertThat(tasks.resolve("11111111-1111-1111-1111-111111111111.json")).doesNotExist();
+        try (Stream<Path> aside = Files.list(dataDir.resolve("queue.rkvs/corrupt"))) {
+            assertThat(aside.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("11111111-1111-1111-1111-111111111111.json"));
+        }
+        assertThat(tasks.resolve(".half-written.json.tmp")).doesNotExist();
+    }
+
+    @Test
+    void drops_journal_segments_once_a_checkpoint_has_written_the_files() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            storage.save(aTask().pending());
+        }
+        Path journal = dataDir.resolve("queue.rkvs/journal");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Stream<Path> files = Files.list(journal)) {
+                return files.filter(f -> f.toFile().length() > 0).count() == 0;
+            }
+        });
+        try (Stream<Path> files = Files.list(dataDir.resolve("queue.rkvs/tasks"))) {
+            assertThat(files.count()).isEqualTo(20);
+        }
+    }
+}
