@@ -51,3 +51,9 @@ def "main taskserv delete" [taskserv: string, --infra: string, --settings: strin
 def "main cluster create" [cluster: string, --infra: string, --settings: string, --check, --wait] {
     step [$cluster] "created"
 }
+
+# The orchestrator asks what a cluster is made of before queueing it; this library's clusters
+# need no servers or taskservs of their own.
+def "main cluster plan" [cluster: string, --infra: string, --settings: string] {
+    print ({servers: [], taskservs: []} | to json -r)
+}

@@ -21,15 +21,17 @@ public final class EventStream implements AutoCloseable {
     /** The next event; empty when the server ended the stream. */
     public Optional<ServerEvent> next() {
         String name = null;
+        String id = null;
         StringBuilder data = null;
         try {
             while (iterator.hasNext()) {
                 String line = iterator.next();
                 if (line.isEmpty()) {
                     if (data != null) {
-                        return Optional.of(new ServerEvent(name == null ? "message" : name, data.toString()));
+                        return Optional.of(new ServerEvent(name == null ? "message" : name, data.toString(), id));
                     }
                     name = null;
+                    id = null;
                     continue;
                 }
                 if (line.startsWith(":")) {
@@ -43,6 +45,8 @@ public final class EventStream implements AutoCloseable {
                 }
                 if (field.equals("event")) {
                     name = value;
+                } else if (field.equals("id")) {
+                    id = value;
                 } else if (field.equals("data")) {
                     data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
                 }

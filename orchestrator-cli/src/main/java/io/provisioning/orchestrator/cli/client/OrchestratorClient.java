@@ -68,12 +68,16 @@ public final class OrchestratorClient {
     }
 
     /**
-     * Opens a Server-Sent-Events stream. Returns once the server has answered with the stream's
-     * headers; the lines then arrive as the server writes them.
+     * Opens a Server-Sent-Events stream, resuming after {@code lastEventId} when not null. Returns
+     * once the server has answered with the stream's headers; the lines then arrive as the server
+     * writes them.
      */
-    public EventStream events(String path) {
-        HttpRequest request = authorized(HttpRequest.newBuilder(resolve(path)).header("Accept", "text/event-stream"))
-                .GET().build();
+    public EventStream events(String path, String lastEventId) {
+        HttpRequest.Builder builder = authorized(HttpRequest.newBuilder(resolve(path)).header("Accept", "text/event-stream"));
+        if (lastEventId != null) {
+            builder.header("Last-Event-ID", lastEventId);
+        }
+        HttpRequest request = builder.GET().build();
         try {
             HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
             if (response.statusCode() / 100 != 2) {

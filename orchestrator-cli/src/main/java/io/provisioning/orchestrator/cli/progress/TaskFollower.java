@@ -6,6 +6,8 @@ import io.provisioning.orchestrator.cli.client.EventStream;
 import io.provisioning.orchestrator.cli.client.OrchestratorClient;
 import io.provisioning.orchestrator.cli.client.ServerEvent;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -20,6 +22,10 @@ public final class TaskFollower {
     private final TaskProgress progress;
     private final boolean showLogs;
     private final Consumer<String> notices;
+    /** Where a reconnect resumes: the id of the last event read. */
+    private String lastEventId;
+    /** The newest task state shown; replayed older states are not shown again. */
+    private Instant shownAt = Instant.MIN;
 
     /** {@code notices} hears about degraded following (no event stream on the server). */
     public TaskFollower(OrchestratorClient client, TaskProgress progress, boolean showLogs, Consumer<String> notices) {
@@ -33,7 +39,7 @@ public final class TaskFollower {
     public JsonNode follow(String taskId) {
         String path = "/tasks/" + OrchestratorClient.segment(taskId);
         JsonNode task = client.get(path);
-        progress.update(task);
+        show(task);
         try {
             for (int reconnects = 0; !isTerminal(task); reconnects++) {
                 if (reconnects > MAX_RECONNECTS) {
@@ -55,18 +61,21 @@ public final class TaskFollower {
     }
 
     private JsonNode followStream(String path, JsonNode task) {
-        try (EventStream events = client.events(path + "/events")) {
+        try (EventStream events = client.events(path + "/events", lastEventId)) {
             // read again now that we are subscribed, so an end that came before is not missed
             task = client.get(path);
-            progress.update(task);
+            show(task);
             Optional<ServerEvent> event;
             while (!isTerminal(task) && (event = events.next()).isPresent()) {
+                if (event.get().id() != null) {
+                    lastEventId = event.get().id();
+                }
                 task = apply(event.get(), task);
             }
         }
         if (!isTerminal(task)) {
             task = client.get(path);
-            progress.update(task);
+            show(task);
             if (!isTerminal(task)) {
                 pause(POLL_INTERVAL);
             }
@@ -79,8 +88,11 @@ public final class TaskFollower {
         switch (event.name()) {
             case "task" -> {
                 if (data.isObject() && data.has("status")) {
-                    progress.update(data);
-                    return data;
+                    // the stream replays the task's history first: an older state, even the end of an
+                    // attempt before a retry, is not the task's state now
+                    if (show(data)) {
+                        return data;
+                    }
                 }
             }
             case "log" -> {
@@ -97,9 +109,28 @@ public final class TaskFollower {
         while (!isTerminal(task)) {
             pause(POLL_INTERVAL);
             task = client.get(path);
-            progress.update(task);
+            show(task);
         }
         return task;
+    }
+
+    /** Shows a task state unless a newer one is already on screen; says whether it did. */
+    private boolean show(JsonNode task) {
+        Instant at = updatedAt(task);
+        if (at.isBefore(shownAt)) {
+            return false;
+        }
+        shownAt = at;
+        progress.update(task);
+        return true;
+    }
+
+    private static Instant updatedAt(JsonNode task) {
+        try {
+            return Instant.parse(task.path("updated_at").asText(""));
+        } catch (DateTimeParseException e) {
+            return Instant.MIN;
+        }
     }
 
     private static boolean isTerminal(JsonNode task) {

@@ -14,9 +14,22 @@ public record TaskState(String id, String name, String status, int percent, Stri
         return new TaskState(task.path("id").asText(""), OneLine.of(task.path("name").asText("")),
                 task.path("status").asText("Unknown"),
                 Math.max(0, Math.min(100, progress.path("percent").asInt(0))),
-                progress.path("message").isTextual() ? OneLine.of(progress.path("message").asText()) : "",
+                message(task),
                 task.path("attempts").asInt(0), task.path("max_attempts").asInt(0),
                 task.path("error").isTextual() ? OneLine.of(task.path("error").asText()) : "");
+    }
+
+    /** The script's last message; for a task still waiting, why it waits. */
+    private static String message(JsonNode task) {
+        JsonNode message = task.path("progress").path("message");
+        if (message.isTextual() && !message.asText().isBlank()) {
+            return OneLine.of(message.asText());
+        }
+        JsonNode waiting = task.path("waiting_for");
+        if ("Pending".equals(task.path("status").asText()) && waiting.isTextual() && !waiting.asText().isBlank()) {
+            return OneLine.of(waiting.asText());
+        }
+        return "";
     }
 
     public static boolean isTerminal(String status) {

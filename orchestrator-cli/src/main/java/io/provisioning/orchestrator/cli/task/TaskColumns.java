@@ -18,6 +18,15 @@ final class TaskColumns {
             new Column("CREATED", t -> Fields.time(t.path("created_at"))),
             Column.field("NAME", "name"));
 
+    /** Earlier attempts, from the task's {@code history}. */
+    static final List<Column> HISTORY = List.of(
+            Column.field("ATTEMPT", "attempt"),
+            Column.field("OUTCOME", "outcome"),
+            new Column("STARTED", a -> Fields.time(a.path("started_at"))),
+            new Column("ENDED", a -> Fields.time(a.path("ended_at"))),
+            Column.field("EXIT", "exit_code"),
+            Column.field("ERROR", "error"));
+
     static final Map<String, String> DETAIL = new LinkedHashMap<>();
 
     static {
@@ -37,6 +46,7 @@ final class TaskColumns {
         DETAIL.put("completed_at", "completed");
         DETAIL.put("next_attempt_at", "next attempt");
         DETAIL.put("exit_code", "exit code");
+        DETAIL.put("waiting_for", "waiting for");
         DETAIL.put("error", "error");
         DETAIL.put("output", "output");
     }

@@ -52,13 +52,23 @@ public final class TaskCommand extends CommandGroup {
         view.put("command", String.join(" ", TaskColumns.commandLine(task)));
         String output = view.path("output").asText("");
         view.put("output", output.isEmpty() ? "" : output.lines().count() + " lines (provisioning task logs " + id + ")");
+        view.remove("history");
         session.printer().record(view, TaskColumns.DETAIL);
+        if (task.path("history").isArray() && !task.path("history").isEmpty()) {
+            session.printer().line("");
+            session.printer().list(task.path("history"), TaskColumns.HISTORY, "");
+        }
         return ExitCodes.OK;
     }
 
     @Command(name = "cancel", description = "Cancels a pending or running task (a running one is killed).")
     int cancel(@Parameters(paramLabel = "TASK_ID") String id) {
-        return report(id, session.client().post(path(id) + "/cancel", null), "cancel requested");
+        JsonNode task = session.client().post(path(id) + "/cancel", null);
+        if (!session.printer().isJson() && "Running".equals(task.path("status").asText())) {
+            session.printer().line("task " + id + " cancelling: its processes are being stopped");
+            return ExitCodes.OK;
+        }
+        return report(id, task, "cancel requested");
     }
 
     @Command(name = "retry", description = "Queues a failed or cancelled task again.")

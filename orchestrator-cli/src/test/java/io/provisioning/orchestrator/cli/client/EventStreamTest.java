@@ -16,7 +16,7 @@ class EventStreamTest {
                 "data: no name", ""));
 
         assertThat(events.next()).contains(new ServerEvent("task", "{\"id\":\"t\",\n\"status\":\"Running\"}"));
-        assertThat(events.next()).contains(new ServerEvent("log", "{\"line\":\"hello\"}"));
+        assertThat(events.next()).contains(new ServerEvent("log", "{\"line\":\"hello\"}", "7"));
         assertThat(events.next()).contains(new ServerEvent("message", "no name"));
         assertThat(events.next()).isEmpty();
     }

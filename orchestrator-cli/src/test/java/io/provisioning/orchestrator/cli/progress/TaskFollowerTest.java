@@ -83,6 +83,25 @@ class TaskFollowerTest {
         }
     }
 
+    @Test
+    void an_earlier_attempts_end_replayed_by_the_stream_is_not_taken_for_the_end_of_a_retry() {
+        String pending = "{\"id\":\"t1\",\"status\":\"Pending\",\"attempts\":1,\"updated_at\":\"2026-01-01T00:00:02Z\"}";
+        String history = "event: task\nid: 1\ndata: {\"id\":\"t1\",\"status\":\"Failed\",\"updated_at\":\"2026-01-01T00:00:01Z\"}\n\n";
+        String live = "event: task\nid: 2\ndata: {\"id\":\"t1\",\"status\":\"Completed\",\"attempts\":2,"
+                + "\"updated_at\":\"2026-01-01T00:00:03Z\"}\n\n";
+        try (StandInServer server = StandInServer.answering(404, "application/json", "{}")
+                .on("GET /tasks/t1", 200, "application/json", StandInServer.envelope(true, pending, null))
+                .onSequence("GET /tasks/t1/events", 200, "text/event-stream", history, live)) {
+            Recorder recorder = new Recorder();
+
+            JsonNode end = new TaskFollower(new OrchestratorClient(server.url(), null), recorder, false, n -> { })
+                    .follow("t1");
+
+            assertThat(end.path("status").asText()).isEqualTo("Completed");
+            assertThat(recorder.seen).doesNotContain("Failed 0").endsWith("Completed 0", "finish Completed");
+        }
+    }
+
     private static final class Recorder implements TaskProgress {
         final List<String> seen = new ArrayList<>();
 

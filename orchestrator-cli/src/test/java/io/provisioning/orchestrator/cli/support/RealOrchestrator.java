@@ -18,12 +18,15 @@ import java.util.regex.Pattern;
 
 /**
  * The real orchestrator server (OrchestratorMain, the same flags as bin/orchestrator) in its own
- * process on a free port, running the real {@code nu} on a test provisioning library. One server is
- * shared by every test class of the JVM and stopped when the JVM exits.
+ * process on a free port, running the real {@code nu}. {@link #shared()} runs a small test library
+ * whose server names choose the outcome; {@link #withShippedLibrary()} runs the shipped
+ * provisioning/main.nu in a copy of the shipped workspace. Each is started once per JVM and
+ * stopped when the JVM exits.
  */
 public final class RealOrchestrator {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+:\\d+)");
     private static RealOrchestrator shared;
+    private static RealOrchestrator shipped;
 
     private final Process process;
     private final String url;
@@ -38,11 +41,22 @@ public final class RealOrchestrator {
     /** The server every test class uses; started on first call. */
     public static synchronized RealOrchestrator shared() {
         if (shared == null) {
-            shared = start();
-            RealOrchestrator server = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+            shared = stoppedAtExit(start(false));
         }
         return shared;
+    }
+
+    /** The server on the shipped library and example workspace, as a fresh install runs it. */
+    public static synchronized RealOrchestrator withShippedLibrary() {
+        if (shipped == null) {
+            shipped = stoppedAtExit(start(true));
+        }
+        return shipped;
+    }
+
+    private static RealOrchestrator stoppedAtExit(RealOrchestrator server) {
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        return server;
     }
 
     public String url() {
@@ -53,18 +67,25 @@ public final class RealOrchestrator {
         return home;
     }
 
-    private static RealOrchestrator start() {
+    private static RealOrchestrator start(boolean shippedLibrary) {
         try {
             Path home = Files.createTempDirectory("cli-test-orchestrator");
             Path workspace = Files.createDirectories(home.resolve("workspace"));
-            Files.writeString(workspace.resolve("settings.yaml"), "provider: local\n");
+            Path library;
+            if (shippedLibrary) {
+                Files.copy(TestPaths.repoRoot().resolve("workspace/settings.yaml"), workspace.resolve("settings.yaml"));
+                library = TestPaths.repoRoot().resolve("provisioning/main.nu");
+            } else {
+                Files.writeString(workspace.resolve("settings.yaml"), "provider: local\n");
+                library = fixtureLibrary();
+            }
             List<String> command = new ArrayList<>(List.of(
                     javaBinary(), "-cp", System.getProperty("java.class.path"),
                     "io.provisioning.orchestrator.server.OrchestratorMain",
                     "--host", "127.0.0.1", "--port", "0",
                     "--data-dir", home.resolve("data").toString(),
                     "--nu-path", TestPaths.nu().toString(),
-                    "--provisioning-path", fixtureLibrary().toString(),
+                    "--provisioning-path", library.toString(),
                     "--workspace", workspace.toString(),
                     "--workers", "4", "--max-attempts", "1",
                     "--retry-base-delay-ms", "100", "--shutdown-grace-seconds", "2"));
