@@ -47,6 +47,7 @@ final class TaskColumns {
         DETAIL.put("next_attempt_at", "next attempt");
         DETAIL.put("exit_code", "exit code");
         DETAIL.put("waiting_for", "waiting for");
+        DETAIL.put("continue_on_dependency_failure", "runs even if a dependency fails");
         DETAIL.put("error", "error");
         DETAIL.put("output", "output");
     }

@@ -53,6 +53,9 @@ public final class TaskCommand extends CommandGroup {
         String output = view.path("output").asText("");
         view.put("output", output.isEmpty() ? "" : output.lines().count() + " lines (provisioning task logs " + id + ")");
         view.remove("history");
+        if (!view.path("continue_on_dependency_failure").asBoolean(false)) {
+            view.remove("continue_on_dependency_failure");
+        }
         session.printer().record(view, TaskColumns.DETAIL);
         if (task.path("history").isArray() && !task.path("history").isEmpty()) {
             session.printer().line("");
