@@ -76,7 +76,12 @@ public final class OrchestratorMain implements Callable<Integer> {
     long logRetentionHours;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new OrchestratorMain()).execute(args));
+        CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true);
+        cli.setParameterExceptionHandler((e, given) -> {
+            cli.getErr().println("orchestrator: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override
