@@ -265,11 +265,12 @@ def with-resources [config: record, base_image: any, cpu_millicores: any, memory
     $c
 }
 
-# The topology part of a create body from a template record: {nodes, network}.
+# The topology of a create body: a template is itself the topology (nodes, network, checks);
+# a record that wraps one under `topology` is unwrapped.
 def topology-of [template: any] {
     if ($template.topology? | describe | str starts-with "record") { return $template.topology }
     if $template.nodes? == null { fail "the topology has no nodes" }
-    if $template.network? == null { {nodes: $template.nodes} } else { {nodes: $template.nodes, network: $template.network} }
+    $template
 }
 
 # One container with one taskserv.

@@ -15,7 +15,11 @@ import org.junit.jupiter.api.Test;
  * The test commands (compat, SPEC §6 and §7) through the CLI and the Nushell module, against the
  * real server. They need the Test Environment Service on the server: POST /test/environments/create,
  * GET /test/environments[/{id}], POST /test/environments/{id}/run, DELETE /test/environments/{id},
- * GET /test/environments/{id}/logs, GET /test/topologies[/{name}], and Docker with its images.
+ * GET /test/environments/{id}/logs, GET /test/topologies[/{name}], and Docker with the images of
+ * docker/build-images.sh.
+ *
+ * <p>kubernetes and cilium are not available on this machine (docker/taskservs/catalog.yaml): the
+ * original's kubernetes examples must run as written and end in a clear failure naming why.
  */
 class TestEnvironmentCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +43,7 @@ class TestEnvironmentCommandsTest {
         CliResult unknown = cli.run("test", "topology", "load", "no_such_template");
 
         assertThat(text.exitCode()).as(text.toString()).isZero();
-        assertThat(text.out()).contains("NODE", "ROLE", "TASKSERVS", "etcd");
+        assertThat(text.out()).contains("NODE", "ROLE", "TASKSERVS", "etcd1", "etcd2", "etcd3");
         JsonNode template = JSON.readTree(json.out());
         JsonNode nodes = template.has("topology") ? template.path("topology").path("nodes") : template.path("nodes");
         assertThat(nodes).hasSize(3);
@@ -62,7 +66,7 @@ class TestEnvironmentCommandsTest {
             assertThat(status.exitCode()).as(status.toString()).isZero();
             assertThat(status.out()).contains("id:", id, "status:");
             assertThat(run.exitCode()).as(run.toString()).isZero();
-            assertThat(run.out()).contains("CHECK", "passed");
+            assertThat(run.out()).contains("CHECK", "ping", "passed").doesNotContain("FAILED");
             assertThat(logs.exitCode()).as(logs.toString()).isZero();
         } finally {
             CliResult cleanup = cli.run("test", "env", "cleanup", id);
@@ -80,22 +84,54 @@ class TestEnvironmentCommandsTest {
     }
 
     @Test
-    void compat_test_env_server_with_a_nushell_style_list_of_taskservs() throws Exception {
+    void compat_test_env_server_runs_as_written_and_says_kubernetes_is_not_available_here() throws Exception {
         CliResult result = cli.run("-o", "json", "test", "env", "server", "web-01", "[containerd", "kubernetes",
                 "cilium]", "--auto-start");
 
-        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(result.errLines()).hasSize(1);
+        assertThat(result.err()).startsWith("provisioning: environment ").contains("Failed", "kubernetes");
         JsonNode environment = JSON.readTree(result.out());
         assertThat(environment.toString()).contains("containerd", "kubernetes", "cilium");
         cli.run("test", "env", "cleanup", environment.path("id").asText());
     }
 
     @Test
-    void compat_test_quick_kubernetes_passes_and_leaves_nothing_behind() {
-        CliResult result = cli.run("test", "quick", "kubernetes");
+    void a_server_simulation_with_available_taskservs_passes() throws Exception {
+        CliResult result = cli.run("-o", "json", "test", "env", "server", "web-02", "[etcd", "redis]", "--auto-start");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.out()).contains("CHECK", "passed").doesNotContain("FAILED");
+        cli.run("test", "env", "cleanup", JSON.readTree(result.out()).path("id").asText());
+    }
+
+    @Test
+    void compat_test_quick_runs_as_written_and_passes_for_an_available_taskserv() {
+        CliResult kubernetes = cli.run("test", "quick", "kubernetes");
+        CliResult redis = cli.run("test", "quick", "redis");
+
+        assertThat(kubernetes.exitCode()).as(kubernetes.toString()).isEqualTo(ExitCodes.FAILED);
+        assertThat(kubernetes.errLines()).hasSize(1);
+        assertThat(kubernetes.err()).contains("kubernetes");
+        assertThat(redis.exitCode()).as(redis.toString()).isZero();
+        assertThat(redis.out()).contains("CHECK", "passed").doesNotContain("FAILED");
+    }
+
+    @Test
+    void a_cluster_comes_from_a_template_given_by_name_or_on_stdin() throws Exception {
+        CliResult byName = cli.run("-o", "json", "test", "env", "cluster", "etcd", "--topology", "etcd_cluster",
+                "--auto-start");
+        assertThat(byName.exitCode()).as(byName.toString()).isZero();
+        String first = JSON.readTree(byName.out()).path("id").asText();
+        CliResult run = cli.run("test", "env", "run", first);
+        cli.run("test", "env", "cleanup", first);
+        String template = cli.run("-o", "json", "test", "topology", "load", "postgres_redis").out();
+        CliResult fromStdin = Cli.against(server.url()).env("CI", "true").stdin(template)
+                .run("-o", "json", "test", "env", "cluster", "postgres_redis", "--topology", "-");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("write_with_one_member_stopped");
+        assertThat(fromStdin.exitCode()).as(fromStdin.toString()).isZero();
+        cli.run("test", "env", "cleanup", JSON.readTree(fromStdin.out()).path("id").asText());
     }
 
     @Test
@@ -113,26 +149,43 @@ class TestEnvironmentCommandsTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         JsonNode environment = JSON.readTree(result.out());
         assertThat(environment.path("id").asText()).isNotEmpty();
-        assertThat(environment.toString()).contains("cluster_topology", "kubernetes");
+        assertThat(environment.toString()).contains("cluster_topology", "cp-01", "worker-02");
         nu("provisioning test env cleanup " + environment.path("id").asText());
     }
 
     @Test
-    void compat_nushell_test_quick_kubernetes() throws Exception {
-        CliResult result = nu("provisioning test quick kubernetes");
+    void nushell_pipeline_with_an_available_topology_gives_a_ready_cluster_whose_checks_pass() throws Exception {
+        CliResult created = nu("provisioning test topology load etcd_cluster | test env cluster etcd --auto-start");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        String id = JSON.readTree(created.out()).path("id").asText();
+        CliResult run = nu("provisioning test env run " + id);
+        nu("provisioning test env cleanup " + id);
 
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        JsonNode outcome = JSON.readTree(result.out());
-        assertThat(outcome.path("passed").asBoolean()).as(result.out()).isTrue();
-        assertThat(outcome.path("results").isArray()).isTrue();
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        JsonNode answer = JSON.readTree(run.out());
+        JsonNode results = answer.isArray() ? answer : answer.path("results");
+        assertThat(results).isNotEmpty().allMatch(r -> r.path("passed").asBoolean());
     }
 
     @Test
-    void compat_nushell_test_env_single_postgres() {
+    void compat_nushell_test_quick() throws Exception {
+        CliResult kubernetes = nu("provisioning test quick kubernetes");
+        CliResult redis = nu("provisioning test quick redis");
+
+        assertThat(kubernetes.exitCode()).isNotZero();
+        assertThat(kubernetes.err()).contains("provisioning: ", "kubernetes");
+        assertThat(redis.exitCode()).as(redis.toString()).isZero();
+        JsonNode outcome = JSON.readTree(redis.out());
+        assertThat(outcome.path("passed").asBoolean()).as(redis.out()).isTrue();
+        assertThat(outcome.path("results")).isNotEmpty();
+    }
+
+    @Test
+    void compat_nushell_test_env_single_postgres() throws Exception {
         CliResult result = nu("provisioning test env single postgres --auto-start --auto-cleanup");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.out()).contains("\"id\"");
+        assertThat(JSON.readTree(result.out()).path("id").asText()).isNotEmpty();
     }
 
     @Test
@@ -141,6 +194,7 @@ class TestEnvironmentCommandsTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         JsonNode environment = JSON.readTree(result.out());
+        assertThat(environment.path("status").asText()).isEqualTo("Failed");
         assertThat(environment.toString()).contains("containerd", "kubernetes", "cilium");
         nu("provisioning test env cleanup " + environment.path("id").asText());
     }

@@ -79,7 +79,8 @@ public final class EnvCommand extends CommandGroup {
     int status(@Parameters(paramLabel = "ENV_ID") String id) {
         JsonNode environment = environments.get(id);
         EnvironmentViews.show(session.printer(), environment);
-        return "Failed".equals(environment.path("status").asText()) ? ExitCodes.FAILED : ExitCodes.OK;
+        EnvironmentViews.requireSuccess(environment);
+        return ExitCodes.OK;
     }
 
     @Command(name = "run", description = "Runs the environment's checks; exits 1 if one fails.")
@@ -120,10 +121,8 @@ public final class EnvCommand extends CommandGroup {
             return ExitCodes.OK;
         }
         EnvironmentViews.show(session.printer(), environment);
-        JsonNode results = EnvironmentViews.results(environment);
-        boolean failed = "Failed".equals(environment.path("status").asText())
-                || results.isArray() && !EnvironmentViews.allPassed(results);
-        return failed ? ExitCodes.FAILED : ExitCodes.OK;
+        EnvironmentViews.requireSuccess(environment);
+        return ExitCodes.OK;
     }
 
     private static ObjectNode config(String type) {

@@ -1,6 +1,7 @@
 package io.provisioning.orchestrator.cli.testenv;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.provisioning.orchestrator.cli.CliException;
 import io.provisioning.orchestrator.cli.OneLine;
 import io.provisioning.orchestrator.cli.render.Column;
 import io.provisioning.orchestrator.cli.render.Fields;
@@ -85,6 +86,20 @@ final class EnvironmentViews {
             }
         }
         return node.path("results");
+    }
+
+    /** A Failed environment, or one whose last checks did not all pass, is a failed operation (exit 1). */
+    static void requireSuccess(JsonNode environment) {
+        String id = environment.path("id").asText("");
+        if ("Failed".equals(environment.path("status").asText())) {
+            String error = environment.path("error").isTextual() ? environment.path("error").asText() : "";
+            throw new CliException.OperationFailed("environment " + id + " Failed"
+                    + (error.isBlank() ? " (see 'provisioning test env logs " + id + "')" : ": " + error));
+        }
+        JsonNode results = results(environment);
+        if (results.isArray() && !allPassed(results)) {
+            throw new CliException.OperationFailed("checks failed in environment " + id);
+        }
     }
 
     static boolean allPassed(JsonNode results) {

@@ -1,7 +1,6 @@
 package io.provisioning.orchestrator.cli.testenv;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.provisioning.orchestrator.cli.CliException;
 import io.provisioning.orchestrator.cli.Session;
 import io.provisioning.orchestrator.cli.client.OrchestratorClient;
@@ -42,18 +41,16 @@ final class Topologies {
         return topologyOf(given, source);
     }
 
-    /** Accepts a bare topology, a template record holding one, or a record with {@code nodes} beside its name. */
+    /**
+     * A template is itself the topology ({@code nodes}, {@code network}, and its cross-node
+     * {@code checks}); a record that wraps one under {@code topology} is unwrapped.
+     */
     static JsonNode topologyOf(JsonNode given, String source) {
         if (given.path("topology").isObject()) {
             return given.path("topology");
         }
         if (given.path("nodes").isArray()) {
-            ObjectNode topology = OrchestratorClient.JSON.createObjectNode();
-            topology.set("nodes", given.path("nodes"));
-            if (given.has("network")) {
-                topology.set("network", given.path("network"));
-            }
-            return topology;
+            return given;
         }
         throw new CliException.BadInput("topology " + source + " has no nodes");
     }
