@@ -27,6 +27,8 @@ public final class RealOrchestrator {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+:\\d+)");
     private static RealOrchestrator shared;
     private static RealOrchestrator shipped;
+    private static RealOrchestrator withAuth;
+    private static IllegalStateException withAuthFailure;
 
     private final Process process;
     private final String url;
@@ -54,6 +56,29 @@ public final class RealOrchestrator {
         return shipped;
     }
 
+    /**
+     * The test-library server with authentication on: HS256 tokens signed with {@link #AUTH_SECRET}
+     * (the server flag {@code --auth-hs256-secret-file}).
+     */
+    public static synchronized RealOrchestrator withAuthentication() {
+        if (withAuthFailure != null) {
+            throw withAuthFailure; // tried once in this JVM; do not start a failing server for every test
+        }
+        if (withAuth == null) {
+            try {
+                Path secret = Files.createTempFile("cli-test-secret", ".txt");
+                Files.writeString(secret, AUTH_SECRET);
+                withAuth = stoppedAtExit(start(false, "--auth-hs256-secret-file", secret.toString()));
+            } catch (IOException | RuntimeException e) {
+                withAuthFailure = new IllegalStateException("no orchestrator with authentication", e);
+                throw withAuthFailure;
+            }
+        }
+        return withAuth;
+    }
+
+    public static final String AUTH_SECRET = "cli-tests-shared-secret-of-at-least-32-bytes";
+
     private static RealOrchestrator stoppedAtExit(RealOrchestrator server) {
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         return server;
@@ -67,7 +92,7 @@ public final class RealOrchestrator {
         return home;
     }
 
-    private static RealOrchestrator start(boolean shippedLibrary) {
+    private static RealOrchestrator start(boolean shippedLibrary, String... extraFlags) {
         try {
             Path home = Files.createTempDirectory("cli-test-orchestrator");
             Path workspace = Files.createDirectories(home.resolve("workspace"));
@@ -89,6 +114,7 @@ public final class RealOrchestrator {
                     "--workspace", workspace.toString(),
                     "--workers", "4", "--max-attempts", "1",
                     "--retry-base-delay-ms", "100", "--shutdown-grace-seconds", "2"));
+            command.addAll(List.of(extraFlags));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             Path log = home.resolve("server.log");
             CompletableFuture<String> listening = new CompletableFuture<>();
@@ -104,14 +130,16 @@ public final class RealOrchestrator {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter out = new PrintWriter(Files.newBufferedWriter(log), true)) {
             String line;
+            String last = "";
             while ((line = reader.readLine()) != null) {
                 out.println(line);
+                last = line;
                 Matcher m = LISTENING.matcher(line);
                 if (!listening.isDone() && m.find()) {
                     listening.complete(m.group(1));
                 }
             }
-            listening.completeExceptionally(new IllegalStateException("the server exited; see " + log));
+            listening.completeExceptionally(new IllegalStateException("the server exited: " + last + " (see " + log + ")"));
         } catch (IOException e) {
             listening.completeExceptionally(new UncheckedIOException(e));
         }
@@ -134,6 +162,15 @@ public final class RealOrchestrator {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        deleteQuietly(home);
+    }
+
+    private static void deleteQuietly(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temp folder is not worth failing the run for
         }
     }
 }
