@@ -273,6 +273,27 @@ def topology-of [template: any] {
     $template
 }
 
+# GET /test/topologies as a table with a name column, whether the server answers a list of
+# templates, a list of names, or a record of name -> template.
+def topology-table [] {
+    let answer = (api GET "/test/topologies")
+    if ($answer | describe | str starts-with "record") {
+        $answer | transpose name template | each {|r| {name: $r.name} | merge ($r.template | default {}) }
+    } else {
+        $answer | each {|t| if ($t | describe) == "string" { {name: $t} } else { $t } }
+    }
+}
+
+# The one topology template whose cluster_type is this one.
+def template-for [cluster_type: string] {
+    let names = (topology-table | where {|t| ($t.cluster_type? | default "") == $cluster_type } | get name)
+    if ($names | length) == 1 { return ($names | first) }
+    if ($names | is-empty) {
+        fail $"no topology template is made for cluster type ($cluster_type); pipe one in or use --topology NAME"
+    }
+    fail $"several topology templates are made for cluster type ($cluster_type) \(($names | str join ', ')\); choose one with --topology"
+}
+
 # One container with one taskserv.
 export def "test env single" [
     taskserv: string
@@ -309,19 +330,18 @@ export def "test env server" [
 }
 
 # One container per node of a topology. The topology comes from the pipeline
-# (test topology load kubernetes_3node | test env cluster kubernetes) or --topology <template>.
+# (test topology load kubernetes_3node | test env cluster kubernetes), from --topology <template>,
+# or else is the one template made for the cluster type.
 export def "test env cluster" [
     cluster_type: string
-    --topology: string            # template name, when nothing is piped in
+    --topology: string            # template name, when nothing is piped in (default: the one for the type)
     --auto-start
     --auto-cleanup
     --infra: string
 ] {
     let piped = $in
-    let template = if $piped != null { $piped } else if $topology != null {
-        api GET $"/test/topologies/(segment $topology)"
-    } else {
-        fail "give a topology: pipe one in (test topology load NAME | test env cluster TYPE) or use --topology NAME"
+    let template = if $piped != null { $piped } else {
+        api GET $"/test/topologies/(segment ($topology | default (template-for $cluster_type)))"
     }
     let config = {type: cluster_topology, cluster_type: $cluster_type, topology: (topology-of $template)}
     let id = (create-env $config $infra $auto_start $auto_cleanup)
@@ -377,7 +397,7 @@ export def "test quick" [
 
 # Topology templates as a table.
 export def "test topology list" [] {
-    api GET "/test/topologies"
+    topology-table
 }
 
 # One topology template as a record; pipe it into `test env cluster`.

@@ -117,11 +117,11 @@ class TestEnvironmentCommandsTest {
     }
 
     @Test
-    void a_cluster_comes_from_a_template_given_by_name_or_on_stdin() throws Exception {
-        CliResult byName = cli.run("-o", "json", "test", "env", "cluster", "etcd", "--topology", "etcd_cluster",
-                "--auto-start");
-        assertThat(byName.exitCode()).as(byName.toString()).isZero();
-        String first = JSON.readTree(byName.out()).path("id").asText();
+    void a_cluster_comes_from_the_template_made_for_its_type_or_from_stdin() throws Exception {
+        CliResult byType = cli.run("-o", "json", "test", "env", "cluster", "etcd", "--auto-start");
+        assertThat(byType.exitCode()).as(byType.toString()).isZero();
+        assertThat(byType.out()).contains("etcd1", "etcd2", "etcd3");
+        String first = JSON.readTree(byType.out()).path("id").asText();
         CliResult run = cli.run("test", "env", "run", first);
         cli.run("test", "env", "cleanup", first);
         String template = cli.run("-o", "json", "test", "topology", "load", "postgres_redis").out();
@@ -132,6 +132,15 @@ class TestEnvironmentCommandsTest {
         assertThat(run.out()).contains("write_with_one_member_stopped");
         assertThat(fromStdin.exitCode()).as(fromStdin.toString()).isZero();
         cli.run("test", "env", "cleanup", JSON.readTree(fromStdin.out()).path("id").asText());
+    }
+
+    @Test
+    void a_cluster_type_with_several_templates_asks_which_one() {
+        CliResult result = cli.run("test", "env", "cluster", "kubernetes");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(result.errLines()).containsExactly("provisioning: several topology templates are made for cluster "
+                + "type kubernetes (kubernetes_3node, kubernetes_single); choose one with --topology");
     }
 
     @Test

@@ -60,12 +60,14 @@ public final class EnvCommand extends CommandGroup {
 
     @Command(name = "cluster", description = "One container per node of a topology, on the environment's own network.")
     int cluster(@Parameters(paramLabel = "CLUSTER_TYPE") String clusterType, @Mixin EnvOptions options,
-            @Option(names = "--topology", paramLabel = "TEMPLATE", required = true,
-                    description = "a template name (see 'test topology list'), a JSON file, or - for JSON on stdin")
+            @Option(names = "--topology", paramLabel = "TEMPLATE",
+                    description = {"a template name (see 'test topology list'), a JSON file, or - for JSON on stdin;",
+                        "default: the one template whose cluster_type is CLUSTER_TYPE"})
             String topology) {
         ObjectNode config = config("cluster_topology");
         config.put("cluster_type", clusterType);
-        config.set("topology", new Topologies(session).resolve(topology));
+        Topologies topologies = new Topologies(session);
+        config.set("topology", topologies.resolve(topology != null ? topology : topologies.nameFor(clusterType)));
         return createAndShow(config, options);
     }
 

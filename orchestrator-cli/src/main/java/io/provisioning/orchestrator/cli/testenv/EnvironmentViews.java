@@ -27,7 +27,8 @@ final class EnvironmentViews {
             new Column("OUTPUT", r -> shorten(Fields.text(r.path("output")), 80)));
 
     static final List<Column> TOPOLOGIES = List.of(
-            new Column("NAME", t -> t.isTextual() ? t.asText() : Fields.text(t.path("name"))),
+            Column.field("NAME", "name"),
+            Column.field("CLUSTER TYPE", "cluster_type"),
             new Column("NODES", t -> t.path("nodes").isArray() ? Integer.toString(t.path("nodes").size())
                     : t.path("topology").path("nodes").isArray()
                             ? Integer.toString(t.path("topology").path("nodes").size()) : ""),

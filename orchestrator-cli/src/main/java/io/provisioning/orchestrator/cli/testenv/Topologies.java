@@ -7,6 +7,8 @@ import io.provisioning.orchestrator.cli.client.OrchestratorClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Topology templates from the server, or a topology given as JSON (a file or stdin). */
 final class Topologies {
@@ -22,6 +24,24 @@ final class Topologies {
 
     JsonNode load(String name) {
         return session.client().get("/test/topologies/" + OrchestratorClient.segment(name.strip()));
+    }
+
+    /** The name of the one template made for this cluster type (its {@code cluster_type}). */
+    String nameFor(String clusterType) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode template : TopologyCommand.asList(list())) {
+            if (clusterType.equals(template.path("cluster_type").asText())) {
+                names.add(template.path("name").asText());
+            }
+        }
+        if (names.size() == 1) {
+            return names.get(0);
+        }
+        throw new CliException.BadInput(names.isEmpty()
+                ? "no topology template is made for cluster type " + clusterType
+                        + "; give one with --topology (see 'provisioning test topology list')"
+                : "several topology templates are made for cluster type " + clusterType + " (" + String.join(", ", names)
+                        + "); choose one with --topology");
     }
 
     /** The {@code topology} of a create body: {@code {nodes, network}}, from a template, file or stdin. */

@@ -55,7 +55,14 @@ public final class TopologyCommand extends CommandGroup {
     }
 
     /** The list endpoint may answer a list of templates, a list of names, or a map of name to template. */
-    private static JsonNode asList(JsonNode answer) {
+    static JsonNode asList(JsonNode answer) {
+        if (answer.isArray()) {
+            ArrayNode list = OrchestratorClient.JSON.createArrayNode();
+            for (JsonNode item : answer) {
+                list.add(item.isTextual() ? OrchestratorClient.JSON.createObjectNode().put("name", item.asText()) : item);
+            }
+            return list;
+        }
         if (!answer.isObject()) {
             return answer;
         }
