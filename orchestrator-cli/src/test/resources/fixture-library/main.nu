@@ -1,9 +1,10 @@
 #!/usr/bin/env nu
 # A provisioning library for the CLI's tests: same command line as the shipped one
 # (servers|taskserv|cluster create|delete ... --infra I --settings S [--check] [--wait] names...),
-# but what happens is chosen by the names, so tests can make a task succeed, fail or take its time:
+# but what happens is chosen by the names, so tests can make a task succeed, fail or run until told:
 #   fail-*   reports some progress, writes an error on stderr and exits 1
-#   slow-*   takes 20 steps of 300 ms (something to cancel, or to watch a bar move)
+#   hold-*   reports progress every 200 ms until the test creates $PROVISIONING_STATE_DIR/release-<name>
+#            (at most 2 minutes), so a watcher that starts late still sees it run
 #   others   one step of 100 ms per name, with a progress line and a log line each
 
 def step [names: list<string>, verb: string] {
@@ -16,11 +17,15 @@ def step [names: list<string>, verb: string] {
             print -e $"error: ($name) could not be ($verb)"
             exit 1
         }
-        if ($name | str starts-with "slow") {
-            for i in 1..20 {
-                sleep 300ms
-                print ({progress: ($i * 5), message: $"($name) step ($i) of 20"} | to json -r)
+        if ($name | str starts-with "hold") {
+            let release = ($env.PROVISIONING_STATE_DIR | path join $"release-($name)")
+            mut i = 0
+            while not ($release | path exists) and $i < 600 {
+                $i += 1
+                print ({progress: ($i mod 90), message: $"($name) holding \(($i)\)"} | to json -r)
+                sleep 200ms
             }
+            print ({progress: 100, message: $"($name) released"} | to json -r)
         } else {
             sleep 100ms
             print $"($verb) ($name)"

@@ -110,12 +110,13 @@ class NushellModuleTest {
     @Test
     void task_cancel_and_retry_return_records() throws Exception {
         // needs POST /tasks/{id}/cancel and POST /tasks/{id}/retry
-        String id = api.submitServers("slow-n7");
+        String id = api.submitServers("hold-n7");
         api.awaitStatus(id, "Running");
 
         CliResult cancel = nu("provisioning task cancel " + id);
         assertThat(cancel.exitCode()).as(cancel.toString()).isZero();
         api.awaitStatus(id, "Cancelled");
+        server.release("hold-n7");
         CliResult retry = nu("provisioning task retry " + id + " --wait | select id status attempts");
 
         assertThat(retry.exitCode()).as(retry.toString()).isZero();

@@ -1,6 +1,7 @@
 package io.provisioning.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.provisioning.orchestrator.cli.support.Api;
 import io.provisioning.orchestrator.cli.support.Cli;
@@ -8,6 +9,7 @@ import io.provisioning.orchestrator.cli.support.CliResult;
 import io.provisioning.orchestrator.cli.support.RealOrchestrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,15 +31,17 @@ class ProgressDisplayTest {
 
     @Test
     void on_a_terminal_watch_redraws_one_bar_in_place_and_ends_the_line() {
-        String id = api.submitServers("slow-p1");
+        String id = api.submitServers("hold-p1");
 
-        CliResult result = cli.inPseudoTerminal("", "task", "watch", id);
+        Cli.Running watch = cli.startInPseudoTerminal("", "task", "watch", id);
+        await().atMost(Duration.ofSeconds(60)).until(() -> countOf(watch.outputSoFar(), REDRAW) > 3);
+        server.release("hold-p1");
+        CliResult result = watch.result();
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         String screen = result.out();
-        assertThat(countOf(screen, REDRAW)).as(screen).isGreaterThan(3);
-        assertThat(screen).contains("Running   [#", "] ", "slow-p1 step");
-        assertThat(screen).contains("Completed [########################] 100%");
+        assertThat(screen).contains("Running   [#", "] ", "hold-p1 holding");
+        assertThat(screen).contains("Completed [########################] 100%  hold-p1 released");
         assertThat(screen).doesNotContain("task " + id + " Running");
         // the bar's last state stays on screen, then the summary on a line of its own
         assertThat(screen.stripTrailing()).endsWith("task " + id + " Completed");
@@ -54,13 +58,16 @@ class ProgressDisplayTest {
 
     @Test
     void into_a_pipe_watch_prints_plain_lines() {
-        String id = api.submitServers("slow-p4");
+        String id = api.submitServers("hold-p4");
 
-        CliResult result = cli.inPseudoTerminal("| cat", "task", "watch", id);
+        Cli.Running watch = cli.startInPseudoTerminal("| cat", "task", "watch", id);
+        await().atMost(Duration.ofSeconds(60)).until(() -> watch.outputSoFar().contains("hold-p4 holding"));
+        server.release("hold-p4");
+        CliResult result = watch.result();
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).doesNotContain("\r\033").doesNotContain("[#");
-        assertThat(result.out()).contains("task " + id + " Running", "slow-p4 step");
+        assertThat(result.out()).contains("task " + id + " Running", "hold-p4 holding", "hold-p4 released");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.provisioning.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,8 @@ import io.provisioning.orchestrator.cli.support.Api;
 import io.provisioning.orchestrator.cli.support.Cli;
 import io.provisioning.orchestrator.cli.support.CliResult;
 import io.provisioning.orchestrator.cli.support.RealOrchestrator;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -82,30 +85,49 @@ class TaskCommandsTest {
 
     @Test
     void watch_follows_a_running_task_to_its_end() {
-        String id = api.submitServers("slow-w3");
+        String id = api.submitServers("hold-w3");
+        CompletableFuture<CliResult> watch = CompletableFuture.supplyAsync(() -> cli.run("task", "watch", id));
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.task(id).path("progress").path("percent").asInt() > 5);
+        server.release("hold-w3");
 
-        CliResult result = cli.run("task", "watch", id);
+        CliResult result = watch.join();
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.out().lines().filter(l -> l.contains("slow-w3 step")).count()).isGreaterThan(3);
+        assertThat(result.out().lines().filter(l -> l.contains("hold-w3 holding")).count()).isGreaterThan(3);
         assertThat(result.out()).endsWith("task " + id + " Completed\n");
     }
 
     @Test
     void watch_with_logs_shows_the_script_lines_as_they_come() {
         // needs GET /tasks/{id}/events: log lines only come through the event stream
-        String id = api.submitServers("slow-w4", "web-w4");
+        String id = api.submitServers("hold-w4", "web-w4");
+        CompletableFuture<CliResult> watch = CompletableFuture.supplyAsync(() -> cli.run("task", "watch", id, "--logs"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.task(id).path("progress").path("percent").asInt() > 5);
+        server.release("hold-w4");
+
+        CliResult result = watch.join();
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("  | servers create on production", "  | created web-w4");
+    }
+
+    @Test
+    void watch_with_logs_of_a_finished_task_prints_its_whole_log() {
+        // needs GET /tasks/{id}/logs
+        String id = api.submitServers("web-w5");
+        api.awaitStatus(id, "Completed");
 
         CliResult result = cli.run("task", "watch", id, "--logs");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        assertThat(result.out()).contains("  | created web-w4");
+        assertThat(result.out()).contains("  | servers create on production", "  | created web-w5")
+                .endsWith("task " + id + " Completed\n");
     }
 
     @Test
     void cancel_kills_a_running_task() {
         // needs POST /tasks/{id}/cancel
-        String id = api.submitServers("slow-c1");
+        String id = api.submitServers("hold-c1");
         api.awaitStatus(id, "Running");
 
         CliResult result = cli.run("task", "cancel", id);

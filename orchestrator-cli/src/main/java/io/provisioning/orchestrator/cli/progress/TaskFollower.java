@@ -40,6 +40,13 @@ public final class TaskFollower {
         String path = "/tasks/" + OrchestratorClient.segment(taskId);
         JsonNode task = client.get(path);
         show(task);
+        if (isTerminal(task)) {
+            if (showLogs) {
+                replayLog(path);
+            }
+            progress.finish(task);
+            return task;
+        }
         try {
             for (int reconnects = 0; !isTerminal(task); reconnects++) {
                 if (reconnects > MAX_RECONNECTS) {
@@ -58,6 +65,19 @@ public final class TaskFollower {
         }
         progress.finish(task);
         return task;
+    }
+
+    /** A task that already ended has its whole log to show: every attempt, from GET /tasks/{id}/logs. */
+    private void replayLog(String path) {
+        try {
+            for (JsonNode attempt : client.get(path + "/logs")) {
+                for (JsonNode line : attempt.path("lines")) {
+                    progress.log(line.path("stream").asText("stdout"), line.path("line").asText(""));
+                }
+            }
+        } catch (CliException.EndpointMissing | CliException.NotFound e) {
+            notices.accept("note: the orchestrator at " + client.baseUrl() + " keeps no task logs");
+        }
     }
 
     private JsonNode followStream(String path, JsonNode task) {

@@ -66,10 +66,15 @@ public final class Cli {
     }
 
     /**
-     * Runs the CLI under {@code script(1)}, which gives it a pseudo-terminal for stdin and stdout;
-     * {@code shellSuffix} is appended to the command line (e.g. {@code "| cat"}).
+     * Runs the CLI under {@code script(1)}, which gives it a pseudo-terminal for stdin and stdout
+     * (stderr shares it); {@code shellSuffix} is appended to the command line (e.g. {@code "| cat"}).
      */
     public CliResult inPseudoTerminal(String shellSuffix, String... args) {
+        return startInPseudoTerminal(shellSuffix, args).result();
+    }
+
+    /** The same, without waiting: the test can read the screen so far and act on it. */
+    public Running startInPseudoTerminal(String shellSuffix, String... args) {
         try {
             Path script = Files.createTempFile("cli-pty", ".sh");
             StringBuilder line = new StringBuilder();
@@ -82,7 +87,7 @@ public final class Cli {
             line.append(shellSuffix);
             Files.writeString(script, "#!/bin/sh\n" + line + "\n");
             script.toFile().setExecutable(true);
-            return exec(List.of("script", "-qfec", script.toString(), "/dev/null"), null);
+            return start(List.of("script", "-qfec", script.toString(), "/dev/null"), null, script);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -90,6 +95,10 @@ public final class Cli {
 
     /** Any program with this CLI's environment (used for nu and bash). */
     public CliResult exec(List<String> command, Path directory) {
+        return start(command, directory, null).result();
+    }
+
+    private Running start(List<String> command, Path directory, Path cleanup) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
             if (directory != null) {
@@ -105,19 +114,42 @@ public final class Cli {
             Process process = builder.start();
             process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             process.getOutputStream().close();
-            if (!process.waitFor(600, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("timed out: " + command);
-            }
-            CliResult result = new CliResult(process.exitValue(), Files.readString(out), Files.readString(err));
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return result;
+            return new Running(command, process, out, err, cleanup);
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A CLI (or nu, or bash) process that has been started. */
+    public record Running(List<String> command, Process process, Path out, Path err, Path cleanup) {
+        /** What it has written to stdout so far. */
+        public String outputSoFar() {
+            try {
+                return Files.readString(out);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public CliResult result() {
+            try {
+                if (!process.waitFor(600, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("timed out: " + command);
+                }
+                CliResult result = new CliResult(process.exitValue(), Files.readString(out), Files.readString(err));
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+                if (cleanup != null) {
+                    Files.deleteIfExists(cleanup);
+                }
+                return result;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -92,6 +92,16 @@ public final class RealOrchestrator {
         return home;
     }
 
+    /** Lets a {@code hold-*} task of the test library finish. */
+    public void release(String server) {
+        try {
+            Path state = Files.createDirectories(home.resolve("data/state"));
+            Files.writeString(state.resolve("release-" + server), "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static RealOrchestrator start(boolean shippedLibrary, String... extraFlags) {
         try {
             Path home = Files.createTempDirectory("cli-test-orchestrator");
@@ -119,8 +129,13 @@ public final class RealOrchestrator {
             Path log = home.resolve("server.log");
             CompletableFuture<String> listening = new CompletableFuture<>();
             Thread.ofPlatform().daemon().name("orchestrator-log").start(() -> pump(process, log, listening));
-            String url = listening.get(90, TimeUnit.SECONDS);
-            return new RealOrchestrator(process, url, home);
+            try {
+                return new RealOrchestrator(process, listening.get(90, TimeUnit.SECONDS), home);
+            } catch (Exception e) {
+                process.destroyForcibly();
+                deleteQuietly(home);
+                throw e;
+            }
         } catch (Exception e) {
             throw new IllegalStateException("could not start the orchestrator for the CLI tests", e);
         }
