@@ -67,6 +67,7 @@ public final class RealOrchestrator {
         if (withAuth == null) {
             try {
                 Path secret = Files.createTempFile("cli-test-secret", ".txt");
+                secret.toFile().deleteOnExit();
                 Files.writeString(secret, AUTH_SECRET);
                 withAuth = stoppedAtExit(start(false, "--auth-hs256-secret-file", secret.toString()));
             } catch (IOException | RuntimeException e) {
