@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code provisioning}: the one executable for the orchestrator's users. */
 @Command(name = "provisioning", mixinStandardHelpOptions = true, version = "provisioning 0.1.0",
+        scope = CommandLine.ScopeType.INHERIT, // --help, --version and the exit-code footer on every command
         description = "Submits workflows to the provisioning orchestrator, follows tasks and runs test environments.",
         footer = {"", ExitCodes.HELP, "", "Environment: PROVISIONING_URL, PROVISIONING_TOKEN; CI=true or a pipe gives plain progress lines."},
         subcommands = {

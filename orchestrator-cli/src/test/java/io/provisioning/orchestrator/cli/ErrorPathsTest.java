@@ -146,12 +146,16 @@ class ErrorPathsTest {
     }
 
     @Test
-    void help_documents_the_exit_codes() {
-        CliResult result = Cli.against(null).run("--help");
+    void help_documents_the_exit_codes_on_every_command() {
+        CliResult root = Cli.against(null).run("--help");
+        CliResult leaf = Cli.against(null).run("test", "env", "single", "--help");
 
-        assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("Exit codes:", "3  orchestrator unreachable", "4  not found",
+        assertThat(root.exitCode()).isZero();
+        assertThat(root.out()).contains("Exit codes:", "3  orchestrator unreachable", "4  not found",
                 "PROVISIONING_URL");
+        assertThat(leaf.exitCode()).isZero();
+        assertThat(leaf.out()).startsWith("Usage: provisioning test env single")
+                .contains("--auto-start", "--auto-cleanup", "--base-image", "--infra", "Exit codes:");
     }
 
     private static int freePort() throws IOException {

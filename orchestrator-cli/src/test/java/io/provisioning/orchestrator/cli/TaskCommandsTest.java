@@ -125,6 +125,19 @@ class TaskCommandsTest {
     }
 
     @Test
+    void with_json_output_watch_prints_the_final_task_and_keeps_progress_on_stderr() throws Exception {
+        String id = api.submitServers("web-j1");
+
+        CliResult result = cli.run("-o", "json", "task", "watch", id);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        JsonNode task = JSON.readTree(result.out());
+        assertThat(task.path("id").asText()).isEqualTo(id);
+        assertThat(task.path("status").asText()).isEqualTo("Completed");
+        assertThat(result.err()).contains("task " + id + " Completed");
+    }
+
+    @Test
     void cancel_kills_a_running_task() {
         // needs POST /tasks/{id}/cancel
         String id = api.submitServers("hold-c1");
