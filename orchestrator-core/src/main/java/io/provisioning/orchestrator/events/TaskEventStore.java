@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * {@code globalCapacity} events of all tasks stay in memory for the all-tasks stream.
  *
  * <p>Numbering and fan-out happen on the caller's thread; the files are written by one writer
- * thread in batches, so a burst of events costs the workers no disk I/O. A read first waits until
- * the writer has caught up. Task state itself is durable in storage; these files are the logs.
+ * thread in batches, so a burst of events costs the workers no disk I/O, and synced to disk about
+ * once a second. A read first waits until the writer has caught up. Task state itself is durable
+ * in storage at once; these files are the logs.
  */
 public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskEventStore.class);
@@ -196,6 +197,7 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
                 for (BufferedWriter out : touched) {
                     out.flush();
                 }
+                syncNowAndThen();
                 long last = batch.get(batch.size() - 1).globalId();
                 synchronized (written) {
                     writtenUpTo = last;
@@ -217,6 +219,25 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
             } catch (IOException e) {
                 LOG.debug("close failed: {}", e.getMessage());
             }
+        }
+    }
+
+    private long lastSync = System.nanoTime();
+
+    /** At most once a second, one syncfs of the logs' filesystem, so a machine crash loses a second of log at most. */
+    private void syncNowAndThen() {
+        if (System.nanoTime() - lastSync < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastSync = System.nanoTime();
+        try {
+            Process sync = new ProcessBuilder("sync", "-f", root.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            sync.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            LOG.debug("sync -f unavailable: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
