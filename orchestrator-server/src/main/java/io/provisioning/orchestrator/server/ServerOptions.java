@@ -20,4 +20,16 @@ public record ServerOptions(
         Duration retryBaseDelay,
         Duration retryMaxDelay,
         Duration shutdownGrace,
-        long maxBodyBytes) {}
+        long maxBodyBytes,
+        SecurityOptions security) {
+
+    /** Without security options: the defaults (see {@link SecurityOptions#defaults}). */
+    public ServerOptions(String host, int port, Path dataDir, String storageType, Map<String, String> storageOptions,
+            String nuPath, Path provisioningPath, Path workspace, int workers, int defaultMaxAttempts,
+            int defaultTimeoutSeconds, Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownGrace,
+            long maxBodyBytes) {
+        this(host, port, dataDir, storageType, storageOptions, nuPath, provisioningPath, workspace, workers,
+                defaultMaxAttempts, defaultTimeoutSeconds, retryBaseDelay, retryMaxDelay, shutdownGrace, maxBodyBytes,
+                SecurityOptions.defaults(dataDir));
+    }
+}
