@@ -9,6 +9,7 @@
 #   nu provisioning/main.nu taskserv delete <taskserv> --infra I --settings S [--check] [--wait] [server...]
 #   nu provisioning/main.nu cluster create  <type> --infra I --settings S [--check] [--wait]
 #   nu provisioning/main.nu cluster delete  <type> --infra I --settings S [--check] [--wait]
+#   nu provisioning/main.nu cluster plan    <type> --infra I --settings S   (JSON: servers, taskservs)
 #
 # Environment: PROVISIONING_STATE_DIR (default ./.state), PROVISIONING_WORKSPACE,
 # PROVISIONING_TASK_ID, PROVISIONING_ATTEMPT, PROVISIONING_ORCHESTRATOR_URL,
@@ -28,7 +29,8 @@ const USAGE = "usage: main.nu servers create  --infra I --settings S [--check] [
        main.nu taskserv create <taskserv> --infra I --settings S [--check] [--wait] [server...]
        main.nu taskserv delete <taskserv> --infra I --settings S [--check] [--wait] [server...]
        main.nu cluster create  <type> --infra I --settings S [--check] [--wait]
-       main.nu cluster delete  <type> --infra I --settings S [--check] [--wait]"
+       main.nu cluster delete  <type> --infra I --settings S [--check] [--wait]
+       main.nu cluster plan    <type> --infra I --settings S"
 
 def usage-error [what: string, rest: list<any>] {
     print -r -e $"error: ($what)"
@@ -143,4 +145,14 @@ def "main cluster delete" [
     let ctx = (settings context $"cluster delete ($cluster_type)" $infra $settings --check=$check --wait=$wait)
     settings banner $ctx
     clusters delete $ctx $cluster_type
+}
+
+# Print what a cluster is made of (servers, then taskservs in install order) as one JSON line.
+def "main cluster plan" [
+    cluster_type: string
+    --infra: string
+    --settings: string
+] {
+    let ctx = (settings context $"cluster plan ($cluster_type)" $infra $settings --check=true --wait=false)
+    clusters plan $ctx $cluster_type
 }

@@ -5,6 +5,7 @@ use output.nu [log progress percent pause]
 use catalog.nu
 use provider.nu
 use servers.nu [wait-running]
+use settings.nu
 
 export def create [ctx: record, type: string] {
     let def = (catalog cluster $ctx $type)
@@ -73,4 +74,16 @@ export def delete [ctx: record, type: string] {
         log $ctx $"deleted cluster record ($type)"
     }
     progress 100 $"cluster delete ($type) finished"
+}
+
+# What the cluster is made of, for the orchestrator to expand it into a DAG of tasks:
+# one JSON line {cluster, servers, taskservs}; reads settings only, writes nothing.
+export def plan [ctx: record, type: string] {
+    let def = (catalog cluster $ctx $type)
+    let servers = if $def.servers != null {
+        validate-names server $def.servers
+    } else {
+        settings defined-servers $ctx | get --optional name | default []
+    }
+    print -r ({cluster: $type, servers: $servers, taskservs: ($def.taskservs | get name)} | to json -r)
 }

@@ -30,10 +30,11 @@ final class DependencyGate {
         boolean allDone = true;
         for (String dependency : task.dependencies()) {
             TaskStatus status = lookup.apply(dependency).map(Task::status).orElse(TaskStatus.Failed);
-            if (status == TaskStatus.Failed || status == TaskStatus.Cancelled) {
+            boolean failed = status == TaskStatus.Failed || status == TaskStatus.Cancelled;
+            if (failed && !task.continueOnDependencyFailure()) {
                 return Verdict.DEPENDENCY_FAILED;
             }
-            allDone &= status == TaskStatus.Completed;
+            allDone &= status == TaskStatus.Completed || failed;
         }
         return allDone ? Verdict.READY : Verdict.WAIT;
     }

@@ -36,6 +36,7 @@ public final class Orchestrator implements AutoCloseable {
     private final OrchestratorConfig config;
     private final TaskLocks locks = new TaskLocks();
     private final DependencyGate gate;
+    private final ConcurrencyGate concurrency;
     private final AtomicLong sequence = new AtomicLong();
     private final TaskLifecycle lifecycle;
     private final List<Thread> workers = new ArrayList<>();
@@ -50,7 +51,9 @@ public final class Orchestrator implements AutoCloseable {
         this.events = events;
         this.queue = new TaskQueue(clock);
         this.gate = new DependencyGate(storage::find);
-        this.lifecycle = new TaskLifecycle(storage, executor, clock, events, queue, gate, locks, config.retryPolicy());
+        this.concurrency = new ConcurrencyGate(config.limits());
+        this.lifecycle = new TaskLifecycle(storage, executor, clock, events, queue, gate, concurrency, locks,
+                config.retryPolicy());
     }
 
     /** Recovers what a previous process left and rebuilds the queue; call before taking submissions. */
@@ -120,7 +123,17 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     public int queuedCount() {
-        return queue.size() + gate.parkedCount();
+        return queue.size() + gate.parkedCount() + concurrency.waitingCount();
+    }
+
+    /** Cancels a Pending task, or ends a Running one's process tree; a finished task answers 409. */
+    public Task cancel(String id) {
+        return lifecycle.cancel(id);
+    }
+
+    /** Puts a Failed or Cancelled task back in the queue as a new attempt. */
+    public Task retry(String id) {
+        return lifecycle.retry(id);
     }
 
     public TaskStorage storage() {

@@ -9,22 +9,28 @@ import java.time.Duration;
  * @param workers          tasks that may run at once (default 4)
  * @param retryPolicy      delay between attempts (default 1 s doubling, capped at 5 min, jittered)
  * @param shutdownGrace    how long running tasks may go on after a stop is asked for (default 30 s)
+ * @param limits           concurrency limits per lock key (default one running operation per server)
  */
-public record OrchestratorConfig(int workers, RetryPolicy retryPolicy, Duration shutdownGrace) {
+public record OrchestratorConfig(int workers, RetryPolicy retryPolicy, Duration shutdownGrace,
+        ConcurrencyLimits limits) {
     public static OrchestratorConfig defaults() {
         return new OrchestratorConfig(4, RetryPolicy.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5)),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), ConcurrencyLimits.defaults());
     }
 
     public OrchestratorConfig withWorkers(int n) {
-        return new OrchestratorConfig(n, retryPolicy, shutdownGrace);
+        return new OrchestratorConfig(n, retryPolicy, shutdownGrace, limits);
     }
 
     public OrchestratorConfig withRetryPolicy(RetryPolicy policy) {
-        return new OrchestratorConfig(workers, policy, shutdownGrace);
+        return new OrchestratorConfig(workers, policy, shutdownGrace, limits);
+    }
+
+    public OrchestratorConfig withLimits(ConcurrencyLimits newLimits) {
+        return new OrchestratorConfig(workers, retryPolicy, shutdownGrace, newLimits);
     }
 
     public OrchestratorConfig withShutdownGrace(Duration grace) {
-        return new OrchestratorConfig(workers, retryPolicy, grace);
+        return new OrchestratorConfig(workers, retryPolicy, grace, limits);
     }
 }

@@ -15,6 +15,8 @@ import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,18 +29,22 @@ final class TaskLifecycle {
     private final Clock clock;
     private final TaskEventBus events;
     private final TaskQueue queue;
-    private final DependencyGate gate;
+    private final DependencyGate dependencies;
+    private final ConcurrencyGate concurrency;
     private final TaskLocks locks;
     private final RetryPolicy retryPolicy;
+    /** Running tasks a user asked to cancel: whatever their attempt's outcome, they end Cancelled. */
+    private final Set<String> cancelRequested = ConcurrentHashMap.newKeySet();
 
     TaskLifecycle(TaskStorage storage, TaskExecutor executor, Clock clock, TaskEventBus events, TaskQueue queue,
-            DependencyGate gate, TaskLocks locks, RetryPolicy retryPolicy) {
+            DependencyGate dependencies, ConcurrencyGate concurrency, TaskLocks locks, RetryPolicy retryPolicy) {
         this.storage = storage;
         this.executor = executor;
         this.clock = clock;
         this.events = events;
         this.queue = queue;
-        this.gate = gate;
+        this.dependencies = dependencies;
+        this.concurrency = concurrency;
         this.locks = locks;
         this.retryPolicy = retryPolicy;
     }
@@ -50,16 +56,23 @@ final class TaskLifecycle {
         }
         Task task = claimed.get();
         ExecutionResult result;
-        try {
-            result = executor.execute(task, new ProgressRecorder(task.id(), task.attempts()));
-        } catch (RuntimeException e) {
-            LOG.error("executor failed on task {}", task.id(), e);
-            result = new ExecutionResult(ExecutionResult.Outcome.FAILED, null, "", "executor error: " + e.getMessage());
+        if (cancelRequested.contains(task.id())) {
+            result = new ExecutionResult(ExecutionResult.Outcome.CANCELLED, null, "", "cancelled before it started");
+        } else {
+            try {
+                result = executor.execute(task, new ProgressRecorder(task.id(), task.attempts()));
+            } catch (RuntimeException e) {
+                LOG.error("executor failed on task {}", task.id(), e);
+                result = new ExecutionResult(ExecutionResult.Outcome.FAILED, null, "", "executor error: " + e.getMessage());
+            }
         }
         record(task.id(), result);
     }
 
-    /** Pending -> Running, durably, unless it was cancelled meanwhile or must wait for dependencies. */
+    /**
+     * Pending -> Running, durably, unless it was cancelled meanwhile, must wait for a dependency,
+     * or would go over a concurrency limit (then it waits, with the reason on the task).
+     */
     private Optional<Task> claim(QueueEntry entry) {
         synchronized (locks.forTask(entry.taskId())) {
             Optional<Task> found = storage.find(entry.taskId());
@@ -68,16 +81,18 @@ final class TaskLifecycle {
             }
             Task task = found.get();
             if (!task.dependencies().isEmpty()) {
-                switch (gate.check(task)) {
+                switch (dependencies.check(task)) {
                     case WAIT -> {
-                        if (!gate.park(task)) {
+                        if (dependencies.park(task)) {
+                            noteWaiting(task, "dependencies not completed yet");
+                        } else {
                             queue.add(entry); // settled meanwhile: look again
                         }
                         return Optional.empty();
                     }
                     case DEPENDENCY_FAILED -> {
                         Task failed = task.fail(clock.instant(), null, null,
-                                "dependency " + gate.failedDependency(task) + " failed or was cancelled");
+                                "dependency " + dependencies.failedDependency(task) + " failed or was cancelled");
                         storage.saveAndDequeue(failed);
                         published(failed);
                         return Optional.empty();
@@ -85,29 +100,55 @@ final class TaskLifecycle {
                     case READY -> { }
                 }
             }
+            Optional<String> mustWait = concurrency.tryAcquire(task);
+            if (mustWait.isPresent()) {
+                noteWaiting(task, mustWait.get());
+                return Optional.empty();
+            }
             Task running = task.start(clock.instant());
-            storage.saveAndDequeue(running);
+            try {
+                storage.saveAndDequeue(running);
+            } catch (RuntimeException e) {
+                concurrency.release(task);
+                queue.add(entry);
+                throw e;
+            }
             events.publish(new TaskEvent.Changed(running));
             return Optional.of(running);
         }
     }
 
+    private void noteWaiting(Task task, String reason) {
+        if (!reason.equals(task.waitingFor())) {
+            Task noted = task.waitingFor(clock.instant(), reason);
+            storage.save(noted);
+            events.publish(new TaskEvent.Changed(noted));
+        }
+    }
+
     private void record(String taskId, ExecutionResult result) {
+        Task settled;
         synchronized (locks.forTask(taskId)) {
             Task task = storage.find(taskId).orElseThrow();
             if (task.status() != TaskStatus.Running) {
-                return; // someone else settled it (e.g. cancelled while stopping)
+                return;
             }
             Instant now = clock.instant();
-            Task next = switch (result.outcome()) {
-                case SUCCEEDED -> task.complete(now, 0, result.output());
-                case CANCELLED -> task.cancel(now, result.error());
-                case INTERRUPTED -> task.requeueAfterInterruption(now, result.error());
-                case FAILED, TIMED_OUT -> task.hasAttemptsLeft()
-                        ? task.retryLater(now, now.plus(retryPolicy.delayAfter(task.attempts())), result.exitCode(),
-                                result.output(), result.error())
-                        : task.fail(now, result.exitCode(), result.output(), result.error());
-            };
+            boolean cancelled = cancelRequested.remove(taskId);
+            Task next;
+            if (cancelled && result.outcome() != ExecutionResult.Outcome.SUCCEEDED) {
+                next = task.cancel(now, "cancelled by request");
+            } else {
+                next = switch (result.outcome()) {
+                    case SUCCEEDED -> task.complete(now, 0, result.output());
+                    case CANCELLED -> task.cancel(now, result.error());
+                    case INTERRUPTED -> task.requeueAfterInterruption(now, result.error());
+                    case FAILED, TIMED_OUT -> task.hasAttemptsLeft()
+                            ? task.retryLater(now, now.plus(retryPolicy.delayAfter(task.attempts())),
+                                    result.exitCode(), result.output(), result.error())
+                            : task.fail(now, result.exitCode(), result.output(), result.error());
+                };
+            }
             if (next.status() == TaskStatus.Pending) {
                 storage.saveAndEnqueue(next);
                 if (result.outcome() != ExecutionResult.Outcome.INTERRUPTED) {
@@ -116,14 +157,66 @@ final class TaskLifecycle {
             } else {
                 storage.save(next);
             }
-            published(next);
+            settled = next;
+        }
+        for (Task woken : concurrency.release(settled)) {
+            queue.add(Orchestrator.entryFor(woken));
+        }
+        published(settled);
+    }
+
+    /** Cancels a Pending task at once; for a Running one, ends its process tree and lets record() settle it. */
+    Task cancel(String taskId) {
+        boolean running;
+        synchronized (locks.forTask(taskId)) {
+            Task task = storage.find(taskId).orElseThrow(() -> new io.provisioning.orchestrator.task.TaskNotFoundException(taskId));
+            switch (task.status()) {
+                case Cancelled -> {
+                    return task;
+                }
+                case Completed, Failed -> throw new io.provisioning.orchestrator.ConflictException(
+                        "task " + taskId + " already ended " + task.status() + "; there is nothing to cancel");
+                case Pending -> {
+                    Task cancelled = task.cancel(clock.instant(), "cancelled by request");
+                    storage.saveAndDequeue(cancelled);
+                    queue.remove(taskId);
+                    dependencies.forget(taskId);
+                    concurrency.forget(taskId);
+                    published(cancelled);
+                    return cancelled;
+                }
+                default -> {
+                    cancelRequested.add(taskId);
+                    running = true;
+                }
+            }
+        }
+        if (running) {
+            executor.cancel(taskId); // TERM, then KILL after the grace period; the worker records Cancelled
+        }
+        return storage.find(taskId).orElseThrow();
+    }
+
+    /** Failed or Cancelled -> Pending, as a new attempt; the earlier attempts stay in its history. */
+    Task retry(String taskId) {
+        synchronized (locks.forTask(taskId)) {
+            Task task = storage.find(taskId).orElseThrow(() -> new io.provisioning.orchestrator.task.TaskNotFoundException(taskId));
+            if (task.status() != TaskStatus.Failed && task.status() != TaskStatus.Cancelled) {
+                throw new io.provisioning.orchestrator.ConflictException("task " + taskId + " is " + task.status()
+                        + "; only Failed or Cancelled tasks can be retried");
+            }
+            Task again = task.retryOnDemand(clock.instant(), 1);
+            storage.saveAndEnqueue(again);
+            queue.add(Orchestrator.entryFor(again));
+            events.publish(new TaskEvent.Changed(again));
+            return again;
         }
     }
 
     private void published(Task task) {
         events.publish(new TaskEvent.Changed(task));
         if (task.status().isTerminal()) {
-            for (Task released : gate.release(task.id())) {
+            for (Task released : dependencies.release(task.id())) {
                 queue.add(Orchestrator.entryFor(released));
             }
         }

@@ -26,8 +26,9 @@ public final class NushellExecutor implements TaskExecutor {
     private static final int ERROR_TAIL_CHARS = 8 * 1024;
 
     private final Settings settings;
-    private final TaskLogs logs;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    /** Cancels that arrived between the claim and the process start. */
+    private final java.util.Set<String> cancelBeforeStart = ConcurrentHashMap.newKeySet();
 
     /** Where scripts run and what they are told. */
     public record Settings(Path workspace, Path stateDir, java.util.function.Supplier<String> orchestratorUrl,
@@ -35,9 +36,8 @@ public final class NushellExecutor implements TaskExecutor {
 
     private record Running(Process process, boolean[] cancelled) {}
 
-    public NushellExecutor(Settings settings, TaskLogs logs) {
+    public NushellExecutor(Settings settings) {
         this.settings = settings;
-        this.logs = logs;
     }
 
     @Override
@@ -55,31 +55,32 @@ public final class NushellExecutor implements TaskExecutor {
 
         BoundedText stdoutTail = new BoundedText(OUTPUT_TAIL_CHARS);
         BoundedText stderrTail = new BoundedText(ERROR_TAIL_CHARS);
-        try (TaskLogs.Writer log = logs.open(task.id(), task.attempts())) {
+        {
             Process process;
             try {
                 process = builder.start();
             } catch (IOException e) {
                 String reason = "could not start " + task.command() + ": " + e.getMessage();
-                log.line("stderr", reason);
+                listener.onLine("stderr", reason);
                 return new ExecutionResult(ExecutionResult.Outcome.FAILED, null, "", reason);
             }
             boolean[] cancelled = {false};
             running.put(task.id(), new Running(process, cancelled));
+            if (cancelBeforeStart.remove(task.id())) {
+                cancelled[0] = true;
+                ProcessTree.terminate(process, settings.killGrace());
+            }
             try {
                 Thread out = pump(process.getInputStream(), line -> {
                     var progress = ProgressLine.parse(line);
                     if (progress.isPresent()) {
-                        log.line("progress", line);
                         listener.onProgress(progress.get());
                     } else {
-                        log.line("stdout", line);
                         stdoutTail.add(line);
                         listener.onLine("stdout", line);
                     }
                 });
                 Thread err = pump(process.getErrorStream(), line -> {
-                    log.line("stderr", line);
                     stderrTail.add(line);
                     listener.onLine("stderr", line);
                 });
@@ -92,7 +93,7 @@ public final class NushellExecutor implements TaskExecutor {
                 err.join(Duration.ofSeconds(5));
                 if (!finished) {
                     String reason = "timed out after " + task.timeoutSeconds() + "s; process tree killed";
-                    log.line("stderr", reason);
+                    listener.onLine("stderr", reason);
                     return new ExecutionResult(ExecutionResult.Outcome.TIMED_OUT, null, stdoutTail.toString(), reason);
                 }
                 if (cancelled[0]) {
@@ -120,6 +121,7 @@ public final class NushellExecutor implements TaskExecutor {
     public boolean cancel(String taskId) {
         Running run = running.get(taskId);
         if (run == null) {
+            cancelBeforeStart.add(taskId);
             return false;
         }
         run.cancelled()[0] = true;

@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.task;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,11 +12,14 @@ import java.util.List;
  * {@link AllowedTransitions}.
  *
  * <p>The first eleven fields are the Rust orchestrator's task JSON (compat); the rest are ours.
+ * {@code locks} are the concurrency keys the task holds while it runs (e.g.
+ * {@code server:production/web-01}); {@code waiting_for} says why a Pending task has not started.
  */
 @JsonPropertyOrder({
     "id", "name", "command", "args", "dependencies", "status", "created_at", "started_at",
     "completed_at", "output", "error", "priority", "attempts", "max_attempts", "next_attempt_at",
-    "timeout_seconds", "progress", "exit_code", "workflow", "infra", "updated_at", "sequence"
+    "timeout_seconds", "progress", "exit_code", "workflow", "infra", "updated_at", "sequence",
+    "waiting_for", "locks", "continue_on_dependency_failure", "history"
 })
 public record Task(
         String id,
@@ -40,18 +44,24 @@ public record Task(
         String infra,
         Instant updatedAt,
         long sequence,
+        String waitingFor,
+        List<String> locks,
+        boolean continueOnDependencyFailure,
+        List<AttemptRecord> history,
         @JsonInclude(JsonInclude.Include.NON_NULL) String idempotencyKey,
         @JsonInclude(JsonInclude.Include.NON_NULL) String requestHash) {
 
     public Task {
         args = args == null ? List.of() : List.copyOf(args);
         dependencies = dependencies == null ? List.of() : List.copyOf(dependencies);
+        locks = locks == null ? List.of() : List.copyOf(locks);
+        history = history == null ? List.of() : List.copyOf(history);
         progress = progress == null ? Progress.NONE : progress;
     }
 
     /** The script's full argument list: {@code command} followed by {@code args}. */
     public List<String> commandLine() {
-        var line = new java.util.ArrayList<String>(args.size() + 1);
+        var line = new ArrayList<String>(args.size() + 1);
         line.add(command);
         line.addAll(args);
         return line;
@@ -61,57 +71,160 @@ public record Task(
         return attempts < maxAttempts;
     }
 
-    private Task to(TaskStatus next, Instant now, Instant started, Instant completed, String output,
-            String error, int attempts, Instant nextAttemptAt, Progress progress, Integer exitCode) {
+    /** A mutable copy for building the next state; only the named change methods below use it. */
+    private Draft draft() {
+        return new Draft(this);
+    }
+
+    private Task transition(TaskStatus next, Instant now, java.util.function.Consumer<Draft> change) {
         AllowedTransitions.check(id, status, next);
-        return new Task(id, name, command, args, dependencies, next, createdAt, started, completed, output,
-                error, priority, attempts, maxAttempts, nextAttemptAt, timeoutSeconds, progress, exitCode,
-                workflow, infra, now, sequence, idempotencyKey, requestHash);
+        Draft d = draft();
+        d.status = next;
+        d.updatedAt = now;
+        change.accept(d);
+        return d.build();
     }
 
     /** Pending -> Running: a new attempt begins. */
     public Task start(Instant now) {
-        return to(TaskStatus.Running, now, now, null, null, null, attempts + 1, null, Progress.NONE, null);
+        return transition(TaskStatus.Running, now, d -> {
+            d.startedAt = now;
+            d.completedAt = null;
+            d.output = null;
+            d.error = null;
+            d.attempts = attempts + 1;
+            d.nextAttemptAt = null;
+            d.progress = Progress.NONE;
+            d.exitCode = null;
+            d.waitingFor = null;
+        });
     }
 
     public Task complete(Instant now, int exitCode, String output) {
-        return to(TaskStatus.Completed, now, startedAt, now, output, null, attempts, null,
-                new Progress(100, progress.message()), exitCode);
+        return transition(TaskStatus.Completed, now, d -> {
+            d.completedAt = now;
+            d.output = output;
+            d.error = null;
+            d.progress = new Progress(100, progress.message());
+            d.exitCode = exitCode;
+            d.history = appended(TaskStatus.Completed, now, exitCode, null);
+        });
     }
 
     /** The attempt failed and another one is scheduled: back to Pending, not before {@code retryAt}. */
     public Task retryLater(Instant now, Instant retryAt, Integer exitCode, String output, String error) {
-        return to(TaskStatus.Pending, now, startedAt, null, output, error, attempts, retryAt, progress, exitCode);
+        return transition(TaskStatus.Pending, now, d -> {
+            d.output = output;
+            d.error = error;
+            d.nextAttemptAt = retryAt;
+            d.exitCode = exitCode;
+            d.waitingFor = "retry backoff until " + retryAt;
+            d.history = appended(TaskStatus.Failed, now, exitCode, error);
+        });
     }
 
     public Task fail(Instant now, Integer exitCode, String output, String error) {
-        return to(TaskStatus.Failed, now, startedAt, now, output, error, attempts, null, progress, exitCode);
+        return transition(TaskStatus.Failed, now, d -> {
+            d.completedAt = now;
+            d.output = output;
+            d.error = error;
+            d.nextAttemptAt = null;
+            d.exitCode = exitCode;
+            d.waitingFor = null;
+            if (status == TaskStatus.Running) {
+                d.history = appended(TaskStatus.Failed, now, exitCode, error);
+            }
+        });
     }
 
     public Task cancel(Instant now, String reason) {
-        return to(TaskStatus.Cancelled, now, startedAt, now, output, reason, attempts, null, progress, exitCode);
+        return transition(TaskStatus.Cancelled, now, d -> {
+            d.completedAt = now;
+            d.error = reason;
+            d.nextAttemptAt = null;
+            d.waitingFor = null;
+            if (status == TaskStatus.Running) {
+                d.history = appended(TaskStatus.Cancelled, now, null, reason);
+            }
+        });
     }
 
     /** Running -> Pending because the process running it went away; the attempt still counts. */
     public Task requeueAfterInterruption(Instant now, String reason) {
-        return to(TaskStatus.Pending, now, startedAt, null, output, reason, attempts, null, progress, exitCode);
+        return transition(TaskStatus.Pending, now, d -> {
+            d.error = reason;
+            d.nextAttemptAt = null;
+            d.waitingFor = null;
+            d.history = appended(TaskStatus.Failed, now, null, reason);
+        });
     }
 
     /** Failed/Cancelled -> Pending on demand, with a fresh budget of attempts on top of those used. */
     public Task retryOnDemand(Instant now, int extraAttempts) {
-        AllowedTransitions.check(id, status, TaskStatus.Pending);
-        return new Task(id, name, command, args, dependencies, TaskStatus.Pending, createdAt, startedAt, null,
-                output, error, priority, attempts, attempts + extraAttempts, null, timeoutSeconds, progress,
-                exitCode, workflow, infra, now, sequence, idempotencyKey, requestHash);
+        return transition(TaskStatus.Pending, now, d -> {
+            d.completedAt = null;
+            d.maxAttempts = attempts + extraAttempts;
+            d.nextAttemptAt = null;
+            d.waitingFor = null;
+        });
     }
 
     public Task withProgress(Instant now, Progress newProgress) {
-        return new Task(id, name, command, args, dependencies, status, createdAt, startedAt, completedAt, output,
-                error, priority, attempts, maxAttempts, nextAttemptAt, timeoutSeconds, newProgress, exitCode,
-                workflow, infra, now, sequence, idempotencyKey, requestHash);
+        Draft d = draft();
+        d.progress = newProgress;
+        d.updatedAt = now;
+        return d.build();
+    }
+
+    /** Says why a Pending task has not started (null: it has not been held back). */
+    public Task waitingFor(Instant now, String reason) {
+        Draft d = draft();
+        d.waitingFor = reason;
+        d.updatedAt = now;
+        return d.build();
+    }
+
+    private List<AttemptRecord> appended(TaskStatus outcome, Instant now, Integer exit, String why) {
+        List<AttemptRecord> list = new ArrayList<>(history);
+        list.add(new AttemptRecord(attempts, outcome, startedAt, now, exit, why));
+        return list;
     }
 
     public static TaskBuilder builder() {
         return new TaskBuilder();
+    }
+
+    /** Field-by-field copy used to derive the next immutable state. */
+    static final class Draft {
+        String id, name, command, output, error, workflow, infra, waitingFor, idempotencyKey, requestHash;
+        List<String> args, dependencies, locks;
+        List<AttemptRecord> history;
+        TaskStatus status;
+        Instant createdAt, startedAt, completedAt, nextAttemptAt, updatedAt;
+        int priority, attempts, maxAttempts, timeoutSeconds;
+        Progress progress;
+        Integer exitCode;
+        long sequence;
+        boolean continueOnDependencyFailure;
+
+        Draft() {}
+
+        Draft(Task t) {
+            id = t.id; name = t.name; command = t.command; args = t.args; dependencies = t.dependencies;
+            status = t.status; createdAt = t.createdAt; startedAt = t.startedAt; completedAt = t.completedAt;
+            output = t.output; error = t.error; priority = t.priority; attempts = t.attempts;
+            maxAttempts = t.maxAttempts; nextAttemptAt = t.nextAttemptAt; timeoutSeconds = t.timeoutSeconds;
+            progress = t.progress; exitCode = t.exitCode; workflow = t.workflow; infra = t.infra;
+            updatedAt = t.updatedAt; sequence = t.sequence; waitingFor = t.waitingFor; locks = t.locks;
+            continueOnDependencyFailure = t.continueOnDependencyFailure; history = t.history;
+            idempotencyKey = t.idempotencyKey; requestHash = t.requestHash;
+        }
+
+        Task build() {
+            return new Task(id, name, command, args, dependencies, status, createdAt, startedAt, completedAt, output,
+                    error, priority, attempts, maxAttempts, nextAttemptAt, timeoutSeconds, progress, exitCode, workflow,
+                    infra, updatedAt, sequence, waitingFor, locks, continueOnDependencyFailure, history,
+                    idempotencyKey, requestHash);
+        }
     }
 }

@@ -4,41 +4,46 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Builds a new Pending task; defaults are documented on each setter's field. */
+/** Builds a new Pending task. Defaults: normal priority, 3 attempts, 1 hour timeout. */
 public final class TaskBuilder {
-    private String id = UUID.randomUUID().toString();
-    private String name = "task";
-    private String command = "nu";
-    private List<String> args = List.of();
-    private List<String> dependencies = List.of();
-    private int priority = Priority.NORMAL;
-    private int maxAttempts = 3;
-    private int timeoutSeconds = 3600;
-    private String workflow;
-    private String infra;
-    private long sequence;
-    private String idempotencyKey;
-    private String requestHash;
+    private final Task.Draft d = new Task.Draft();
 
-    TaskBuilder() {}
+    TaskBuilder() {
+        d.id = UUID.randomUUID().toString();
+        d.name = "task";
+        d.command = "nu";
+        d.args = List.of();
+        d.dependencies = List.of();
+        d.locks = List.of();
+        d.priority = Priority.NORMAL;
+        d.maxAttempts = 3;
+        d.timeoutSeconds = 3600;
+    }
 
-    public TaskBuilder id(String id) { this.id = id; return this; }
-    public TaskBuilder name(String name) { this.name = name; return this; }
-    public TaskBuilder command(String command) { this.command = command; return this; }
-    public TaskBuilder args(List<String> args) { this.args = args; return this; }
-    public TaskBuilder dependencies(List<String> dependencies) { this.dependencies = dependencies; return this; }
-    public TaskBuilder priority(int priority) { this.priority = priority; return this; }
-    public TaskBuilder maxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; return this; }
-    public TaskBuilder timeoutSeconds(int timeoutSeconds) { this.timeoutSeconds = timeoutSeconds; return this; }
-    public TaskBuilder workflow(String workflow) { this.workflow = workflow; return this; }
-    public TaskBuilder infra(String infra) { this.infra = infra; return this; }
-    public TaskBuilder sequence(long sequence) { this.sequence = sequence; return this; }
-    public TaskBuilder idempotencyKey(String key) { this.idempotencyKey = key; return this; }
-    public TaskBuilder requestHash(String hash) { this.requestHash = hash; return this; }
+    public TaskBuilder id(String id) { d.id = id; return this; }
+    public TaskBuilder name(String name) { d.name = name; return this; }
+    public TaskBuilder command(String command) { d.command = command; return this; }
+    public TaskBuilder args(List<String> args) { d.args = args; return this; }
+    public TaskBuilder dependencies(List<String> dependencies) { d.dependencies = dependencies; return this; }
+    public TaskBuilder priority(int priority) { d.priority = priority; return this; }
+    public TaskBuilder maxAttempts(int maxAttempts) { d.maxAttempts = maxAttempts; return this; }
+    public TaskBuilder timeoutSeconds(int timeoutSeconds) { d.timeoutSeconds = timeoutSeconds; return this; }
+    public TaskBuilder workflow(String workflow) { d.workflow = workflow; return this; }
+    public TaskBuilder infra(String infra) { d.infra = infra; return this; }
+    public TaskBuilder sequence(long sequence) { d.sequence = sequence; return this; }
+    public TaskBuilder idempotencyKey(String key) { d.idempotencyKey = key; return this; }
+    public TaskBuilder requestHash(String hash) { d.requestHash = hash; return this; }
+    public TaskBuilder locks(List<String> locks) { d.locks = locks; return this; }
+    public TaskBuilder continueOnDependencyFailure(boolean c) { d.continueOnDependencyFailure = c; return this; }
+
+    public String id() { return d.id; }
+    public List<String> dependencies() { return d.dependencies; }
 
     public Task pending(Instant now) {
-        return new Task(id, name, command, args, dependencies, TaskStatus.Pending, now, null, null, null, null,
-                priority, 0, maxAttempts, null, timeoutSeconds, Progress.NONE, null, workflow, infra, now,
-                sequence, idempotencyKey, requestHash);
+        d.status = TaskStatus.Pending;
+        d.createdAt = now;
+        d.updatedAt = now;
+        d.progress = Progress.NONE;
+        return d.build();
     }
 }

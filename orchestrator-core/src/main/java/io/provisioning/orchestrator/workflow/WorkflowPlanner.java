@@ -32,6 +32,8 @@ public final class WorkflowPlanner {
                 .priority(request.priority() != null ? request.priority() : Priority.NORMAL)
                 .maxAttempts(request.maxAttempts() != null ? request.maxAttempts() : defaultMaxAttempts)
                 .timeoutSeconds(request.timeoutSeconds() != null ? request.timeoutSeconds() : defaultTimeoutSeconds)
+                .locks(request.lockKeys())
+                .continueOnDependencyFailure(request.continueOnDependencyFailure())
                 .workflow(request.kind().word() + "." + request.operation())
                 .infra(request.infra());
     }

@@ -19,7 +19,25 @@ public record WorkflowRequest(
         Integer priority,
         Integer maxAttempts,
         Integer timeoutSeconds,
-        List<String> dependsOn) {
+        List<String> dependsOn,
+        boolean continueOnDependencyFailure) {
+
+    /** The same request, now also waiting for {@code more} tasks. */
+    public WorkflowRequest dependingOn(List<String> more) {
+        var all = new java.util.ArrayList<>(dependsOn);
+        more.stream().filter(id -> !all.contains(id)).forEach(all::add);
+        return new WorkflowRequest(kind, operation, infra, settings, target, servers, checkMode, waitForReady,
+                priority, maxAttempts, timeoutSeconds, all, continueOnDependencyFailure);
+    }
+
+    /** Concurrency keys: one per server it touches, its workflow type and its infra. */
+    public List<String> lockKeys() {
+        var keys = new java.util.ArrayList<String>();
+        servers.forEach(s -> keys.add("server:" + infra + "/" + s));
+        keys.add("workflow:" + kind.word() + "." + operation);
+        keys.add("infra:" + infra);
+        return keys;
+    }
 
     /** The words after the entry script, exactly as the script receives them. */
     public List<String> scriptWords() {

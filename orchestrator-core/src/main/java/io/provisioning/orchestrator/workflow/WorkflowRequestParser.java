@@ -44,7 +44,7 @@ public final class WorkflowRequestParser {
         return new WorkflowRequest(kind, operation, infra, settings, target, servers,
                 bool(body, "check_mode"), bool(body, "wait"),
                 priority(body), intIn(body, "max_attempts", 1, 20), intIn(body, "timeout_seconds", 1, 86_400),
-                taskIds(body, "depends_on"));
+                taskIds(body, "depends_on"), bool(body, "continue_on_dependency_failure"));
     }
 
     private static String requiredString(JsonNode body, String field) {

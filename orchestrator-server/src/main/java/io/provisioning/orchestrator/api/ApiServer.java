@@ -2,8 +2,10 @@ package io.provisioning.orchestrator.api;
 
 import io.javalin.Javalin;
 import io.provisioning.orchestrator.engine.Orchestrator;
+import io.provisioning.orchestrator.events.TaskEventStore;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.tls.HttpsConnector;
+import io.provisioning.orchestrator.workflow.ClusterPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowRequestParser;
 
@@ -16,12 +18,12 @@ public final class ApiServer implements AutoCloseable {
     private volatile int bindPort;
 
     public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
-            long maxBodyBytes) {
-        this(orchestrator, parser, planner, maxBodyBytes, EdgeServices.none());
+            ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes) {
+        this(orchestrator, parser, planner, clusterPlanner, eventStore, maxBodyBytes, EdgeServices.none());
     }
 
     public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
-            long maxBodyBytes, EdgeServices edge) {
+            ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes, EdgeServices edge) {
         this.edge = edge;
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         this.app = Javalin.create(config -> {
@@ -44,7 +46,8 @@ public final class ApiServer implements AutoCloseable {
                 Responses.ok(ctx, HEALTHY);
             });
             new TaskRoutes(orchestrator).install(config);
-            new WorkflowRoutes(orchestrator, parser, planner, bodies).install(config);
+            new WorkflowRoutes(orchestrator, parser, planner, clusterPlanner, bodies).install(config);
+            new EventStreams(orchestrator, eventStore).install(config);
             if (edge.audit() != null) {
                 new AuditRoutes(edge.audit()).install(config);
                 new RequestAudit(edge.audit(), edge.metrics()).install(config);

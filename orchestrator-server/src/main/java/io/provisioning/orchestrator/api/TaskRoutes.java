@@ -22,6 +22,8 @@ final class TaskRoutes {
     void install(JavalinConfig config) {
         config.routes.get("/tasks", this::list);
         config.routes.get("/tasks/{id}", this::get);
+        config.routes.post("/tasks/{id}/cancel", ctx -> Responses.ok(ctx, orchestrator.cancel(id(ctx))));
+        config.routes.post("/tasks/{id}/retry", ctx -> Responses.ok(ctx, orchestrator.retry(id(ctx))));
     }
 
     private void list(Context ctx) {
@@ -39,11 +41,15 @@ final class TaskRoutes {
     }
 
     private void get(Context ctx) {
+        Responses.ok(ctx, orchestrator.get(id(ctx)));
+    }
+
+    private static String id(Context ctx) {
         String id = ctx.pathParam("id");
         if (!TASK_ID.matcher(id).matches()) {
             throw new TaskNotFoundException(Printable.quote(id));
         }
-        Responses.ok(ctx, orchestrator.get(id.toLowerCase()));
+        return id.toLowerCase();
     }
 
     static int intParam(Context ctx, String name, int fallback, int min, int max) {

@@ -11,9 +11,9 @@ import io.provisioning.orchestrator.auth.VerificationKeys;
 import io.provisioning.orchestrator.engine.Orchestrator;
 import io.provisioning.orchestrator.engine.OrchestratorConfig;
 import io.provisioning.orchestrator.events.TaskEventBus;
+import io.provisioning.orchestrator.events.TaskEventStore;
 import io.provisioning.orchestrator.execution.NushellExecutor;
 import io.provisioning.orchestrator.execution.TaskExecutor;
-import io.provisioning.orchestrator.execution.TaskLogs;
 import io.provisioning.orchestrator.metrics.OrchestratorMetrics;
 import io.provisioning.orchestrator.metrics.TaskMetrics;
 import io.provisioning.orchestrator.metrics.TimedTaskStorage;
@@ -21,6 +21,7 @@ import io.provisioning.orchestrator.ratelimit.RateLimiter;
 import io.provisioning.orchestrator.retry.RetryPolicy;
 import io.provisioning.orchestrator.storage.StorageTypes;
 import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.workflow.ClusterPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowRequestParser;
 import io.provisioning.orchestrator.workflow.Workspace;
@@ -41,14 +42,18 @@ public final class OrchestratorApp implements AutoCloseable {
     private final TaskStorage storage;
     private final Orchestrator orchestrator;
     private final ApiServer api;
+    private final TaskEventStore eventStore;
+    private final LogRetention retention;
     private final AuditLog audit;
     private final OrchestratorMetrics metrics;
 
-    private OrchestratorApp(TaskStorage storage, Orchestrator orchestrator, ApiServer api, AuditLog audit,
-            OrchestratorMetrics metrics) {
+    private OrchestratorApp(TaskStorage storage, Orchestrator orchestrator, ApiServer api, TaskEventStore eventStore,
+            LogRetention retention, AuditLog audit, OrchestratorMetrics metrics) {
         this.storage = storage;
         this.orchestrator = orchestrator;
         this.api = api;
+        this.eventStore = eventStore;
+        this.retention = retention;
         this.audit = audit;
         this.metrics = metrics;
     }
@@ -84,31 +89,40 @@ public final class OrchestratorApp implements AutoCloseable {
             AtomicInteger boundPort = new AtomicInteger(options.port());
             TaskExecutor executor = executorOverride != null ? executorOverride : new NushellExecutor(
                     new NushellExecutor.Settings(workspace.root(), options.dataDir().toAbsolutePath().resolve("state"),
-                            () -> scheme + "://" + urlHost(options.host()) + ":" + boundPort.get(), Duration.ofSeconds(5)),
-                    new TaskLogs(options.dataDir().toAbsolutePath().resolve("logs"), clock));
+                            () -> scheme + "://" + urlHost(options.host()) + ":" + boundPort.get(), Duration.ofSeconds(5)));
+            TaskEventBus bus = new TaskEventBus();
+            TaskEventStore eventStore = new TaskEventStore(options.dataDir().toAbsolutePath().resolve("logs"), clock,
+                    options.maxLogBytesPerTask(), 100_000);
+            opened.add(0, eventStore);
+            bus.subscribe(eventStore);
             OrchestratorConfig config = OrchestratorConfig.defaults()
                     .withWorkers(options.workers())
                     .withRetryPolicy(RetryPolicy.exponential(options.retryBaseDelay(), options.retryMaxDelay()))
-                    .withShutdownGrace(options.shutdownGrace());
-            TaskEventBus events = new TaskEventBus();
-            Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, events);
+                    .withShutdownGrace(options.shutdownGrace())
+                    .withLimits(options.limits());
+            Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, bus);
             opened.add(0, orchestrator);
             TaskMetrics taskMetrics = new TaskMetrics(metrics.registry(), orchestrator::queuedCount);
             taskMetrics.countExisting(storage);
-            events.subscribe(taskMetrics);
+            bus.subscribe(taskMetrics);
             if (audit != null) {
-                events.subscribe(new TaskAuditor(audit));
+                bus.subscribe(new TaskAuditor(audit));
             }
             orchestrator.recover();
             WorkflowPlanner planner = new WorkflowPlanner(options.nuPath(), options.provisioningPath().toString(),
                     options.defaultMaxAttempts(), options.defaultTimeoutSeconds());
+            ClusterPlanner clusterPlanner = new ClusterPlanner(options.nuPath(), options.provisioningPath().toString(),
+                    workspace.root());
             RateLimiter limiter = security.rateLimit().enabled() ? new RateLimiter(security.rateLimit(), clock) : null;
             EdgeServices edge = new EdgeServices(verifier, RouteRoles.standard(security.auth().metricsPublic()), limiter,
                     audit, metrics, security.tls());
-            ApiServer api = new ApiServer(orchestrator, new WorkflowRequestParser(workspace), planner,
-                    options.maxBodyBytes(), edge).start(options.host(), options.port());
+            ApiServer api = new ApiServer(orchestrator, new WorkflowRequestParser(workspace), planner, clusterPlanner,
+                    eventStore, options.maxBodyBytes(), edge).start(options.host(), options.port());
+            opened.add(0, api);
             boundPort.set(api.port());
             orchestrator.start();
+            LogRetention retention = new LogRetention(eventStore, storage, clock, options.logRetention());
+            retention.start();
             LOG.info("orchestrator listening on {}://{}:{} (storage {}, data dir {}, {} workers)", scheme,
                     urlHost(options.host()), api.port(), storage.type(), options.dataDir(), options.workers());
             LOG.info("authentication {}; rate limit {}; audit log {}; metrics at /metrics{}",
@@ -117,7 +131,7 @@ public final class OrchestratorApp implements AutoCloseable {
                             + security.rateLimit().burst(),
                     audit == null ? "off" : "in " + audit.dir(),
                     verifier == null || security.auth().metricsPublic() ? "" : " (viewer token needed)");
-            return new OrchestratorApp(storage, orchestrator, api, audit, metrics);
+            return new OrchestratorApp(storage, orchestrator, api, eventStore, retention, audit, metrics);
         } catch (RuntimeException e) {
             for (AutoCloseable resource : opened) {
                 try {
@@ -142,12 +156,14 @@ public final class OrchestratorApp implements AutoCloseable {
         return orchestrator;
     }
 
-    /** Stops taking requests, lets workers finish within the grace period, then closes audit, storage and metrics. */
+    /** Stops taking requests, lets workers finish within the grace period, then closes logs, audit, storage, metrics. */
     @Override
     public void close() {
         LOG.info("shutting down");
         api.close();
+        retention.close();
         orchestrator.close();
+        eventStore.close();
         if (audit != null) {
             audit.close();
         }

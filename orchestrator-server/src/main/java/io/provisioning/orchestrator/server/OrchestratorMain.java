@@ -1,6 +1,7 @@
 package io.provisioning.orchestrator.server;
 
 import io.provisioning.orchestrator.OrchestratorException;
+import io.provisioning.orchestrator.engine.ConcurrencyLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,11 +61,31 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Option(names = "--max-body-bytes", defaultValue = "262144", description = "largest request body (default: ${DEFAULT-VALUE})")
     long maxBodyBytes;
 
+    @Option(names = "--limit-per-server", defaultValue = "1", description = "operations that may run at once on one server of one infra (default: ${DEFAULT-VALUE})")
+    int limitPerServer;
+
+    @Option(names = "--limit-workflow", description = "at most N running tasks of a workflow type, e.g. servers.create=2 (repeatable)")
+    Map<String, Integer> limitWorkflow = new java.util.HashMap<>();
+
+    @Option(names = "--limit-infra", description = "at most N running tasks on one infra, e.g. production=3 (repeatable)")
+    Map<String, Integer> limitInfra = new java.util.HashMap<>();
+
+    @Option(names = "--log-max-bytes-per-task", defaultValue = "10485760", description = "log lines kept per task; more are dropped with a marker (default: ${DEFAULT-VALUE})")
+    long logMaxBytes;
+
+    @Option(names = "--log-retention-hours", defaultValue = "168", description = "logs of finished tasks are deleted after this long (default: ${DEFAULT-VALUE})")
+    long logRetentionHours;
+
     @Mixin
     SecurityFlags security;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new OrchestratorMain()).execute(args));
+        CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true);
+        cli.setParameterExceptionHandler((e, given) -> {
+            cli.getErr().println("orchestrator: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override
@@ -84,7 +105,8 @@ public final class OrchestratorMain implements Callable<Integer> {
                 (workspace != null ? workspace : home.resolve("workspace")).toAbsolutePath().normalize(),
                 workers, maxAttempts, taskTimeoutSeconds, Duration.ofMillis(retryBaseDelayMs),
                 Duration.ofMillis(retryMaxDelayMs), Duration.ofSeconds(shutdownGraceSeconds), maxBodyBytes,
-                securityOptions);
+                new ConcurrencyLimits(limitPerServer, Map.copyOf(limitWorkflow), Map.copyOf(limitInfra)),
+                logMaxBytes, Duration.ofHours(logRetentionHours), securityOptions);
         String problem = check(options);
         if (problem != null) {
             System.err.println("orchestrator: " + problem);
@@ -93,7 +115,7 @@ public final class OrchestratorMain implements Callable<Integer> {
         OrchestratorApp app;
         try {
             app = OrchestratorApp.start(options);
-        } catch (OrchestratorException | IllegalArgumentException e) {
+        } catch (OrchestratorException | IllegalArgumentException | java.io.UncheckedIOException e) {
             System.err.println("orchestrator: " + e.getMessage());
             return 2;
         }
@@ -118,6 +140,10 @@ public final class OrchestratorMain implements Callable<Integer> {
         }
         if (!Files.isDirectory(o.workspace())) {
             return "--workspace " + o.workspace() + " is not a folder";
+        }
+        if (o.limits().perServer() < 1 || o.limits().perWorkflow().values().stream().anyMatch(n -> n < 1)
+                || o.limits().perInfra().values().stream().anyMatch(n -> n < 1)) {
+            return "concurrency limits must be at least 1";
         }
         if (o.defaultMaxAttempts() < 1 || o.defaultMaxAttempts() > 20) {
             return "--max-attempts must be from 1 to 20";

@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.server;
 
+import io.provisioning.orchestrator.engine.ConcurrencyLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,15 +22,18 @@ public record ServerOptions(
         Duration retryMaxDelay,
         Duration shutdownGrace,
         long maxBodyBytes,
+        ConcurrencyLimits limits,
+        long maxLogBytesPerTask,
+        Duration logRetention,
         SecurityOptions security) {
 
     /** Without security options: the defaults (see {@link SecurityOptions#defaults}). */
     public ServerOptions(String host, int port, Path dataDir, String storageType, Map<String, String> storageOptions,
             String nuPath, Path provisioningPath, Path workspace, int workers, int defaultMaxAttempts,
             int defaultTimeoutSeconds, Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownGrace,
-            long maxBodyBytes) {
+            long maxBodyBytes, ConcurrencyLimits limits, long maxLogBytesPerTask, Duration logRetention) {
         this(host, port, dataDir, storageType, storageOptions, nuPath, provisioningPath, workspace, workers,
                 defaultMaxAttempts, defaultTimeoutSeconds, retryBaseDelay, retryMaxDelay, shutdownGrace, maxBodyBytes,
-                SecurityOptions.defaults(dataDir));
+                limits, maxLogBytesPerTask, logRetention, SecurityOptions.defaults(dataDir));
     }
 }

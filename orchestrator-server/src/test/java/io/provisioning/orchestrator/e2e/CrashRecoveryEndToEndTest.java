@@ -46,8 +46,10 @@ class CrashRecoveryEndToEndTest {
             });
             JsonNode task = api.task(running);
             assertThat(task.path("attempts").asInt()).isEqualTo(2);
-            assertThat(dataDir.resolve("logs/" + running + "/attempt-1.log")).exists();
-            assertThat(dataDir.resolve("logs/" + running + "/attempt-2.log")).exists();
+            JsonNode logs = api.get("/tasks/" + running + "/logs").data();
+            assertThat(logs).hasSize(2);
+            assertThat(logs.get(1).path("lines").toString()).contains("created sleep4000-long");
+            assertThat(task.path("history").get(0).path("error").asText()).contains("interrupted");
             assertThat(api.get("/tasks?limit=1000").data().size()).isEqualTo(6);
             assertThat(second.log()).anyMatch(l -> l.contains("re-queued"));
         }

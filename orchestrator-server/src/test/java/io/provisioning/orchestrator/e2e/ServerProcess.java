@@ -43,8 +43,11 @@ final class ServerProcess implements AutoCloseable {
                 "io.provisioning.orchestrator.server.OrchestratorMain",
                 "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
                 "--workspace", workspace.toString(), "--provisioning-path", provisioningPath.toString(),
-                "--nu-path", Components.nu(), "--retry-base-delay-ms", "50", "--shutdown-grace-seconds", "5"));
+                "--nu-path", Components.nu(), "--retry-base-delay-ms", "50"));
         command.addAll(List.of(extraArgs));
+        if (!command.contains("--shutdown-grace-seconds")) {
+            command.addAll(List.of("--shutdown-grace-seconds", "5"));
+        }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         ServerProcess server = new ServerProcess(process, port);
         server.awaitHealthy(Duration.ofSeconds(60));

@@ -58,7 +58,10 @@ class ShippedLibraryEndToEndTest {
         assertThat(task.path("completed_at").asText()).endsWith("Z");
         assertThat(dataDir.resolve("state/production/servers/web-01.json")).exists();
         assertThat(dataDir.resolve("state/production/servers/web-02.json")).exists();
-        assertThat(dataDir.resolve("logs/" + id + "/attempt-1.log")).exists();
+        assertThat(dataDir.resolve("logs/" + id + "/events.log")).exists();
+        JsonNode logs = api.get("/tasks/" + id + "/logs").data();
+        assertThat(logs).hasSize(1);
+        assertThat(logs.get(0).path("lines").toString()).contains("web-01");
     }
 
     @Test

@@ -37,9 +37,13 @@ class TaskExecutionEndToEndTest {
             assertThat(task.path("attempts").asInt()).isEqualTo(3);
             assertThat(task.path("exit_code").asInt()).isEqualTo(3);
             assertThat(task.path("error").asText()).contains("exit code 3", "quota exceeded");
-            for (int attempt = 1; attempt <= 3; attempt++) {
-                assertThat(dataDir.resolve("logs/" + id + "/attempt-" + attempt + ".log")).exists();
+            JsonNode logs = api.get("/tasks/" + id + "/logs").data();
+            assertThat(logs).hasSize(3);
+            for (JsonNode attempt : logs) {
+                assertThat(attempt.path("lines").toString()).contains("quota exceeded");
             }
+            assertThat(task.path("history")).hasSize(3);
+            assertThat(task.path("history").get(0).path("exit_code").asInt()).isEqualTo(3);
         }
     }
 

@@ -1,0 +1,137 @@
+package io.provisioning.orchestrator.api;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.sse.SseClient;
+import io.provisioning.orchestrator.engine.Orchestrator;
+import io.provisioning.orchestrator.events.RecordedEvent;
+import io.provisioning.orchestrator.events.TaskEventStore;
+import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskNotFoundException;
+import io.provisioning.orchestrator.workflow.Printable;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.regex.Pattern;
+
+/**
+ * Server-Sent Events: {@code GET /events} (every task) and {@code GET /tasks/{id}/events} (one
+ * task, ending after its terminal status). Both replay first — from the start, or after the
+ * {@code Last-Event-ID} the client sends — and then follow live. Event names are {@code task}
+ * (data: the task) and {@code log} (data: task_id, attempt, stream, line).
+ */
+final class EventStreams {
+    private static final Pattern TASK_ID = Pattern.compile("[0-9a-fA-F-]{36}");
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    private final Orchestrator orchestrator;
+    private final TaskEventStore store;
+
+    EventStreams(Orchestrator orchestrator, TaskEventStore store) {
+        this.orchestrator = orchestrator;
+        this.store = store;
+    }
+
+    void install(JavalinConfig config) {
+        config.routes.get("/tasks/{id}/logs", ctx -> Responses.ok(ctx, TaskLogView.of(task(ctx.pathParam("id")),
+                store.read(task(ctx.pathParam("id")).id(), 0))));
+        config.routes.sse("/events", client -> {
+            long after = lastEventId(client);
+            follow(client, after, store::recent, store::subscribeAll, RecordedEvent::globalId, false, null);
+        });
+        config.routes.sse("/tasks/{id}/events", client -> {
+            Task task;
+            try {
+                task = task(client.ctx().pathParam("id"));
+            } catch (TaskNotFoundException e) {
+                client.sendEvent("error", "{\"error\":\"" + e.getMessage().replace("\"", "'") + "\"}");
+                client.close();
+                return;
+            }
+            long after = lastEventId(client);
+            String id = task.id();
+            follow(client, after, a -> store.read(id, a), l -> store.subscribe(id, l), RecordedEvent::id, true,
+                    () -> orchestrator.get(id).status().isTerminal());
+        });
+    }
+
+    private Task task(String id) {
+        if (!TASK_ID.matcher(id).matches()) {
+            throw new TaskNotFoundException(Printable.quote(id));
+        }
+        return orchestrator.get(id.toLowerCase());
+    }
+
+    private static long lastEventId(SseClient client) {
+        String header = client.ctx().header("Last-Event-ID");
+        if (header == null) {
+            header = client.ctx().queryParam("last_event_id");
+        }
+        try {
+            return header == null ? 0 : Math.max(0, Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static void follow(SseClient client, long after, Function<Long, List<RecordedEvent>> replay,
+            Function<Consumer<RecordedEvent>, AutoCloseable> subscribe, ToLongFunction<RecordedEvent> idOf,
+            boolean endAtTerminal, java.util.function.BooleanSupplier alreadyOver) {
+        BlockingQueue<RecordedEvent> live = new LinkedBlockingQueue<>();
+        AutoCloseable subscription = subscribe.apply(live::add); // before the replay, so nothing falls in between
+        client.keepAlive();
+        client.onClose(() -> closeQuietly(subscription));
+        Thread.ofVirtual().name("sse").start(() -> {
+            long last = after;
+            try {
+                for (RecordedEvent event : replay.apply(after)) {
+                    send(client, event, idOf);
+                    last = idOf.applyAsLong(event);
+                    if (endAtTerminal && event.isTerminal()) {
+                        return;
+                    }
+                }
+                if (endAtTerminal && alreadyOver != null && alreadyOver.getAsBoolean() && live.isEmpty()) {
+                    return;
+                }
+                while (!client.terminated()) {
+                    RecordedEvent event = live.poll(KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+                    if (event == null) {
+                        client.sendComment("keep-alive");
+                        continue;
+                    }
+                    if (idOf.applyAsLong(event) <= last) {
+                        continue;
+                    }
+                    send(client, event, idOf);
+                    last = idOf.applyAsLong(event);
+                    if (endAtTerminal && event.isTerminal()) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // the client went away mid-write
+            } finally {
+                closeQuietly(subscription);
+                client.close();
+            }
+        });
+    }
+
+    private static void send(SseClient client, RecordedEvent event, ToLongFunction<RecordedEvent> idOf) {
+        client.sendEvent(event.type(), event.data().toString(), Long.toString(idOf.applyAsLong(event)));
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // nothing to do
+        }
+    }
+}
