@@ -5,31 +5,25 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.provisioning.orchestrator.events.TaskEvent;
-import io.provisioning.orchestrator.storage.TaskPage;
-import io.provisioning.orchestrator.storage.TaskQuery;
-import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.events.StatusChanges;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
- * Task meters, kept from the engine's events: how many tasks are in each status and priority band,
- * queue depth and running tasks, and per workflow: duration from submission to the end, attempts,
- * failures, retries and the wait from submission to first start. Counts start from what storage
- * holds at boot, then follow every change.
+ * Task meters, kept from the engine's status changes: how many tasks are in each status and
+ * priority band, queue depth and running tasks, and per workflow: duration from submission to the
+ * end, attempts, failures, retries and the wait from submission to first start. Counts start from
+ * what storage holds at boot ({@link #countExisting}), then follow every change.
  */
-public final class TaskMetrics implements Consumer<TaskEvent> {
+public final class TaskMetrics implements StatusChanges.Listener {
     private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
         Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1)};
     private final MeterRegistry registry;
-    /** Last status and band of every task seen; a small value per task. */
-    private final Map<String, Mark> marks = new ConcurrentHashMap<>();
     private final Map<Mark, AtomicLong> counts = new ConcurrentHashMap<>();
 
     private record Mark(TaskStatus status, PriorityBand band) {}
@@ -49,47 +43,20 @@ public final class TaskMetrics implements Consumer<TaskEvent> {
                 .description("tasks running now").register(registry);
     }
 
-    /** Counts what storage holds; call once at start, before events flow. */
-    public void countExisting(TaskStorage storage) {
-        for (int offset = 0; ; offset += TaskQuery.MAX_LIMIT) {
-            TaskPage page = storage.list(new TaskQuery(null, TaskQuery.MAX_LIMIT, offset));
-            for (Task task : page.tasks()) {
-                marks.computeIfAbsent(task.id(), id -> {
-                    Mark mark = new Mark(task.status(), PriorityBand.of(task.priority()));
-                    counts.get(mark).incrementAndGet();
-                    return mark;
-                });
-            }
-            if (page.tasks().size() < TaskQuery.MAX_LIMIT) {
-                return;
-            }
-        }
+    /** Counts a task as storage holds it at start, before events flow. */
+    public void countExisting(Task task) {
+        counts.get(new Mark(task.status(), PriorityBand.of(task.priority()))).incrementAndGet();
     }
 
     @Override
-    public void accept(TaskEvent event) {
-        if (!(event instanceof TaskEvent.Changed changed)) {
-            return;
+    public void changed(Task task, TaskStatus previous) {
+        PriorityBand band = PriorityBand.of(task.priority());
+        if (previous != null) {
+            counts.get(new Mark(previous, band)).decrementAndGet();
         }
-        Task task = changed.task();
-        Mark now = new Mark(task.status(), PriorityBand.of(task.priority()));
-        Mark[] before = new Mark[1];
-        marks.compute(task.id(), (id, old) -> {
-            before[0] = old;
-            if (!now.equals(old)) {
-                if (old != null) {
-                    counts.get(old).decrementAndGet();
-                }
-                counts.get(now).incrementAndGet();
-            }
-            return now;
-        });
-        TaskStatus was = before[0] == null ? null : before[0].status();
-        if (was != task.status()) {
-            onTransition(task, was);
-        }
+        counts.get(new Mark(task.status(), band)).incrementAndGet();
+        onTransition(task, previous);
     }
-
     private void onTransition(Task task, TaskStatus was) {
         String workflow = task.workflow() == null ? "unknown" : task.workflow();
         switch (task.status()) {

@@ -10,6 +10,7 @@ import io.provisioning.orchestrator.auth.TokenVerifier;
 import io.provisioning.orchestrator.auth.VerificationKeys;
 import io.provisioning.orchestrator.engine.Orchestrator;
 import io.provisioning.orchestrator.engine.OrchestratorConfig;
+import io.provisioning.orchestrator.events.StatusChanges;
 import io.provisioning.orchestrator.events.TaskEventBus;
 import io.provisioning.orchestrator.events.TaskEventStore;
 import io.provisioning.orchestrator.execution.NushellExecutor;
@@ -103,11 +104,12 @@ public final class OrchestratorApp implements AutoCloseable {
             Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, bus);
             opened.add(0, orchestrator);
             TaskMetrics taskMetrics = new TaskMetrics(metrics.registry(), orchestrator::queuedCount);
-            taskMetrics.countExisting(storage);
-            bus.subscribe(taskMetrics);
+            StatusChanges changes = new StatusChanges().listen(taskMetrics);
             if (audit != null) {
-                bus.subscribe(new TaskAuditor(audit));
+                changes.listen(new TaskAuditor(audit));
             }
+            changes.rememberAll(storage, taskMetrics::countExisting);
+            bus.subscribe(changes);
             orchestrator.recover();
             WorkflowPlanner planner = new WorkflowPlanner(options.nuPath(), options.provisioningPath().toString(),
                     options.defaultMaxAttempts(), options.defaultTimeoutSeconds());
