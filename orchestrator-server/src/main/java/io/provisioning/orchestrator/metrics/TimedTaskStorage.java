@@ -20,6 +20,9 @@ public final class TimedTaskStorage implements TaskStorage {
         this.registry = registry;
     }
 
+    private static final java.time.Duration[] BUCKETS = {java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5),
+        java.time.Duration.ofMillis(25), java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(500)};
+
     private <T> T timed(String operation, Supplier<T> call) {
         Timer.Sample sample = Timer.start(registry);
         String outcome = "ok";
@@ -30,7 +33,8 @@ public final class TimedTaskStorage implements TaskStorage {
             throw e;
         } finally {
             sample.stop(Timer.builder("orchestrator.storage.operation").description("storage operations by backend")
-                    .tags("backend", inner.type(), "operation", operation, "outcome", outcome).register(registry));
+                    .tags("backend", inner.type(), "operation", operation, "outcome", outcome)
+                    .serviceLevelObjectives(BUCKETS).register(registry));
         }
     }
 
