@@ -36,6 +36,8 @@ final class EventStreams {
     }
 
     void install(JavalinConfig config) {
+        // an unknown task answers 404 before the stream starts, not an error event in a 200 stream
+        config.routes.before("/tasks/{id}/events", ctx -> task(ctx.pathParam("id")));
         config.routes.get("/tasks/{id}/logs", ctx -> Responses.ok(ctx, TaskLogView.of(task(ctx.pathParam("id")),
                 store.read(task(ctx.pathParam("id")).id(), 0))));
         config.routes.sse("/events", client -> {

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bin/orchestrator}: the server, with the Rust orchestrator's flags. */
@@ -75,6 +76,9 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Option(names = "--log-retention-hours", defaultValue = "168", description = "logs of finished tasks are deleted after this long (default: ${DEFAULT-VALUE})")
     long logRetentionHours;
 
+    @Mixin
+    SecurityFlags security;
+
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true);
         cli.setParameterExceptionHandler((e, given) -> {
@@ -87,14 +91,22 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("orchestrator.home", System.getenv().getOrDefault("ORCHESTRATOR_HOME", ".")));
-        ServerOptions options = new ServerOptions(host, port, dataDir.toAbsolutePath().normalize(), storageType, Map.of(),
+        Path data = dataDir.toAbsolutePath().normalize();
+        SecurityOptions securityOptions;
+        try {
+            securityOptions = security.resolve(data);
+        } catch (OrchestratorException | IllegalArgumentException e) {
+            System.err.println("orchestrator: " + e.getMessage());
+            return 2;
+        }
+        ServerOptions options = new ServerOptions(host, port, data, storageType, Map.of(),
                 nuPath,
                 (provisioningPath != null ? provisioningPath : home.resolve("provisioning/main.nu")).toAbsolutePath().normalize(),
                 (workspace != null ? workspace : home.resolve("workspace")).toAbsolutePath().normalize(),
                 workers, maxAttempts, taskTimeoutSeconds, Duration.ofMillis(retryBaseDelayMs),
                 Duration.ofMillis(retryMaxDelayMs), Duration.ofSeconds(shutdownGraceSeconds), maxBodyBytes,
                 new ConcurrencyLimits(limitPerServer, Map.copyOf(limitWorkflow), Map.copyOf(limitInfra)),
-                logMaxBytes, Duration.ofHours(logRetentionHours));
+                logMaxBytes, Duration.ofHours(logRetentionHours), securityOptions);
         String problem = check(options);
         if (problem != null) {
             System.err.println("orchestrator: " + problem);
@@ -103,7 +115,7 @@ public final class OrchestratorMain implements Callable<Integer> {
         OrchestratorApp app;
         try {
             app = OrchestratorApp.start(options);
-        } catch (OrchestratorException | IllegalArgumentException e) {
+        } catch (OrchestratorException | IllegalArgumentException | java.io.UncheckedIOException e) {
             System.err.println("orchestrator: " + e.getMessage());
             return 2;
         }
@@ -135,6 +147,15 @@ public final class OrchestratorMain implements Callable<Integer> {
         }
         if (o.defaultMaxAttempts() < 1 || o.defaultMaxAttempts() > 20) {
             return "--max-attempts must be from 1 to 20";
+        }
+        SecurityOptions s = o.security();
+        for (Path key : new Path[] {s.auth().hs256SecretFile(), s.auth().publicKey(), s.auth().jwks(), s.tls().passwordFile()}) {
+            if (key != null && !Files.isReadable(key)) {
+                return key + " is not a readable file";
+            }
+        }
+        if (s.tls().passwordFile() != null && !s.tls().enabled()) {
+            return "--tls-keystore-password-file needs --tls-keystore";
         }
         return null;
     }
