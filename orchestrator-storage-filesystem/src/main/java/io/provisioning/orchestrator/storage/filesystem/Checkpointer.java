@@ -29,6 +29,7 @@ final class Checkpointer implements AutoCloseable {
     private Map<String, Task> dirtyTasks = new HashMap<>();
     private Map<String, Boolean> dirtyQueue = new HashMap<>();
     private Journal journal;
+    private final Object wake = new Object();
     private Thread thread;
     private volatile boolean running;
     private boolean syncfsWorks = true;
@@ -68,14 +69,11 @@ final class Checkpointer implements AutoCloseable {
         this.journal = journal;
         this.running = true;
         this.thread = Thread.ofPlatform().name("checkpointer").daemon(true).start(() -> {
-            while (running) {
+            while (awaitNextRound(interval)) {
                 try {
-                    Thread.sleep(interval);
                     checkpoint();
-                } catch (InterruptedException e) {
-                    return;
                 } catch (Exception e) {
-                    // the journal still holds everything; try again next round
+                    // the journal still holds everything and the changes stay dirty; try again next round
                     LOG.error("checkpoint failed; the journal keeps the changes", e);
                 }
             }
@@ -99,9 +97,39 @@ final class Checkpointer implements AutoCloseable {
                 dirtyQueue = new HashMap<>();
             }
         }
-        List<Path> written = writeFiles(tasks, queue);
-        sync(written);
+        try {
+            sync(writeFiles(tasks, queue));
+        } catch (IOException | RuntimeException e) {
+            giveBack(tasks, queue);
+            throw e;
+        }
         dropSegmentsThrough(closedSegment);
+    }
+
+    /**
+     * A failed checkpoint hands its changes back, so that the next one writes their files before it
+     * drops the journal segments that hold them. Changes that arrived meanwhile are newer and win.
+     */
+    private synchronized void giveBack(List<Task> tasks, Map<String, Boolean> queue) {
+        for (Task task : tasks) {
+            dirtyTasks.putIfAbsent(task.id(), task);
+        }
+        queue.forEach(dirtyQueue::putIfAbsent);
+    }
+
+    /** Sleeps one interval, or less if closed meanwhile; false once closed. */
+    private boolean awaitNextRound(Duration interval) {
+        synchronized (wake) {
+            if (running) {
+                try {
+                    wake.wait(Math.max(1, interval.toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return running;
+        }
     }
 
     void syncAndDropSegmentsBefore(long segment) throws IOException {
@@ -169,11 +197,14 @@ final class Checkpointer implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
+        // no interrupt: it would close a file channel in the middle of a checkpoint; let that one finish
+        synchronized (wake) {
+            running = false;
+            wake.notifyAll();
+        }
         if (thread != null) {
-            thread.interrupt();
             try {
-                thread.join(10_000);
+                thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -123,6 +123,11 @@ public final class FilesystemTaskStorage implements TaskStorage {
         }
     }
 
+    /** Runs a checkpoint now instead of at the next interval (tests). */
+    void checkpointNow() throws IOException {
+        checkpointer.checkpoint();
+    }
+
     @Override
     public void close() {
         journal.close();
