@@ -56,7 +56,16 @@ final class TaskLifecycle {
             LOG.error("executor failed on task {}", task.id(), e);
             result = new ExecutionResult(ExecutionResult.Outcome.FAILED, null, "", "executor error: " + e.getMessage());
         }
-        record(task.id(), result);
+        // an attempt interrupted by shutdown comes back with the interrupt flag set; the write that
+        // re-queues it must still wait for the storage, so the flag is put aside until it is done
+        boolean interrupted = Thread.interrupted();
+        try {
+            record(task.id(), result);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Pending -> Running, durably, unless it was cancelled meanwhile or must wait for dependencies. */
