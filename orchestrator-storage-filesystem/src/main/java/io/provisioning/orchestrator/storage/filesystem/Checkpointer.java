@@ -69,7 +69,7 @@ final class Checkpointer implements AutoCloseable {
         this.journal = journal;
         this.running = true;
         this.thread = Thread.ofPlatform().name("checkpointer").daemon(true).start(() -> {
-            while (awaitNextRound(interval)) {
+            while (prepareNextSegment() && awaitNextRound(interval)) {
                 try {
                     checkpoint();
                 } catch (Exception e) {
@@ -115,6 +115,16 @@ final class Checkpointer implements AutoCloseable {
             dirtyTasks.putIfAbsent(task.id(), task);
         }
         queue.forEach(dirtyQueue::putIfAbsent);
+    }
+
+    /** Has the journal make its next segment ahead of time, off the writers' path; always true. */
+    private boolean prepareNextSegment() {
+        try {
+            journal.prepareNextSegment();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not prepare the next journal segment; it will be made when needed", e);
+        }
+        return true;
     }
 
     /** Sleeps one interval, or less if closed meanwhile; false once closed. */
