@@ -66,7 +66,16 @@ final class TaskLifecycle {
                 result = new ExecutionResult(ExecutionResult.Outcome.FAILED, null, "", "executor error: " + e.getMessage());
             }
         }
-        record(task.id(), result);
+        // an attempt interrupted by shutdown comes back with the interrupt flag set; the write that
+        // re-queues it must still wait for the storage, so the flag is put aside until it is done
+        boolean interrupted = Thread.interrupted();
+        try {
+            record(task.id(), result);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
