@@ -22,8 +22,18 @@ import java.util.stream.Stream;
  * planned exactly as the API plans it, so the engine-only runs store the same tasks the HTTP runs do.
  */
 final class BenchFixture {
-    static final String BODY = "{\"infra\": \"production\", \"settings\": \"settings.yaml\", "
-            + "\"servers\": [\"web-01\"], \"check_mode\": false, \"wait\": false}";
+    static final String BODY = body(1);
+    private static final java.util.concurrent.atomic.AtomicLong SERVERS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The workflow body for server {@code web-<n>}: each task its own server, so the per-server limit never serializes them. */
+    static String body(long n) {
+        return "{\"infra\": \"production\", \"settings\": \"settings.yaml\", "
+                + "\"servers\": [\"web-" + n + "\"], \"check_mode\": false, \"wait\": false}";
+    }
+
+    static String nextBody() {
+        return body(SERVERS.incrementAndGet());
+    }
 
     private final Path workspace;
     private final Path provisioningPath;
@@ -51,7 +61,11 @@ final class BenchFixture {
 
     /** A fresh task (new id) for the benchmark's workflow. */
     TaskBuilder task() {
-        return planner.plan(request);
+        long n = SERVERS.incrementAndGet();
+        return planner.plan(new io.provisioning.orchestrator.workflow.WorkflowRequest(request.kind(), request.operation(),
+                request.infra(), request.settings(), request.target(), java.util.List.of("web-" + n), request.checkMode(),
+                request.waitForReady(), request.priority(), request.maxAttempts(), request.timeoutSeconds(),
+                request.dependsOn(), request.continueOnDependencyFailure()));
     }
 
     Path workspace() {

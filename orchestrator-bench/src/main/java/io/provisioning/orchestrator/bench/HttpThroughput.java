@@ -42,7 +42,7 @@ final class HttpThroughput {
                             URI.create("http://127.0.0.1:" + app.port() + "/workflows/servers/create"))
                     .header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(BenchFixture.BODY))
+                    .POST(HttpRequest.BodyPublishers.ofString(BenchFixture.nextBody()))
                     .build();
             long[] requestMicros = new long[tasks];
             AtomicInteger next = new AtomicInteger();

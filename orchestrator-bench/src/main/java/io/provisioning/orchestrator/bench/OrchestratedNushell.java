@@ -30,7 +30,7 @@ final class OrchestratedNushell {
             HttpRequest request = HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + app.port() + "/workflows/servers/create"))
                     .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(BenchFixture.BODY))
+                    .POST(HttpRequest.BodyPublishers.ofString(BenchFixture.nextBody()))
                     .build();
             long t0 = System.nanoTime();
             for (int i = 0; i < tasks; i++) {
