@@ -32,14 +32,16 @@ public final class OrchestratorApp implements AutoCloseable {
 
     private final TaskEventStore eventStore;
     private final LogRetention retention;
+    private final TestEnvironmentWiring testEnvironments;
 
     private OrchestratorApp(TaskStorage storage, Orchestrator orchestrator, ApiServer api, TaskEventStore eventStore,
-            LogRetention retention) {
+            LogRetention retention, TestEnvironmentWiring testEnvironments) {
         this.storage = storage;
         this.orchestrator = orchestrator;
         this.api = api;
         this.eventStore = eventStore;
         this.retention = retention;
+        this.testEnvironments = testEnvironments;
     }
 
     public static OrchestratorApp start(ServerOptions options) {
@@ -70,23 +72,28 @@ public final class OrchestratorApp implements AutoCloseable {
                 .withShutdownGrace(options.shutdownGrace())
                 .withLimits(options.limits());
         Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, bus);
+        TestEnvironmentWiring testEnvironments = null;
         try {
+            testEnvironments = TestEnvironmentWiring.open(options.testEnv(), options.dataDir().toAbsolutePath(), clock);
             orchestrator.recover();
             WorkflowPlanner planner = new WorkflowPlanner(options.nuPath(), options.provisioningPath().toString(),
                     options.defaultMaxAttempts(), options.defaultTimeoutSeconds());
             ClusterPlanner clusterPlanner = new ClusterPlanner(options.nuPath(), options.provisioningPath().toString(),
                     workspace.root());
             ApiServer api = new ApiServer(orchestrator, new WorkflowRequestParser(workspace), planner, clusterPlanner,
-                    eventStore,
-                    options.maxBodyBytes()).start(options.host(), options.port());
+                    eventStore, options.maxBodyBytes(), testEnvironments.service(), testEnvironments.disabledReason())
+                    .start(options.host(), options.port());
             boundPort.set(api.port());
             orchestrator.start();
             LogRetention retention = new LogRetention(eventStore, storage, clock, options.logRetention());
             retention.start();
             LOG.info("orchestrator listening on http://{}:{} (storage {}, data dir {}, {} workers)",
                     urlHost(options.host()), api.port(), storage.type(), options.dataDir(), options.workers());
-            return new OrchestratorApp(storage, orchestrator, api, eventStore, retention);
+            return new OrchestratorApp(storage, orchestrator, api, eventStore, retention, testEnvironments);
         } catch (RuntimeException e) {
+            if (testEnvironments != null) {
+                testEnvironments.close();
+            }
             orchestrator.close();
             storage.close();
             throw e;
@@ -111,6 +118,7 @@ public final class OrchestratorApp implements AutoCloseable {
         LOG.info("shutting down");
         api.close();
         retention.close();
+        testEnvironments.close();
         orchestrator.close();
         eventStore.close();
         storage.close();

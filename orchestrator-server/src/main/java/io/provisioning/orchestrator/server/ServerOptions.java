@@ -24,4 +24,5 @@ public record ServerOptions(
         long maxBodyBytes,
         ConcurrencyLimits limits,
         long maxLogBytesPerTask,
-        Duration logRetention) {}
+        Duration logRetention,
+        TestEnvOptions testEnv) {}
