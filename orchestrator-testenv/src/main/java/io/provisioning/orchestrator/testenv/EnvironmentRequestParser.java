@@ -119,7 +119,7 @@ public final class EnvironmentRequestParser {
     }
 
     private Topology topology(JsonNode t) {
-        unknownFields(t, Set.of("nodes", "network", "checks", "description", "cluster_type"), "config.topology.");
+        unknownFields(t, Set.of("name", "nodes", "network", "checks", "description", "cluster_type"), "config.topology.");
         JsonNode nodesNode = t.get("nodes");
         if (nodesNode == null || !nodesNode.isArray()) {
             throw new InvalidRequestException("config.topology.nodes must be a list of {name, role, taskservs, resources}");
