@@ -26,16 +26,22 @@ final class TestEnvironmentWiring implements AutoCloseable {
     }
 
     static TestEnvironmentWiring open(TestEnvOptions options, Path dataDir, Clock clock) {
-        for (Path file : new Path[] {options.catalog(), options.topologies()}) {
-            boolean given = file.equals(options.catalog()) ? options.catalogGiven() : options.topologiesGiven();
-            if (!given && !Files.isRegularFile(file)) {
-                String reason = "no " + file + " (give --testenv-catalog and --testenv-topologies)";
-                LOG.warn("test environments disabled: {}", reason);
-                return new TestEnvironmentWiring(null, reason);
-            }
+        // A file given on the command line must load (a broken one stops the server); a shipped
+        // default that is absent (a jar run elsewhere) only switches the service off.
+        if (!options.catalogGiven() && !Files.isRegularFile(options.catalog())) {
+            String reason = "no taskserv catalog at " + options.catalog() + " (give --testenv-catalog)";
+            LOG.warn("test environments disabled: {}", reason);
+            return new TestEnvironmentWiring(null, reason);
         }
         TaskservCatalog catalog = CatalogFiles.readCatalog(options.catalog());
-        TopologyTemplates templates = CatalogFiles.readTemplates(options.topologies(), catalog);
+        TopologyTemplates templates;
+        if (options.topologiesGiven() || Files.isRegularFile(options.topologies())) {
+            templates = CatalogFiles.readTemplates(options.topologies(), catalog);
+        } else {
+            LOG.warn("no topology templates at {} (give --testenv-topologies); cluster_topology needs an inline topology",
+                    options.topologies());
+            templates = new TopologyTemplates(1, java.util.Map.of());
+        }
         Path dir = dataDir.resolve("testenv");
         var store = new FileEnvironmentStore(dir);
         var runtime = new DockerContainerRuntime(options.dockerHost());

@@ -57,12 +57,13 @@ final class LeftoverSweeper {
                 LOG.info("removed what the interrupted creation of test environment {} made", id);
             }
             Set<String> orphans = new TreeSet<>();
+            // "" stands for a missing environment label: such things are not an environment's to remove
             Map<String, String> mine = Labels.ofOwner(owner);
-            Function<Map<String, String>, String> env = labels -> labels.get(Labels.ENVIRONMENT);
+            Function<Map<String, String>, String> env = labels -> labels.getOrDefault(Labels.ENVIRONMENT, "");
             runtime.listContainers(mine).forEach(c -> orphans.add(env.apply(c.labels())));
             runtime.listNetworks(mine).forEach(n -> orphans.add(env.apply(n.labels())));
             runtime.listVolumes(mine).forEach(v -> orphans.add(env.apply(v.labels())));
-            orphans.remove(null);
+            orphans.remove("");
             orphans.removeIf(id -> store.find(id).filter(e -> !e.cleanedUp()).isPresent());
             for (String id : orphans) {
                 var removed = cleaner.remove(id);
