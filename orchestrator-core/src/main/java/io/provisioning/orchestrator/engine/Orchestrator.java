@@ -105,8 +105,8 @@ public final class Orchestrator implements AutoCloseable {
             }
         }
         storage.saveAndEnqueue(task);
+        events.publish(new TaskEvent.Changed(task)); // before a worker can take it, so watchers see Pending first
         queue.add(entryFor(task));
-        events.publish(new TaskEvent.Changed(task));
         return task;
     }
 

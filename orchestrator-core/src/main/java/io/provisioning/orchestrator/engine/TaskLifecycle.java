@@ -151,9 +151,6 @@ final class TaskLifecycle {
             }
             if (next.status() == TaskStatus.Pending) {
                 storage.saveAndEnqueue(next);
-                if (result.outcome() != ExecutionResult.Outcome.INTERRUPTED) {
-                    queue.add(Orchestrator.entryFor(next));
-                }
             } else {
                 storage.save(next);
             }
@@ -163,6 +160,9 @@ final class TaskLifecycle {
             queue.add(Orchestrator.entryFor(woken));
         }
         published(settled);
+        if (settled.status() == TaskStatus.Pending && result.outcome() != ExecutionResult.Outcome.INTERRUPTED) {
+            queue.add(Orchestrator.entryFor(settled)); // after its event, so watchers see the retry before the next start
+        }
     }
 
     /** Cancels a Pending task at once; for a Running one, ends its process tree and lets record() settle it. */
@@ -207,8 +207,8 @@ final class TaskLifecycle {
             }
             Task again = task.retryOnDemand(clock.instant(), 1);
             storage.saveAndEnqueue(again);
-            queue.add(Orchestrator.entryFor(again));
             events.publish(new TaskEvent.Changed(again));
+            queue.add(Orchestrator.entryFor(again));
             return again;
         }
     }

@@ -6,6 +6,9 @@ import io.javalin.http.HttpResponseException;
 import io.provisioning.orchestrator.ConflictException;
 import io.provisioning.orchestrator.InvalidRequestException;
 import io.provisioning.orchestrator.OrchestratorException;
+import io.provisioning.orchestrator.auth.ForbiddenException;
+import io.provisioning.orchestrator.auth.UnauthorizedException;
+import io.provisioning.orchestrator.ratelimit.RateLimitedException;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.task.TaskNotFoundException;
 import io.provisioning.orchestrator.testenv.EnvironmentNotFoundException;
@@ -31,6 +34,16 @@ final class ErrorMapping {
             Responses.error(ctx, 502, "the container runtime failed: " + e.getMessage());
         });
         config.routes.exception(ConflictException.class, (e, ctx) -> Responses.error(ctx, 409, e.getMessage()));
+        config.routes.exception(UnauthorizedException.class, (e, ctx) -> {
+            ctx.header("WWW-Authenticate", e.reason() == UnauthorizedException.Reason.MISSING ? "Bearer"
+                    : "Bearer error=\"invalid_token\"");
+            Responses.error(ctx, 401, e.getMessage());
+        });
+        config.routes.exception(ForbiddenException.class, (e, ctx) -> Responses.error(ctx, 403, e.getMessage()));
+        config.routes.exception(RateLimitedException.class, (e, ctx) -> {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            Responses.error(ctx, 429, e.getMessage());
+        });
         config.routes.exception(PayloadTooLargeException.class, (e, ctx) -> Responses.error(ctx, 413, e.getMessage()));
         config.routes.exception(StorageUnavailableException.class, (e, ctx) -> {
             LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
