@@ -152,6 +152,20 @@ class TestEnvironmentsEndToEndTest {
     }
 
     @Test
+    void a_node_that_dies_before_it_is_ready_fails_the_creation_with_its_last_log_lines() throws Exception {
+        // etcd 3.4 exits at once when a flag is also given as an ETCD_* variable
+        String id = create(api, "{\"config\": {\"type\": \"single_taskserv\", \"taskserv\": \"etcd\","
+                + " \"environment\": {\"ETCD_NAME\": \"clash\"}}}");
+        JsonNode failed = awaitStatus(api, id, Duration.ofSeconds(60), "Failed");
+        assertThat(failed.path("error").asText()).contains("etcd on node etcd stopped before it was ready")
+                .contains("conflicting environment variable");
+        assertThat(failed.path("ready_at").isNull()).isTrue();
+        assertThat(api.post("/test/environments/" + id + "/run", "").status()).isEqualTo(409);
+        api.send(HttpRequest.newBuilder(URI.create(api.base() + "/test/environments/" + id)).DELETE());
+        assertNothingLeft(id);
+    }
+
+    @Test
     void kubernetes_is_refused_at_creation_with_the_catalogs_reason_and_nothing_is_created() throws Exception {
         int before = api.get("/test/environments").data().size();
         for (String body : List.of(

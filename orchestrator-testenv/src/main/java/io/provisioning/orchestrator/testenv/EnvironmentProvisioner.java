@@ -51,14 +51,12 @@ final class EnvironmentProvisioner {
         }
         Map<String, String> labels = Labels.ofEnvironment(owner, id);
         String networkName = Labels.dockerName(id, null);
-        progress.message("creating network " + networkName);
         String networkId = runtime.createNetwork(new NetworkSpec(networkName, plan.subnet(), labels));
         String subnet = plan.subnet() != null ? plan.subnet() : runtime.listNetworks(labels).stream()
                 .filter(n -> n.id().equals(networkId)).flatMap(n -> n.subnets().stream()).findFirst().orElse(null);
         progress.network(new NetworkInfo(networkName, networkId, subnet));
         for (EnvironmentPlan.Node node : plan.nodes()) {
             checkInterrupted();
-            progress.message("starting node " + node.name());
             progress.container(startNode(id, plan, node, networkName, labels));
         }
         for (EnvironmentPlan.Node node : plan.nodes()) {
@@ -68,7 +66,6 @@ final class EnvironmentProvisioner {
         }
         for (EnvironmentPlan.Node node : plan.nodes()) {
             for (Taskserv taskserv : node.taskservs()) {
-                progress.message("waiting for " + taskserv.name() + " on " + node.name());
                 awaitReady(id, node, taskserv);
             }
         }

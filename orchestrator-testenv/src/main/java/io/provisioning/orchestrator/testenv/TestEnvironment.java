@@ -76,7 +76,7 @@ public record TestEnvironment(
     }
 
     public TestEnvironment withNetwork(NetworkInfo newNetwork, Instant now) {
-        return new TestEnvironment(id, type, infra, status, message, error, autoStart, autoCleanup, template, config,
+        return new TestEnvironment(id, type, infra, status, "network " + newNetwork.name() + " created", error, autoStart, autoCleanup, template, config,
                 newNetwork, containers, results, runs, createdAt, now, readyAt, lastRunAt, finishedAt, cleanedUp,
                 cleanedUpAt);
     }
@@ -84,7 +84,7 @@ public record TestEnvironment(
     public TestEnvironment withContainer(ContainerInfo container, Instant now) {
         List<ContainerInfo> more = new java.util.ArrayList<>(containers);
         more.add(container);
-        return new TestEnvironment(id, type, infra, status, message, error, autoStart, autoCleanup, template, config,
+        return new TestEnvironment(id, type, infra, status, "node " + container.node() + " started", error, autoStart, autoCleanup, template, config,
                 network, more, results, runs, createdAt, now, readyAt, lastRunAt, finishedAt, cleanedUp, cleanedUpAt);
     }
 
