@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.provisioning.orchestrator.engine.Orchestrator;
 import io.provisioning.orchestrator.events.TaskEventStore;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
+import io.provisioning.orchestrator.testenv.TestEnvironmentService;
 import io.provisioning.orchestrator.tls.HttpsConnector;
 import io.provisioning.orchestrator.workflow.ClusterPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowPlanner;
@@ -24,6 +25,13 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
             ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes, EdgeServices edge) {
+        this(orchestrator, parser, planner, clusterPlanner, eventStore, maxBodyBytes, edge, null, "not configured");
+    }
+
+    /** {@code testEnvironments} null: the /test routes answer 503 with {@code testEnvDisabledReason}. */
+    public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
+            ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes, EdgeServices edge,
+            TestEnvironmentService testEnvironments, String testEnvDisabledReason) {
         this.edge = edge;
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         this.app = Javalin.create(config -> {
@@ -48,6 +56,16 @@ public final class ApiServer implements AutoCloseable {
             new TaskRoutes(orchestrator).install(config);
             new WorkflowRoutes(orchestrator, parser, planner, clusterPlanner, bodies).install(config);
             new EventStreams(orchestrator, eventStore).install(config);
+            if (testEnvironments != null) {
+                new TestEnvironmentRoutes(testEnvironments, bodies).install(config);
+            } else {
+                for (String path : new String[] {"/test/environments", "/test/environments/*", "/test/topologies",
+                        "/test/topologies/*"}) {
+                    config.routes.before(path, ctx -> {
+                        throw new TestEnvironmentsDisabledException(testEnvDisabledReason);
+                    });
+                }
+            }
             if (edge.audit() != null) {
                 new AuditRoutes(edge.audit()).install(config);
                 new RequestAudit(edge.audit(), edge.metrics()).install(config);

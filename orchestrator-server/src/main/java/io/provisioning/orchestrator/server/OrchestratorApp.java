@@ -47,9 +47,10 @@ public final class OrchestratorApp implements AutoCloseable {
     private final LogRetention retention;
     private final AuditLog audit;
     private final OrchestratorMetrics metrics;
+    private final TestEnvironmentWiring testEnvironments;
 
     private OrchestratorApp(TaskStorage storage, Orchestrator orchestrator, ApiServer api, TaskEventStore eventStore,
-            LogRetention retention, AuditLog audit, OrchestratorMetrics metrics) {
+            LogRetention retention, AuditLog audit, OrchestratorMetrics metrics, TestEnvironmentWiring testEnvironments) {
         this.storage = storage;
         this.orchestrator = orchestrator;
         this.api = api;
@@ -57,6 +58,7 @@ public final class OrchestratorApp implements AutoCloseable {
         this.retention = retention;
         this.audit = audit;
         this.metrics = metrics;
+        this.testEnvironments = testEnvironments;
     }
 
     public static OrchestratorApp start(ServerOptions options) {
@@ -103,6 +105,9 @@ public final class OrchestratorApp implements AutoCloseable {
                     .withLimits(options.limits());
             Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, bus);
             opened.add(0, orchestrator);
+            TestEnvironmentWiring testEnvironments = TestEnvironmentWiring.open(options.testEnv(),
+                    options.dataDir().toAbsolutePath(), clock);
+            opened.add(0, testEnvironments);
             TaskMetrics taskMetrics = new TaskMetrics(metrics.registry(), orchestrator::queuedCount);
             StatusChanges changes = new StatusChanges().listen(taskMetrics);
             if (audit != null) {
@@ -119,7 +124,8 @@ public final class OrchestratorApp implements AutoCloseable {
             EdgeServices edge = new EdgeServices(verifier, RouteRoles.standard(security.auth().metricsPublic()), limiter,
                     audit, metrics, security.tls());
             ApiServer api = new ApiServer(orchestrator, new WorkflowRequestParser(workspace), planner, clusterPlanner,
-                    eventStore, options.maxBodyBytes(), edge).start(options.host(), options.port());
+                    eventStore, options.maxBodyBytes(), edge, testEnvironments.service(), testEnvironments.disabledReason())
+                    .start(options.host(), options.port());
             opened.add(0, api);
             boundPort.set(api.port());
             orchestrator.start();
@@ -133,7 +139,8 @@ public final class OrchestratorApp implements AutoCloseable {
                             + security.rateLimit().burst(),
                     audit == null ? "off" : "in " + audit.dir(),
                     verifier == null || security.auth().metricsPublic() ? "" : " (viewer token needed)");
-            return new OrchestratorApp(storage, orchestrator, api, eventStore, retention, audit, metrics);
+            return new OrchestratorApp(storage, orchestrator, api, eventStore, retention, audit, metrics,
+                    testEnvironments);
         } catch (RuntimeException e) {
             for (AutoCloseable resource : opened) {
                 try {
@@ -164,6 +171,7 @@ public final class OrchestratorApp implements AutoCloseable {
         LOG.info("shutting down");
         api.close();
         retention.close();
+        testEnvironments.close();
         orchestrator.close();
         eventStore.close();
         if (audit != null) {

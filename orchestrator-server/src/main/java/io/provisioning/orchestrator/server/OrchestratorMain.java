@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.server;
 
 import io.provisioning.orchestrator.OrchestratorException;
 import io.provisioning.orchestrator.engine.ConcurrencyLimits;
+import io.provisioning.orchestrator.testenv.docker.DockerHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,18 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Mixin
     SecurityFlags security;
 
+    @Option(names = "--docker-host", description = "Docker daemon of the test environments (default: $DOCKER_HOST, else unix:///var/run/docker.sock)")
+    String dockerHost;
+
+    @Option(names = "--testenv-catalog", description = "taskserv catalog of the test environments (default: the shipped docker/taskservs/catalog.yaml)")
+    Path testenvCatalog;
+
+    @Option(names = "--testenv-topologies", description = "topology templates of the test environments (default: the shipped docker/topologies.yaml)")
+    Path testenvTopologies;
+
+    @Option(names = "--testenv-parallel-creations", defaultValue = "4", description = "test environments created at once; more wait (default: ${DEFAULT-VALUE})")
+    int testenvParallelCreations;
+
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true);
         cli.setParameterExceptionHandler((e, given) -> {
@@ -106,7 +119,12 @@ public final class OrchestratorMain implements Callable<Integer> {
                 workers, maxAttempts, taskTimeoutSeconds, Duration.ofMillis(retryBaseDelayMs),
                 Duration.ofMillis(retryMaxDelayMs), Duration.ofSeconds(shutdownGraceSeconds), maxBodyBytes,
                 new ConcurrencyLimits(limitPerServer, Map.copyOf(limitWorkflow), Map.copyOf(limitInfra)),
-                logMaxBytes, Duration.ofHours(logRetentionHours), securityOptions);
+                logMaxBytes, Duration.ofHours(logRetentionHours), securityOptions,
+                new TestEnvOptions(DockerHost.resolve(dockerHost, System.getenv()),
+                        (testenvCatalog != null ? testenvCatalog : home.resolve("docker/taskservs/catalog.yaml")).toAbsolutePath().normalize(),
+                        testenvCatalog != null,
+                        (testenvTopologies != null ? testenvTopologies : home.resolve("docker/topologies.yaml")).toAbsolutePath().normalize(),
+                        testenvTopologies != null, testenvParallelCreations));
         String problem = check(options);
         if (problem != null) {
             System.err.println("orchestrator: " + problem);
@@ -144,6 +162,9 @@ public final class OrchestratorMain implements Callable<Integer> {
         if (o.limits().perServer() < 1 || o.limits().perWorkflow().values().stream().anyMatch(n -> n < 1)
                 || o.limits().perInfra().values().stream().anyMatch(n -> n < 1)) {
             return "concurrency limits must be at least 1";
+        }
+        if (o.testEnv() != null && (o.testEnv().parallelCreations() < 1 || o.testEnv().parallelCreations() > 64)) {
+            return "--testenv-parallel-creations must be from 1 to 64";
         }
         if (o.defaultMaxAttempts() < 1 || o.defaultMaxAttempts() > 20) {
             return "--max-attempts must be from 1 to 20";
