@@ -40,12 +40,30 @@ find_jdk() {
 # Installs the pinned npm packages (Nushell, the SurrealDB engine) when node_modules lacks them.
 ensure_npm_packages() {
   if [ -x "$ORCHESTRATOR_HOME/node_modules/@nushell/linux-x64/bin/nu" ] \
+     && [ -d "$ORCHESTRATOR_HOME/node_modules/@surrealdb/node" ] \
      && [ "$ORCHESTRATOR_HOME/node_modules/.package-lock.json" -nt "$ORCHESTRATOR_HOME/package-lock.json" ]; then
     return 0
   fi
   command -v npm >/dev/null 2>&1 || { echo "$(basename "$0"): npm is needed to install Nushell (apt-get install npm)" >&2; return 1; }
   echo "installing pinned npm packages (Nushell, SurrealDB engine)..." >&2
-  (cd "$ORCHESTRATOR_HOME" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  # npm 11 refuses 'npm ci' on this lockfile (it lists only the linux-x64 build of nushell's optional
+  # platform packages); 'npm install --no-save' installs the same pinned versions without touching it.
+  (cd "$ORCHESTRATOR_HOME" && { npm ci --no-audit --no-fund --loglevel=error >&2 2>/dev/null \
+    || npm install --no-save --no-audit --no-fund --loglevel=error >&2; })
+}
+
+# Maven profiles for the optional features named in ORCHESTRATOR_FEATURES (comma or space separated):
+# surrealdb adds the SurrealDB storage backends (-Psurrealdb).
+maven_feature_flags() {
+  local f flags=()
+  for f in ${ORCHESTRATOR_FEATURES//,/ }; do
+    case "$f" in
+      surrealdb) flags+=(-Psurrealdb) ;;
+      "") ;;
+      *) echo "$(basename "$0"): unknown feature '$f' in ORCHESTRATOR_FEATURES (known: surrealdb)" >&2; return 1 ;;
+    esac
+  done
+  echo "${flags[*]:-}"
 }
 
 # Prints the nu to use: one on PATH, else the pinned npm one (installed on first use).
@@ -58,16 +76,24 @@ find_nu() {
   echo "$ORCHESTRATOR_HOME/node_modules/@nushell/linux-x64/bin/nu"
 }
 
-# Builds the server jar when it is missing or older than any source or pom.
+# Builds the server jar when it is missing, older than any source or pom, or built with other features
+# (ORCHESTRATOR_FEATURES=surrealdb builds with -Psurrealdb).
 ensure_jar() {
   local jar="$ORCHESTRATOR_HOME/orchestrator-server/target/orchestrator.jar"
-  if [ -f "$jar" ] && [ -z "$(find "$ORCHESTRATOR_HOME" -path "$ORCHESTRATOR_HOME/node_modules" -prune -o \
+  local stamp="$ORCHESTRATOR_HOME/orchestrator-server/target/orchestrator.features"
+  local flags
+  flags="$(maven_feature_flags)" || return 1
+  if [ -f "$jar" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$flags" ] \
+     && [ -z "$(find "$ORCHESTRATOR_HOME" -path "$ORCHESTRATOR_HOME/node_modules" -prune -o \
         \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' -path '*/resources/*' -o -path '*/META-INF/services/*' \) \
         -newer "$jar" -print -quit)" ]; then
     return 0
   fi
-  echo "building the orchestrator (first use or sources changed)..." >&2
-  (cd "$ORCHESTRATOR_HOME" && ./mvnw -B -q -DskipTests package -pl orchestrator-server -am >&2) || { echo "$(basename "$0"): build failed" >&2; return 1; }
+  echo "building the orchestrator${flags:+ with $flags} (first use, sources or features changed)..." >&2
+  # shellcheck disable=SC2086 # flags are separate words
+  (cd "$ORCHESTRATOR_HOME" && ./mvnw -B -q -DskipTests $flags package -pl orchestrator-server -am >&2) \
+    || { echo "$(basename "$0"): build failed" >&2; return 1; }
+  echo "$flags" > "$stamp"
 }
 
 # Builds the CLI jar (orchestrator-cli/target/provisioning.jar) when it is missing or older than

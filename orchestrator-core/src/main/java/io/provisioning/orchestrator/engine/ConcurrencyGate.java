@@ -57,6 +57,10 @@ final class ConcurrencyGate {
         waiting.remove(taskId);
     }
 
+    synchronized boolean isWaiting(String taskId) {
+        return waiting.containsKey(taskId);
+    }
+
     synchronized int waitingCount() {
         return waiting.size();
     }

@@ -7,6 +7,8 @@ import io.provisioning.orchestrator.events.TaskEventBus;
 import io.provisioning.orchestrator.execution.TaskExecutor;
 import io.provisioning.orchestrator.queue.QueueEntry;
 import io.provisioning.orchestrator.queue.TaskQueue;
+import io.provisioning.orchestrator.storage.DuplicateSequenceException;
+import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
@@ -14,11 +16,11 @@ import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskBuilder;
 import io.provisioning.orchestrator.task.TaskNotFoundException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +39,10 @@ public final class Orchestrator implements AutoCloseable {
     private final TaskLocks locks = new TaskLocks();
     private final DependencyGate gate;
     private final ConcurrencyGate concurrency;
-    private final AtomicLong sequence = new AtomicLong();
+    private final SequenceNumbers sequence;
     private final TaskLifecycle lifecycle;
+    private final RecoverInterruptedTasks recovery;
+    private FollowOtherNodes otherNodes;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean accepting;
     private boolean recovered;
@@ -54,14 +58,18 @@ public final class Orchestrator implements AutoCloseable {
         this.concurrency = new ConcurrencyGate(config.limits());
         this.lifecycle = new TaskLifecycle(storage, executor, clock, events, queue, gate, concurrency, locks,
                 config.retryPolicy());
+        this.recovery = new RecoverInterruptedTasks(storage, clock, events);
+        this.sequence = new SequenceNumbers(clock, storage.isShared());
     }
 
     /** Recovers what a previous process left and rebuilds the queue; call before taking submissions. */
     public synchronized void recover() {
-        sequence.set(storage.maxSequence());
-        new RecoverInterruptedTasks(storage, clock, events).run();
+        sequence.continueAfter(storage.maxSequence());
+        recovery.run();
         for (Task task : storage.findUnfinished()) {
-            queue.add(entryFor(task));
+            if (task.status() == io.provisioning.orchestrator.task.TaskStatus.Pending) {
+                queue.add(entryFor(task));
+            }
         }
         recovered = true;
     }
@@ -72,6 +80,10 @@ public final class Orchestrator implements AutoCloseable {
             recover();
         }
         accepting = true;
+        if (storage.isShared()) {
+            otherNodes = new FollowOtherNodes(storage, lifecycle, recovery, queue, Duration.ofSeconds(2));
+            otherNodes.start();
+        }
         for (int i = 0; i < config.workers(); i++) {
             Thread worker = Thread.ofPlatform().name("worker-" + i).daemon(false).unstarted(this::workLoop);
             workers.add(worker);
@@ -98,13 +110,23 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     private Task enqueueNew(TaskBuilder builder) {
-        Task task = builder.sequence(sequence.incrementAndGet()).pending(clock.instant());
+        Task task = builder.sequence(sequence.next()).pending(clock.instant());
         for (String dependency : task.dependencies()) {
             if (storage.find(dependency).isEmpty()) {
                 throw new InvalidRequestException("depends_on names unknown task " + dependency);
             }
         }
-        storage.saveAndEnqueue(task);
+        for (int tries = 1; ; tries++) {
+            try {
+                storage.saveAndEnqueue(task);
+                break;
+            } catch (DuplicateSequenceException e) { // another node took the same number in the same microsecond
+                if (tries == 5) {
+                    throw e;
+                }
+                task = builder.sequence(sequence.next()).pending(task.createdAt());
+            }
+        }
         events.publish(new TaskEvent.Changed(task)); // before a worker can take it, so watchers see Pending first
         queue.add(entryFor(task));
         return task;
@@ -151,6 +173,10 @@ public final class Orchestrator implements AutoCloseable {
     private void workLoop() {
         while (accepting) {
             try {
+                if (!storageAvailable()) { // pause: claims and outcomes could not be stored
+                    Thread.sleep(500);
+                    continue;
+                }
                 Optional<QueueEntry> next = queue.take(java.time.Duration.ofMillis(250));
                 if (next.isPresent() && accepting) {
                     lifecycle.runOne(next.get());
@@ -168,6 +194,25 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
+    private volatile boolean pausedForStorage;
+
+    private boolean storageAvailable() {
+        try {
+            storage.checkHealth();
+            if (pausedForStorage) {
+                pausedForStorage = false;
+                LOG.info("storage is back; workers resume");
+            }
+            return true;
+        } catch (StorageUnavailableException e) {
+            if (!pausedForStorage) {
+                pausedForStorage = true;
+                LOG.warn("storage is unavailable ({}); workers pause until it is back", e.getMessage());
+            }
+            return false;
+        }
+    }
+
     /**
      * Stops taking tasks, lets running ones finish within the grace period, then interrupts
      * them (their process trees are ended and they are re-queued for the next start).
@@ -178,6 +223,9 @@ public final class Orchestrator implements AutoCloseable {
             return;
         }
         accepting = false;
+        if (otherNodes != null) {
+            otherNodes.close();
+        }
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         for (Thread worker : workers) {
             long left = deadline - System.nanoTime();

@@ -8,6 +8,8 @@ import io.provisioning.orchestrator.execution.TaskExecutor;
 import io.provisioning.orchestrator.queue.QueueEntry;
 import io.provisioning.orchestrator.queue.TaskQueue;
 import io.provisioning.orchestrator.retry.RetryPolicy;
+import io.provisioning.orchestrator.storage.QueueChange;
+import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Progress;
 import io.provisioning.orchestrator.task.Task;
@@ -20,7 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One queue entry's way through a worker: claim, run the attempt, record how it ended. */
+/**
+ * One queue entry's way through a worker: claim, run the attempt, record how it ended. Every
+ * change of a stored task is a compare-and-set against the state read, so on a store shared by
+ * several nodes a change made elsewhere meanwhile wins and this node's stale one is dropped.
+ */
 final class TaskLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(TaskLifecycle.class);
 
@@ -70,7 +76,7 @@ final class TaskLifecycle {
         // re-queues it must still wait for the storage, so the flag is put aside until it is done
         boolean interrupted = Thread.interrupted();
         try {
-            record(task.id(), result);
+            record(task, result);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -102,8 +108,9 @@ final class TaskLifecycle {
                     case DEPENDENCY_FAILED -> {
                         Task failed = task.fail(clock.instant(), null, null,
                                 "dependency " + dependencies.failedDependency(task) + " failed or was cancelled");
-                        storage.saveAndDequeue(failed);
-                        published(failed);
+                        if (storage.compareAndSave(task, failed, QueueChange.REMOVE)) {
+                            published(failed);
+                        }
                         return Optional.empty();
                     }
                     case READY -> { }
@@ -115,31 +122,77 @@ final class TaskLifecycle {
                 return Optional.empty();
             }
             Task running = task.start(clock.instant());
+            boolean won;
             try {
-                storage.saveAndDequeue(running);
+                won = storage.compareAndSave(task, running, QueueChange.REMOVE);
             } catch (RuntimeException e) {
-                concurrency.release(task);
+                requeueReleased(concurrency.release(task));
                 queue.add(entry);
                 throw e;
+            }
+            if (!won) { // another node claimed or changed it first; its new state reaches us through the store
+                requeueReleased(concurrency.release(task));
+                return Optional.empty();
             }
             events.publish(new TaskEvent.Changed(running));
             return Optional.of(running);
         }
     }
 
-    private void noteWaiting(Task task, String reason) {
-        if (!reason.equals(task.waitingFor())) {
-            Task noted = task.waitingFor(clock.instant(), reason);
-            storage.save(noted);
-            events.publish(new TaskEvent.Changed(noted));
+    private void requeueReleased(java.util.List<Task> woken) {
+        for (Task task : woken) {
+            queue.add(Orchestrator.entryFor(task));
         }
     }
 
-    private void record(String taskId, ExecutionResult result) {
+    private void noteWaiting(Task task, String reason) {
+        if (!reason.equals(task.waitingFor())) {
+            Task noted = task.waitingFor(clock.instant(), reason);
+            if (storage.compareAndSave(task, noted, QueueChange.KEEP)) {
+                events.publish(new TaskEvent.Changed(noted));
+            }
+        }
+    }
+
+    /**
+     * Stores how the attempt ended. The outcome of work that was done must not be lost, so while
+     * the store is unreachable this waits and tries again (the lease, if any, is renewed meanwhile
+     * by the store once it is back; if it lapsed and another node took the task over, the outcome
+     * is dropped, because that node owns the task now).
+     */
+    private void record(Task claimed, ExecutionResult result) {
+        long pause = 200;
+        while (true) {
+            try {
+                recordOnce(claimed, result);
+                return;
+            } catch (StorageUnavailableException e) {
+                if (pause == 200) {
+                    LOG.warn("cannot store the outcome of task {} ({}); trying again until storage is back",
+                            claimed.id(), e.getMessage());
+                }
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    LOG.error("gave up storing the outcome of task {}: interrupted; it stays Running until recovered",
+                            claimed.id());
+                    return;
+                }
+                pause = Math.min(pause * 2, 5_000);
+            }
+        }
+    }
+
+    private void recordOnce(Task claimed, ExecutionResult result) {
+        String taskId = claimed.id();
         Task settled;
         synchronized (locks.forTask(taskId)) {
             Task task = storage.find(taskId).orElseThrow();
-            if (task.status() != TaskStatus.Running) {
+            if (task.status() != TaskStatus.Running || task.attempts() != claimed.attempts()) {
+                requeueReleased(concurrency.release(claimed));
+                LOG.warn("task {} changed elsewhere while attempt {} ran here (now {} attempt {}); its outcome is dropped",
+                        taskId, claimed.attempts(), task.status(), task.attempts());
                 return;
             }
             Instant now = clock.instant();
@@ -158,10 +211,13 @@ final class TaskLifecycle {
                             : task.fail(now, result.exitCode(), result.output(), result.error());
                 };
             }
-            if (next.status() == TaskStatus.Pending) {
-                storage.saveAndEnqueue(next);
-            } else {
-                storage.save(next);
+            boolean stored = storage.compareAndSave(task, next,
+                    next.status() == TaskStatus.Pending ? QueueChange.ADD : QueueChange.KEEP);
+            if (!stored) {
+                requeueReleased(concurrency.release(claimed));
+                LOG.warn("task {} was taken over by another node while attempt {} ran here; its outcome is dropped",
+                        taskId, claimed.attempts());
+                return;
             }
             settled = next;
         }
@@ -187,7 +243,10 @@ final class TaskLifecycle {
                         "task " + taskId + " already ended " + task.status() + "; there is nothing to cancel");
                 case Pending -> {
                     Task cancelled = task.cancel(clock.instant(), "cancelled by request");
-                    storage.saveAndDequeue(cancelled);
+                    if (!storage.compareAndSave(task, cancelled, QueueChange.REMOVE)) {
+                        throw new io.provisioning.orchestrator.ConflictException("task " + taskId
+                                + " changed while it was being cancelled; try again");
+                    }
                     queue.remove(taskId);
                     dependencies.forget(taskId);
                     concurrency.forget(taskId);
@@ -215,11 +274,45 @@ final class TaskLifecycle {
                         + "; only Failed or Cancelled tasks can be retried");
             }
             Task again = task.retryOnDemand(clock.instant(), 1);
-            storage.saveAndEnqueue(again);
+            if (!storage.compareAndSave(task, again, QueueChange.ADD)) {
+                throw new io.provisioning.orchestrator.ConflictException("task " + taskId
+                        + " changed while it was being retried; try again");
+            }
             events.publish(new TaskEvent.Changed(again));
             queue.add(Orchestrator.entryFor(again));
             return again;
         }
+    }
+
+    /** A task changed on another node sharing the store: keep this node's queue and gates in step, and tell watchers. */
+    void changedElsewhere(Task task) {
+        events.publish(new TaskEvent.Changed(task));
+        follow(task);
+    }
+
+    /** Brings the queue and the gates in line with a task's new state, made elsewhere or by a takeover. */
+    void follow(Task task) {
+        switch (task.status()) {
+            case Pending -> {
+                if (!dependencies.isParked(task.id()) && !concurrency.isWaiting(task.id())) {
+                    queue.add(Orchestrator.entryFor(task));
+                }
+            }
+            case Running -> queue.remove(task.id());
+            default -> {
+                queue.remove(task.id());
+                dependencies.forget(task.id());
+                concurrency.forget(task.id());
+                for (Task released : dependencies.release(task.id())) {
+                    queue.add(Orchestrator.entryFor(released));
+                }
+            }
+        }
+    }
+
+    /** Held back here: waiting for a dependency or for a concurrency limit. */
+    boolean isHeldBack(String taskId) {
+        return dependencies.isParked(taskId) || concurrency.isWaiting(taskId);
     }
 
     private void published(Task task) {
@@ -247,8 +340,13 @@ final class TaskLifecycle {
                 storage.find(taskId).filter(t -> t.status() == TaskStatus.Running && t.attempts() == attempt)
                         .ifPresent(t -> {
                             Task updated = t.withProgress(clock.instant(), progress);
-                            storage.save(updated);
-                            events.publish(new TaskEvent.Changed(updated));
+                            try {
+                                if (storage.compareAndSave(t, updated, QueueChange.KEEP)) {
+                                    events.publish(new TaskEvent.Changed(updated));
+                                }
+                            } catch (StorageUnavailableException e) {
+                                LOG.debug("progress of task {} not stored: {}", taskId, e.getMessage());
+                            }
                         });
             }
         }

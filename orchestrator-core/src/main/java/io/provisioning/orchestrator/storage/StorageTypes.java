@@ -26,7 +26,8 @@ public final class StorageTypes {
         }
         if (KNOWN.contains(type)) {
             throw new StorageException("storage type '" + type + "' is not built into this orchestrator (built in: "
-                    + String.join(", ", builtIn()) + "); rebuild with SurrealDB support: ./mvnw -Psurrealdb package");
+                    + String.join(", ", builtIn()) + "); rebuild with SurrealDB support: ./mvnw -Psurrealdb package"
+                    + " (bin/orchestrator does it when ORCHESTRATOR_FEATURES=surrealdb is set)");
         }
         throw new StorageException("unknown storage type '" + type + "'; known types: " + String.join(", ", KNOWN));
     }

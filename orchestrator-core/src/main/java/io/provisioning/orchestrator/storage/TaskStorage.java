@@ -1,8 +1,12 @@
 package io.provisioning.orchestrator.storage;
 
 import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskStatus;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The one extension point for persistence. Every backend passes the shared contract suite
@@ -43,6 +47,80 @@ public interface TaskStorage extends AutoCloseable {
 
     /** Throws {@link StorageUnavailableException} if the backend cannot take writes now. */
     void checkHealth();
+
+    // ---- several nodes on one store; the defaults are right for a store only one process uses ----
+
+    /** True when several orchestrator processes may use this store at the same time. */
+    default boolean isShared() {
+        return false;
+    }
+
+    /**
+     * Writes {@code next}, and changes its queue entry, only if the stored task is still
+     * {@code expected} (same status, attempts and updated_at); false if it changed meanwhile.
+     *
+     * <p>On a shared store this is one atomic compare-and-set: two nodes claiming the same Pending
+     * task cannot both win. Writing a Running task gives this node a lease on it, which the store
+     * renews while this node lives; a Running task can then be changed only by its lease holder, or
+     * by anyone once the lease has lapsed. A single process already orders the writes of one task
+     * under its own locks, so the default just writes.
+     */
+    default boolean compareAndSave(Task expected, Task next, QueueChange queue) {
+        switch (queue) {
+            case ADD -> saveAndEnqueue(next);
+            case REMOVE -> saveAndDequeue(next);
+            case KEEP -> save(next);
+        }
+        return true;
+    }
+
+    /**
+     * Running tasks that no process runs any more. At start ({@code atStart}), every Running task
+     * of a single-process store is a leftover of a process that died; a shared store answers the
+     * tasks whose lease lapsed and those this node held before it restarted. Later sweeps find the
+     * tasks whose lease lapsed (their node died); a single process has none.
+     */
+    default List<Task> findOrphaned(boolean atStart) {
+        return atStart ? findUnfinished().stream().filter(t -> t.status() == TaskStatus.Running).toList() : List.of();
+    }
+
+    /** Follows the changes other nodes make to tasks, as they happen (at least the latest state of each). */
+    default AutoCloseable watchOtherNodes(Consumer<Task> changed) {
+        return () -> { };
+    }
+
+    // ---- bulk access, for migration between backends ----
+
+    /** Up to {@code limit} tasks with a sequence above {@code afterSequence}, in ascending sequence order. */
+    default List<Task> scan(long afterSequence, int limit) {
+        List<Task> all = new java.util.ArrayList<>();
+        int offset = 0;
+        while (true) {
+            TaskPage page = list(new TaskQuery(null, TaskQuery.MAX_LIMIT, offset));
+            page.tasks().stream().filter(t -> t.sequence() > afterSequence).forEach(all::add);
+            offset += page.tasks().size();
+            if (page.tasks().isEmpty() || offset >= page.total()) {
+                break;
+            }
+        }
+        return all.stream().sorted(Comparator.comparingLong(Task::sequence)).limit(limit).toList();
+    }
+
+    /** Writes many tasks, replacing what is stored under their ids; those in {@code queued} get a queue entry, the others lose theirs. */
+    default void importBatch(List<Task> tasks, Set<String> queued) {
+        for (Task task : tasks) {
+            if (queued.contains(task.id())) {
+                saveAndEnqueue(task);
+            } else {
+                saveAndDequeue(task);
+            }
+        }
+    }
+
+    /** How many tasks are stored. */
+    default long count() {
+        return list(new TaskQuery(null, 1, 0)).total();
+    }
 
     @Override
     void close();

@@ -9,6 +9,7 @@ import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -159,6 +160,75 @@ public abstract class TaskStorageContract {
         assertThat(storage.queuedTaskIds()).isEmpty();
         assertThat(storage.list(new TaskQuery(TaskStatus.Completed, 1, 0)).total()).isEqualTo(400);
     }
+
+    @Test
+    void compare_and_save_writes_the_next_state_and_its_queue_change() {
+        Task pending = aTask().pending();
+        storage.saveAndEnqueue(pending);
+        Task running = pending.start(Instant.parse("2026-01-01T00:00:01Z"));
+        assertThat(storage.compareAndSave(pending, running, QueueChange.REMOVE)).isTrue();
+        assertThat(storage.find(pending.id())).contains(running);
+        assertThat(storage.queuedTaskIds()).isEmpty();
+        Task retrying = running.retryLater(Instant.parse("2026-01-01T00:00:02Z"), Instant.parse("2026-01-01T00:00:09Z"),
+                1, "", "exit code 1");
+        assertThat(storage.compareAndSave(running, retrying, QueueChange.ADD)).isTrue();
+        assertThat(storage.queuedTaskIds()).containsExactly(pending.id());
+    }
+
+    @Test
+    void compare_and_save_refuses_a_stale_state_when_the_store_is_shared() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(storage.isShared(), "only shared stores compare");
+        Task pending = aTask().pending();
+        storage.saveAndEnqueue(pending);
+        Task claimed = pending.start(Instant.parse("2026-01-01T00:00:01Z"));
+        assertThat(storage.compareAndSave(pending, claimed, QueueChange.REMOVE)).isTrue();
+        Task claimedAgain = pending.start(Instant.parse("2026-01-01T00:00:02Z"));
+        assertThat(storage.compareAndSave(pending, claimedAgain, QueueChange.REMOVE)).isFalse();
+        assertThat(storage.find(pending.id())).contains(claimed);
+    }
+
+    @Test
+    void finds_running_tasks_left_over_at_start_and_none_later() {
+        Task running = aTask().running();
+        storage.save(running);
+        storage.save(aTask().pending());
+        assertThat(storage.findOrphaned(true)).extracting(Task::id).containsExactly(running.id());
+        assertThat(storage.findOrphaned(false)).isEmpty();
+    }
+
+    @Test
+    void scans_every_task_in_sequence_order_batch_by_batch() {
+        List<Task> saved = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Task task = aTask().pending();
+            storage.save(task);
+            saved.add(task);
+        }
+        List<Task> seen = new ArrayList<>();
+        long after = 0;
+        for (List<Task> batch = storage.scan(after, 3); !batch.isEmpty(); batch = storage.scan(after, 3)) {
+            assertThat(batch).hasSizeLessThanOrEqualTo(3);
+            seen.addAll(batch);
+            after = batch.get(batch.size() - 1).sequence();
+        }
+        assertThat(seen).containsExactlyElementsOf(saved);
+        assertThat(storage.count()).isEqualTo(7);
+    }
+
+    @Test
+    void imports_a_batch_replacing_what_is_stored_with_the_queue_entries_given() {
+        Task old = aTask().pending();
+        storage.saveAndEnqueue(old);
+        Task replaced = old.start(Instant.parse("2026-01-01T00:00:01Z")).complete(Instant.parse("2026-01-01T00:00:02Z"), 0, "ok");
+        Task queued = aTask().withPriority(HIGH_PRIORITY).pending();
+        storage.importBatch(List.of(replaced, queued), Set.of(queued.id()));
+        assertThat(storage.find(old.id())).contains(replaced);
+        assertThat(storage.find(queued.id())).contains(queued);
+        assertThat(storage.queuedTaskIds()).containsExactly(queued.id());
+        assertThat(storage.count()).isEqualTo(2);
+    }
+
+    private static final int HIGH_PRIORITY = 90;
 
     @Test
     void reports_itself_healthy_when_it_can_take_writes() {

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A storage double that isolates engine units from disks; it passes the same contract suite. */
-public final class InMemoryTaskStorage implements TaskStorage {
+public class InMemoryTaskStorage implements TaskStorage {
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
 

@@ -32,6 +32,22 @@ public final class OrchestratorMain implements Callable<Integer> {
             description = "filesystem, surrealdb-embedded or surrealdb-server (default: ${DEFAULT-VALUE})")
     String storageType;
 
+    @Option(names = "--surrealdb-url", description = "surrealdb-server: the server's WebSocket RPC, e.g. ws://db:8000")
+    String surrealUrl;
+
+    @Option(names = "--surrealdb-username", defaultValue = "root", description = "surrealdb-server: user to sign in as (default: ${DEFAULT-VALUE})")
+    String surrealUser;
+
+    @Option(names = "--surrealdb-password", defaultValue = "${env:SURREALDB_PASSWORD:-root}",
+            description = "surrealdb-server: its password (default: $SURREALDB_PASSWORD, else root)")
+    String surrealPassword;
+
+    @Option(names = "--surrealdb-namespace", defaultValue = "orchestrator", description = "surrealdb-server: namespace (default: ${DEFAULT-VALUE})")
+    String surrealNamespace;
+
+    @Option(names = "--surrealdb-database", defaultValue = "tasks", description = "surrealdb-server: database (default: ${DEFAULT-VALUE})")
+    String surrealDatabase;
+
     @Option(names = "--nu-path", defaultValue = "nu", description = "the Nushell binary (default: ${DEFAULT-VALUE})")
     String nuPath;
 
@@ -112,7 +128,7 @@ public final class OrchestratorMain implements Callable<Integer> {
             System.err.println("orchestrator: " + e.getMessage());
             return 2;
         }
-        ServerOptions options = new ServerOptions(host, port, data, storageType, Map.of(),
+        ServerOptions options = new ServerOptions(host, port, data, storageType, storageOptions(),
                 nuPath,
                 (provisioningPath != null ? provisioningPath : home.resolve("provisioning/main.nu")).toAbsolutePath().normalize(),
                 (workspace != null ? workspace : home.resolve("workspace")).toAbsolutePath().normalize(),
@@ -144,6 +160,19 @@ public final class OrchestratorMain implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** What the storage backend gets as options; each backend reads the keys it knows. */
+    private Map<String, String> storageOptions() {
+        Map<String, String> options = new java.util.HashMap<>();
+        if (surrealUrl != null) {
+            options.put("surrealdb-url", surrealUrl);
+        }
+        options.put("surrealdb-username", surrealUser);
+        options.put("surrealdb-password", surrealPassword);
+        options.put("surrealdb-namespace", surrealNamespace);
+        options.put("surrealdb-database", surrealDatabase);
+        return Map.copyOf(options);
     }
 
     private static String check(ServerOptions o) {

@@ -13,8 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +86,32 @@ public final class FilesystemTaskStorage implements TaskStorage {
             throw new UncheckedIOException(e);
         }
         journal.append(line, change);
+    }
+
+    @Override
+    public void importBatch(List<Task> tasks, Set<String> queued) {
+        List<byte[]> lines = new ArrayList<>(tasks.size());
+        List<Change> changes = new ArrayList<>(tasks.size());
+        for (Task task : tasks) {
+            Change change = new Change(task, queued.contains(task.id()) ? Change.QueueOp.ADD : Change.QueueOp.REMOVE);
+            try {
+                lines.add(JSON.writeValueAsBytes(new JournalRecord(change.task(), change.queue())));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            changes.add(change);
+        }
+        journal.appendAll(lines, changes);
+    }
+
+    @Override
+    public List<Task> scan(long afterSequence, int limit) {
+        return index.scan(afterSequence, limit);
+    }
+
+    @Override
+    public long count() {
+        return index.size();
     }
 
     @Override

@@ -107,6 +107,30 @@ final class Journal implements AutoCloseable {
         }
     }
 
+    /** Appends many records (bulk import) and returns once all are durable: one wait, usually one fsync. */
+    void appendAll(List<byte[]> lines, List<?> payloads) {
+        if (!open) {
+            throw new StorageUnavailableException("filesystem storage is closed");
+        }
+        List<CompletableFuture<Void>> done = new ArrayList<>(lines.size());
+        List<Pending> batch = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            Pending pending = new Pending(lines.get(i), payloads.get(i), new CompletableFuture<>());
+            batch.add(pending);
+            done.add(pending.done());
+        }
+        inbox.addAll(batch);
+        try {
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("interrupted while waiting for the journal");
+        } catch (ExecutionException e) {
+            throw new StorageUnavailableException("filesystem storage cannot write: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
     /** Starts a new segment; returns the number of the one just closed. Runs between batches. */
     long rotate() throws IOException {
         synchronized (rotationLock) {

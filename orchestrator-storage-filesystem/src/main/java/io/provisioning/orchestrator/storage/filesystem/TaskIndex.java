@@ -86,6 +86,21 @@ final class TaskIndex {
                 .sorted(Comparator.comparingLong(Task::sequence)).toList();
     }
 
+    /** Up to {@code limit} tasks with a sequence above {@code after}, ascending. */
+    List<Task> scan(long after, int limit) {
+        List<Task> page = new ArrayList<>(Math.min(limit, 4096));
+        for (String id : newestFirst.headMap(after, false).descendingMap().values()) {
+            if (page.size() >= limit) {
+                break;
+            }
+            Task task = byId.get(id);
+            if (task != null) {
+                page.add(task);
+            }
+        }
+        return page;
+    }
+
     List<String> queuedIds() {
         return List.copyOf(queued);
     }

@@ -1,0 +1,47 @@
+package io.provisioning.orchestrator.storage.migration;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.task.Task;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * SHA-256 of a task's canonical JSON (the product's one JSON form, fields in declared order), and
+ * of a whole store: the task hashes in id order, with each id's queue mark. Two stores with the
+ * same digest hold the same tasks with the same content and the same queue.
+ */
+public final class ContentDigest {
+    private ContentDigest() {}
+
+    public static String of(Task task) {
+        try {
+            return HexFormat.of().formatHex(sha256().digest(Json.mapper().writeValueAsBytes(task)));
+        } catch (JsonProcessingException e) {
+            throw new MigrationException("cannot hash task " + task.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @param hashes task id → {@link #of(Task)}; {@code queued} marks the ids with a queue entry */
+    public static String ofStore(Map<String, String> hashes, java.util.Set<String> queued) {
+        MessageDigest digest = sha256();
+        for (Map.Entry<String, String> entry : new TreeMap<>(hashes).entrySet()) {
+            digest.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) (queued.contains(entry.getKey()) ? 'Q' : '-'));
+            digest.update(entry.getValue().getBytes(StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.provisioning.orchestrator.storage.migration;
+
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.task.Task;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Copies every task and queue entry of a store nobody uses right now into an empty store, in
+ * batches, then reads the target back and compares counts and content hashes with the source.
+ * The source is only read. Reading the next batch overlaps with writing the previous ones
+ * ({@code writers} batches at once).
+ */
+public final class OfflineMigration {
+    /**
+     * @param batchSize  tasks per read and per write
+     * @param writers    batches written at the same time
+     */
+    public record Settings(int batchSize, int writers, boolean dryRun) {
+        public Settings {
+            if (batchSize < 1 || batchSize > 10_000) {
+                throw new IllegalArgumentException("batch size must be from 1 to 10000");
+            }
+        }
+    }
+
+    private static final List<Task> END = List.of();
+
+    private final TaskStorage source;
+    private final TaskStorage target;
+    private final Settings settings;
+    private final MigrationProgress progress;
+
+    public OfflineMigration(TaskStorage source, TaskStorage target, Settings settings, MigrationProgress progress) {
+        this.source = source;
+        this.target = target;
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    public MigrationReport run() {
+        long started = System.nanoTime();
+        long total = source.count();
+        long already = target.count();
+        if (already > 0) {
+            throw new MigrationException("the target " + target.type() + " already holds " + already
+                    + " tasks; migrate into an empty store (a new data dir or database)");
+        }
+        Set<String> queued = new HashSet<>(source.queuedTaskIds());
+        if (settings.dryRun()) {
+            StoreContents contents = StoreContents.read(source, settings.batchSize(),
+                    n -> progress.update("reading", n, total));
+            return new MigrationReport(contents.count(), contents.queued().size(), 0, Duration.ZERO,
+                    Duration.ofNanos(System.nanoTime() - started), contents.digest(), null, true);
+        }
+        long copyStarted = System.nanoTime();
+        Map<String, String> sourceHashes = copy(total, queued);
+        Duration copyTime = Duration.ofNanos(System.nanoTime() - copyStarted);
+        StoreContents sourceContents = new StoreContents(sourceHashes, queued);
+        StoreContents targetContents = StoreContents.read(target, settings.batchSize(),
+                n -> progress.update("verifying", n, total));
+        List<String> problems = targetContents.differencesFrom(sourceContents, 10);
+        if (!problems.isEmpty()) {
+            throw new MigrationException("verification failed: " + String.join("; ", problems));
+        }
+        return new MigrationReport(sourceContents.count(), queued.size(), sourceContents.count(), copyTime,
+                Duration.ofNanos(System.nanoTime() - started), sourceContents.digest(), targetContents.digest(), false);
+    }
+
+    /** Reads batches on this thread and writes them on {@code writers} others; returns the source's content hashes. */
+    private Map<String, String> copy(long total, Set<String> queued) {
+        Map<String, String> hashes = new HashMap<>();
+        BlockingQueue<List<Task>> batches = new ArrayBlockingQueue<>(settings.writers() * 2);
+        AtomicLong copied = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(settings.writers(),
+                Thread.ofPlatform().name("migration-writer-", 0).daemon().factory());
+        List<Future<?>> writers = new java.util.ArrayList<>();
+        for (int i = 0; i < settings.writers(); i++) {
+            writers.add(pool.submit(() -> {
+                while (true) {
+                    List<Task> batch = batches.take();
+                    if (batch == END) {
+                        return null;
+                    }
+                    Set<String> batchQueued = new HashSet<>();
+                    batch.forEach(t -> {
+                        if (queued.contains(t.id())) {
+                            batchQueued.add(t.id());
+                        }
+                    });
+                    target.importBatch(batch, batchQueued);
+                    progress.update("copying", copied.addAndGet(batch.size()), total);
+                }
+            }));
+        }
+        try {
+            long after = Long.MIN_VALUE;
+            for (List<Task> batch = source.scan(after, settings.batchSize()); !batch.isEmpty();
+                    batch = source.scan(after, settings.batchSize())) {
+                for (Task task : batch) {
+                    hashes.put(task.id(), ContentDigest.of(task));
+                }
+                after = batch.get(batch.size() - 1).sequence();
+                putOrFail(batches, batch, writers);
+            }
+            for (int i = 0; i < settings.writers(); i++) {
+                putOrFail(batches, END, writers);
+            }
+            for (Future<?> writer : writers) {
+                writer.get();
+            }
+            return hashes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException("interrupted while copying");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new MigrationException("writing to the target failed after " + copied.get() + " of " + total
+                    + " tasks: " + cause.getMessage(), cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Hands a batch to the writers, unless one of them has failed already (then its error ends the copy). */
+    private static void putOrFail(BlockingQueue<List<Task>> batches, List<Task> batch, List<Future<?>> writers)
+            throws InterruptedException, java.util.concurrent.ExecutionException {
+        while (!batches.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            for (Future<?> writer : writers) {
+                if (writer.isDone()) {
+                    writer.get();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.provisioning.orchestrator.storage.migration;
+
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.task.Task;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/** What a store holds, as content hashes: every task's, the queue, and one digest over both. */
+public record StoreContents(Map<String, String> hashes, Set<String> queued) {
+
+    /** Reads the whole store in batches; {@code read} hears how many tasks have been read so far. */
+    public static StoreContents read(TaskStorage storage, int batchSize, LongConsumer read) {
+        Map<String, String> hashes = new HashMap<>();
+        long after = Long.MIN_VALUE;
+        for (List<Task> batch = storage.scan(after, batchSize); !batch.isEmpty(); batch = storage.scan(after, batchSize)) {
+            for (Task task : batch) {
+                hashes.put(task.id(), ContentDigest.of(task));
+            }
+            after = batch.get(batch.size() - 1).sequence();
+            read.accept(hashes.size());
+        }
+        return new StoreContents(hashes, new HashSet<>(storage.queuedTaskIds()));
+    }
+
+    public long count() {
+        return hashes.size();
+    }
+
+    public String digest() {
+        return ContentDigest.ofStore(hashes, queued);
+    }
+
+    /** What differs, worst first, at most {@code max} lines; empty if the contents are the same. */
+    public List<String> differencesFrom(StoreContents source, int max) {
+        List<String> problems = new ArrayList<>();
+        if (count() != source.count()) {
+            problems.add("the target holds " + count() + " tasks, the source " + source.count());
+        }
+        for (Map.Entry<String, String> entry : source.hashes.entrySet()) {
+            if (problems.size() >= max) {
+                return problems;
+            }
+            String here = hashes.get(entry.getKey());
+            if (here == null) {
+                problems.add("task " + entry.getKey() + " is missing from the target");
+            } else if (!here.equals(entry.getValue())) {
+                problems.add("task " + entry.getKey() + " differs (content hash " + here.substring(0, 12) + " in the target, "
+                        + entry.getValue().substring(0, 12) + " in the source)");
+            }
+        }
+        for (String id : hashes.keySet()) {
+            if (problems.size() >= max) {
+                return problems;
+            }
+            if (!source.hashes.containsKey(id)) {
+                problems.add("task " + id + " is in the target but not in the source");
+            }
+        }
+        if (!queued.equals(source.queued) && problems.size() < max) {
+            problems.add("the queue differs: " + queued.size() + " entries in the target, " + source.queued.size()
+                    + " in the source");
+        }
+        return problems;
+    }
+}

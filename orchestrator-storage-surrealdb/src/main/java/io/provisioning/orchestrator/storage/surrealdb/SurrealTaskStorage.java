@@ -1,0 +1,304 @@
+package io.provisioning.orchestrator.storage.surrealdb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.provisioning.orchestrator.storage.DuplicateSequenceException;
+import io.provisioning.orchestrator.storage.QueueChange;
+import io.provisioning.orchestrator.storage.StorageException;
+import io.provisioning.orchestrator.storage.StorageUnavailableException;
+import io.provisioning.orchestrator.storage.TaskPage;
+import io.provisioning.orchestrator.storage.TaskQuery;
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.storage.surrealdb.rpc.QueryResult;
+import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealClient;
+import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealException;
+import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealStatementException;
+import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealUnavailableException;
+import io.provisioning.orchestrator.task.Task;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tasks and queue entries in SurrealDB (layout: {@link TaskRecords}). Every acknowledged write has
+ * been committed by the engine, which syncs each commit to disk. Writes that meet a transaction
+ * conflict are run again; an unreachable database makes every call fail with
+ * {@link StorageUnavailableException} (HTTP 503) until the client has reconnected.
+ *
+ * <p>Shared ({@code surrealdb-server}): claims are compare-and-set, Running tasks carry a lease of
+ * this node that {@link LeaseRenewal} extends, and other nodes' changes arrive through a live query.
+ */
+public final class SurrealTaskStorage implements TaskStorage {
+    private static final Logger LOG = LoggerFactory.getLogger(SurrealTaskStorage.class);
+    private static final int WRITE_TRIES = 12;
+
+    /**
+     * @param type    the {@code --storage-type} this store answers to
+     * @param shared  several nodes may use the database at once (leases, live changes)
+     * @param nodeId  this node, stable across its restarts
+     * @param lease   how long a Running task stays this node's without a renewal
+     */
+    public record Settings(String type, boolean shared, String nodeId, Duration lease) {}
+
+    private final SurrealClient client;
+    private final Settings settings;
+    private final String leaseText;
+    private final AutoCloseable onClose;
+    private final LeaseRenewal renewal;
+
+    /** Defines the tables and indexes if they are missing; {@code onClose} runs after the client closes (the embedded engine). */
+    public SurrealTaskStorage(SurrealClient client, Settings settings, AutoCloseable onClose) {
+        this.client = client;
+        this.settings = settings;
+        this.leaseText = settings.lease().toMillis() + "ms";
+        this.onClose = onClose;
+        write("define the schema", () -> client.query(TaskRecords.SCHEMA, Map.of()));
+        this.renewal = settings.shared() ? LeaseRenewal.start(this, settings.lease()) : null;
+    }
+
+    @Override
+    public String type() {
+        return settings.type();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    SurrealClient client() {
+        return client;
+    }
+
+    // ---- writes -------------------------------------------------------------------------
+
+    @Override
+    public void save(Task task) {
+        plainWrite(task, QueueChange.KEEP);
+    }
+
+    @Override
+    public void saveAndEnqueue(Task task) {
+        plainWrite(task, QueueChange.ADD);
+    }
+
+    @Override
+    public void saveAndDequeue(Task task) {
+        plainWrite(task, QueueChange.REMOVE);
+    }
+
+    private void plainWrite(Task task, QueueChange queue) {
+        String sql = queue == QueueChange.KEEP ? TaskRecords.UPSERT
+                : "BEGIN TRANSACTION; " + TaskRecords.UPSERT + " " + TaskRecords.queueStatement(queue) + " COMMIT TRANSACTION;";
+        Map<String, Object> vars = TaskRecords.vars(task, settings.nodeId(), owner(), leaseText);
+        write("store task " + task.id(), () -> client.query(sql, vars));
+    }
+
+    @Override
+    public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
+        String queueOp = TaskRecords.queueStatement(queue);
+        String sql = "BEGIN TRANSACTION; " + TaskRecords.COMPARE_AND_SET
+                + (queueOp.isEmpty() ? "" : " IF array::len($hit) > 0 { " + queueOp + " };")
+                + " COMMIT TRANSACTION; RETURN array::len($hit) > 0;";
+        Map<String, Object> vars = TaskRecords.vars(next, settings.nodeId(), owner(), leaseText);
+        TaskRecords.expect(vars, expected, settings.shared());
+        return write("update task " + next.id(), () -> client.query(sql, vars)).last().asBoolean();
+    }
+
+    @Override
+    public void importBatch(List<Task> tasks, Set<String> queued) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(tasks.size());
+        for (Task task : tasks) {
+            rows.add(TaskRecords.importRow(task, queued.contains(task.id())));
+        }
+        Map<String, Object> vars = Map.of("rows", rows, "node", settings.nodeId());
+        write("import " + tasks.size() + " tasks", () -> client.query(
+                "BEGIN TRANSACTION; " + TaskRecords.IMPORT + " COMMIT TRANSACTION;", vars, Duration.ofMinutes(2)));
+    }
+
+    private String owner() {
+        return settings.shared() ? settings.nodeId() : null;
+    }
+
+    /** Runs a write, again after a transaction conflict; maps errors to the storage exceptions. */
+    private QueryResult write(String what, Supplier<QueryResult> attempt) {
+        for (int tries = 1; ; tries++) {
+            QueryResult result = call(what, attempt);
+            SurrealStatementException error = result.firstRealError();
+            if (error == null) {
+                return result;
+            }
+            if (error.isRetryable() && tries < WRITE_TRIES) {
+                pause(tries);
+                continue;
+            }
+            if (error.isUniqueViolation() && error.detail().contains("task_seq")) {
+                throw new DuplicateSequenceException("cannot " + what + ": " + error.detail());
+            }
+            throw new StorageException("SurrealDB refused to " + what + ": " + error.detail(), error);
+        }
+    }
+
+    private static void pause(int tries) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << Math.min(tries, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("interrupted while retrying a write");
+        }
+    }
+
+    private <T> T call(String what, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (SurrealUnavailableException e) {
+            throw new StorageUnavailableException("SurrealDB is unavailable (" + e.getMessage() + ")", e);
+        } catch (SurrealException e) {
+            throw new StorageException("cannot " + what + " in SurrealDB: " + e.getMessage(), e);
+        }
+    }
+
+    private JsonNode read(String what, String sql, Map<String, Object> vars) {
+        return call(what, () -> {
+            QueryResult result = client.query(sql, vars);
+            SurrealStatementException error = result.firstRealError();
+            if (error != null) {
+                throw error;
+            }
+            return result.get(result.size() - 1).result();
+        });
+    }
+
+    // ---- reads --------------------------------------------------------------------------
+
+    @Override
+    public Optional<Task> find(String id) {
+        JsonNode json = read("read task " + id, "SELECT VALUE json FROM ONLY type::record('task', $id)", Map.of("id", id));
+        return json == null || json.isNull() || json.isMissingNode() ? Optional.empty() : Optional.of(TaskRecords.fromJson(json));
+    }
+
+    @Override
+    public TaskPage list(TaskQuery query) {
+        String where = query.status() == null ? "" : " WHERE status = $status";
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("limit", query.limit());
+        vars.put("start", query.offset());
+        if (query.status() != null) {
+            vars.put("status", query.status().name());
+        }
+        JsonNode rows = read("list tasks", "SELECT json, rseq FROM task" + where + " ORDER BY rseq LIMIT $limit START $start",
+                vars);
+        JsonNode count = read("count tasks", "SELECT count() FROM task" + where + " GROUP ALL", vars);
+        return new TaskPage(tasks(rows), count.path(0).path("count").asLong(0));
+    }
+
+    @Override
+    public List<Task> findUnfinished() {
+        return tasks(read("read unfinished tasks",
+                "SELECT json, seq FROM task WHERE status IN ['Pending', 'Running'] ORDER BY seq", Map.of()));
+    }
+
+    @Override
+    public List<String> queuedTaskIds() {
+        List<String> ids = new ArrayList<>();
+        read("read the queue", "SELECT VALUE task FROM queue", Map.of()).forEach(n -> ids.add(n.asText()));
+        return ids;
+    }
+
+    @Override
+    public Optional<Task> findByIdempotencyKey(String key) {
+        JsonNode rows = read("find an idempotency key", "SELECT json FROM task WHERE idem = $key LIMIT 1", Map.of("key", key));
+        return tasks(rows).stream().findFirst();
+    }
+
+    @Override
+    public long maxSequence() {
+        return read("read the highest sequence", "SELECT seq, rseq FROM task ORDER BY rseq LIMIT 1", Map.of())
+                .path(0).path("seq").asLong(0);
+    }
+
+    @Override
+    public List<Task> scan(long afterSequence, int limit) {
+        return tasks(read("scan tasks", "SELECT json, seq FROM task WHERE seq > $after ORDER BY seq LIMIT $limit",
+                Map.of("after", afterSequence, "limit", limit)));
+    }
+
+    @Override
+    public long count() {
+        return read("count tasks", "SELECT count() FROM task GROUP ALL", Map.of()).path(0).path("count").asLong(0);
+    }
+
+    private static List<Task> tasks(JsonNode rows) {
+        List<Task> tasks = new ArrayList<>(rows.size());
+        for (JsonNode row : rows) {
+            tasks.add(TaskRecords.fromJson(row.get("json")));
+        }
+        return tasks;
+    }
+
+    // ---- several nodes ------------------------------------------------------------------
+
+    @Override
+    public boolean isShared() {
+        return settings.shared();
+    }
+
+    @Override
+    public List<Task> findOrphaned(boolean atStart) {
+        if (!settings.shared()) {
+            return TaskStorage.super.findOrphaned(atStart);
+        }
+        return tasks(read("find orphaned tasks", "SELECT json FROM task WHERE status = 'Running' AND "
+                + "(lease_until = NONE OR lease_until < time::now() OR ($at_start AND lease_owner = $node))",
+                Map.of("at_start", atStart, "node", settings.nodeId())));
+    }
+
+    /** Extends the leases of every task this node runs; returns how many. */
+    int renewLeases() {
+        JsonNode renewed = read("renew leases", "UPDATE task SET lease_until = time::now() + <duration>$lease "
+                + "WHERE lease_owner = $node AND status = 'Running' RETURN VALUE id", Map.of("lease", leaseText,
+                "node", settings.nodeId()));
+        return renewed.size();
+    }
+
+    @Override
+    public AutoCloseable watchOtherNodes(Consumer<Task> changed) {
+        if (!settings.shared()) {
+            return TaskStorage.super.watchOtherNodes(changed);
+        }
+        return call("watch tasks", () -> TaskWatch.start(client, settings.nodeId(), changed));
+    }
+
+    @Override
+    public void checkHealth() {
+        if (!client.isConnected()) {
+            throw new StorageUnavailableException("SurrealDB at " + client.options().url() + " is unreachable: "
+                    + client.lastFailure());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (renewal != null) {
+            renewal.close();
+        }
+        client.close();
+        if (onClose != null) {
+            try {
+                onClose.close();
+            } catch (Exception e) {
+                LOG.warn("closing SurrealDB storage: {}", e.getMessage());
+            }
+        }
+    }
+}
