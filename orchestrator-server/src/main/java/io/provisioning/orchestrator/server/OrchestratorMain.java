@@ -120,6 +120,7 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("orchestrator.home", System.getenv().getOrDefault("ORCHESTRATOR_HOME", ".")));
+        boolean homeGiven = System.getProperty("orchestrator.home") != null || System.getenv("ORCHESTRATOR_HOME") != null;
         Path data = dataDir.toAbsolutePath().normalize();
         SecurityOptions securityOptions;
         try {
@@ -137,9 +138,9 @@ public final class OrchestratorMain implements Callable<Integer> {
                 new ConcurrencyLimits(limitPerServer, Map.copyOf(limitWorkflow), Map.copyOf(limitInfra)),
                 logMaxBytes, Duration.ofHours(logRetentionHours), securityOptions,
                 new TestEnvOptions(DockerHost.resolve(dockerHost, System.getenv()),
-                        (testenvCatalog != null ? testenvCatalog : home.resolve("docker/taskservs/catalog.yaml")).toAbsolutePath().normalize(),
+                        (testenvCatalog != null ? testenvCatalog : ShippedFiles.find(home, homeGiven, "docker/taskservs/catalog.yaml")).toAbsolutePath().normalize(),
                         testenvCatalog != null,
-                        (testenvTopologies != null ? testenvTopologies : home.resolve("docker/topologies.yaml")).toAbsolutePath().normalize(),
+                        (testenvTopologies != null ? testenvTopologies : ShippedFiles.find(home, homeGiven, "docker/topologies.yaml")).toAbsolutePath().normalize(),
                         testenvTopologies != null, testenvParallelCreations));
         String problem = check(options);
         if (problem != null) {

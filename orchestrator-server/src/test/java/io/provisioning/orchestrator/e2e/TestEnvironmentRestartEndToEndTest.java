@@ -74,4 +74,20 @@ class TestEnvironmentRestartEndToEndTest {
             assertThat(second.api().post("/test/environments/" + id + "/run", "").status()).isEqualTo(409);
         }
     }
+
+    @Test
+    void a_clean_stop_during_a_creation_removes_what_it_made_and_records_why() throws Exception {
+        String id;
+        try (ServerProcess server = Environments.startServer(dataDir)) {
+            id = create(server.api(), "{\"config\": {\"type\": \"cluster_topology\", \"template\": \"etcd_cluster\"}}");
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !DOCKER.listContainers(labelsOf(id)).isEmpty());
+        }
+        Environments.assertNothingLeft(id);
+        JsonNode record = io.provisioning.orchestrator.json.Json.mapper()
+                .readTree(dataDir.resolve("testenv/" + id + ".json").toFile());
+        assertThat(record.path("status").asText()).isEqualTo("Failed");
+        assertThat(record.path("error").asText()).contains("cut short by a server stop");
+        assertThat(record.path("cleaned_up").asBoolean()).isTrue();
+    }
 }

@@ -166,21 +166,31 @@ class TestEnvironmentsEndToEndTest {
     }
 
     @Test
-    void kubernetes_is_refused_at_creation_with_the_catalogs_reason_and_nothing_is_created() throws Exception {
-        int before = api.get("/test/environments").data().size();
+    void an_environment_needing_kubernetes_fails_at_creation_with_the_catalogs_reason_and_makes_nothing()
+            throws Exception {
         for (String body : List.of(
                 "{\"config\": {\"type\": \"single_taskserv\", \"taskserv\": \"kubernetes\"}, \"auto_start\": true}",
                 "{\"config\": {\"type\": \"server_simulation\", \"server_name\": \"web-01\", \"taskservs\": [\"containerd\", \"kubernetes\", \"cilium\"]}}",
                 "{\"config\": {\"type\": \"cluster_topology\", \"template\": \"kubernetes_3node\"}}",
                 "{\"config\": {\"type\": \"single_taskserv\", \"taskserv\": \"cilium\"}}")) {
             Api.Reply reply = api.post("/test/environments/create", body);
-            assertThat(reply.status()).isEqualTo(400);
-            assertThat(reply.success()).isFalse();
-            assertThat(reply.error()).contains("is not available here").doesNotContain("Exception");
+            assertThat(reply.status()).as("%s", reply.body()).isEqualTo(200);
+            JsonNode env = reply.data();
+            String id = env.path("id").asText();
+            assertThat(env.path("status").asText()).isEqualTo("Failed");
+            assertThat(env.path("error").asText()).contains("is not available here").doesNotContain("Exception");
+            assertThat(env.path("containers")).isEmpty();
+            assertThat(Environments.get(api, id).path("status").asText()).isEqualTo("Failed");
+            assertNothingLeft(id);
+            assertThat(api.post("/test/environments/" + id + "/run", "").status()).isEqualTo(409);
+            api.send(HttpRequest.newBuilder(URI.create(api.base() + "/test/environments/" + id)).DELETE());
+            assertThat(api.get("/test/environments/" + id).status()).isEqualTo(404);
         }
         assertThat(api.post("/test/environments/create",
-                "{\"config\": {\"type\": \"single_taskserv\", \"taskserv\": \"kubernetes\"}}").error()).contains("kubeadm");
-        assertThat(api.get("/test/environments").data().size()).isEqualTo(before);
+                "{\"config\": {\"type\": \"single_taskserv\", \"taskserv\": \"kubernetes\"}}").data()
+                .path("error").asText()).contains("kubeadm");
+        assertThat(api.post("/test/environments/create",
+                "{\"config\": {\"type\": \"single_taskserv\", \"taskserv\": \"mysql\"}}").status()).isEqualTo(400);
     }
 
     @Test

@@ -24,14 +24,28 @@ class TestEnvironmentsUnavailableEndToEndTest {
     }
 
     @Test
-    void without_a_catalog_the_test_routes_answer_503_and_the_rest_of_the_server_works() throws Exception {
+    void without_a_catalog_the_test_routes_answer_503_and_the_rest_of_the_server_works(@TempDir Path home)
+            throws Exception {
+        // a home without docker/ (a jar run elsewhere): the service is off, the server is not
         Path root = Components.repoRoot();
-        try (ServerProcess server = ServerProcess.start(dataDir, root.resolve("workspace"),
-                root.resolve("provisioning/main.nu"))) {
-            Api.Reply reply = server.api().get("/test/environments");
+        int port = ServerProcess.freePort();
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-Dorchestrator.home=" + home, "-cp", System.getProperty("java.class.path"),
+                "io.provisioning.orchestrator.server.OrchestratorMain", "--port", Integer.toString(port),
+                "--data-dir", dataDir.toString(), "--workspace", root.resolve("workspace").toString(),
+                "--provisioning-path", root.resolve("provisioning/main.nu").toString(), "--nu-path", Components.nu())
+                .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("server.log").toFile())
+                .start();
+        try {
+            Api api = new Api("http://127.0.0.1:" + port);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> api.get("/health").status() == 200);
+            Api.Reply reply = api.get("/test/environments");
             assertThat(reply.status()).isEqualTo(503);
-            assertThat(reply.error()).contains("test environments are not available");
-            assertThat(server.api().get("/health").status()).isEqualTo(200);
+            assertThat(reply.error()).contains("test environments are not available", "--testenv-catalog");
+        } finally {
+            process.destroy();
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 

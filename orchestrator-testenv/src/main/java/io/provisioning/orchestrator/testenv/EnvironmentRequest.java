@@ -7,11 +7,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A checked create request. Per type, the fields of SPEC §6: single_taskserv uses
+ * A checked create request. {@code unavailable}: why it cannot be made here (a taskserv the
+ * catalog marks unavailable), or null; such a request becomes an environment that is Failed at
+ * once, with that reason, and nothing is made in Docker.
+ * Per type, the fields of SPEC §6: single_taskserv uses
  * {@code taskservs} (one) and {@code nodeName}; server_simulation {@code nodeName} (its
  * server_name) and {@code taskservs}; cluster_topology {@code topology} (inline or the
  * {@code template}'s) and {@code clusterType}.
  */
 public record EnvironmentRequest(EnvironmentType type, String infra, boolean autoStart, boolean autoCleanup,
         JsonNode config, String nodeName, List<String> taskservs, String baseImage, Map<String, String> environment,
-        Resources resources, String profile, String clusterType, String template, Topology topology) {}
+        Resources resources, String profile, String clusterType, String template, Topology topology,
+        String unavailable) {
+
+    /** Every taskserv the environment needs, in order. */
+    public List<String> allTaskservs() {
+        if (topology == null) {
+            return taskservs;
+        }
+        return topology.nodes().stream().flatMap(n -> n.taskservs().stream()).distinct().toList();
+    }
+}

@@ -72,11 +72,11 @@ public final class EnvironmentRequestParser {
         unknownFields(c, Set.of("type", "taskserv", "base_image", "environment", "resources", "node_name", "profile"),
                 "config.");
         String taskserv = Names.require("config.taskserv", text(c, "taskserv"));
-        catalog.require(taskserv);
+        catalog.known(taskserv);
         String nodeName = c.hasNonNull("node_name") ? hostName("config.node_name", text(c, "node_name")) : taskserv;
         return new EnvironmentRequest(EnvironmentType.SINGLE_TASKSERV, infra, autoStart, autoCleanup, c, nodeName,
                 List.of(taskserv), image(c), environment(c), resources(c.get("resources"), "config.resources"),
-                profile(c), null, null, null);
+                profile(c), null, null, null, catalog.unavailable(List.of(taskserv)));
     }
 
     private EnvironmentRequest server(JsonNode c, String infra, boolean autoStart, boolean autoCleanup) {
@@ -87,10 +87,9 @@ public final class EnvironmentRequestParser {
         if (taskservs.isEmpty()) {
             throw new InvalidRequestException("config.taskservs must name at least one taskserv");
         }
-        taskservs.forEach(catalog::require);
         return new EnvironmentRequest(EnvironmentType.SERVER_SIMULATION, infra, autoStart, autoCleanup, c, server,
                 taskservs, image(c), environment(c), resources(c.get("resources"), "config.resources"), profile(c),
-                null, null, null);
+                null, null, null, catalog.unavailable(taskservs));
     }
 
     private EnvironmentRequest cluster(JsonNode c, String infra, boolean autoStart, boolean autoCleanup) {
@@ -108,14 +107,14 @@ public final class EnvironmentRequestParser {
                     + "or config.template the name of a topology template");
         }
         CatalogFiles.validate(topology, catalog, "config");
-        topology.nodes().forEach(n -> n.taskservs().forEach(catalog::require));
         String clusterType = c.hasNonNull("cluster_type") ? Names.require("config.cluster_type", text(c, "cluster_type"))
                 : topology.clusterType();
         if (clusterType == null) {
             throw new InvalidRequestException("config.cluster_type is missing");
         }
         return new EnvironmentRequest(EnvironmentType.CLUSTER_TOPOLOGY, infra, autoStart, autoCleanup, c, null,
-                List.of(), null, Map.of(), null, null, clusterType, template, topology);
+                List.of(), null, Map.of(), null, null, clusterType, template, topology,
+                catalog.unavailable(topology.nodes().stream().flatMap(n -> n.taskservs().stream()).toList()));
     }
 
     private Topology topology(JsonNode t) {

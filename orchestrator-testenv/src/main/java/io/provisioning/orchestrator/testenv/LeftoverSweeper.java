@@ -69,8 +69,10 @@ final class LeftoverSweeper {
                 var removed = cleaner.remove(id);
                 LOG.info("removed leftovers of test environment {}, which has no record: {}", id, removed);
             }
+        } catch (io.provisioning.orchestrator.testenv.docker.ContainerRuntimeUnavailableException e) {
+            LOG.warn("no sweep of test environment leftovers: {}", e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("sweeping test environment leftovers failed (is Docker running?)", e);
+            LOG.warn("sweeping test environment leftovers failed; the next start tries again", e);
         }
     }
 }

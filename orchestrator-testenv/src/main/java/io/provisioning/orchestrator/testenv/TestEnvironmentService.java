@@ -101,8 +101,18 @@ public final class TestEnvironmentService implements AutoCloseable {
 
     public TestEnvironment create(JsonNode body) {
         EnvironmentRequest request = parser.parse(body);
-        runtime.ping();
         String id = UUID.randomUUID().toString();
+        if (request.unavailable() != null) {
+            // never a fake success: the environment exists, Failed from the start, with the catalog's reason
+            TestEnvironment refused = TestEnvironment.creating(id, request.type(), request.infra(), request.autoStart(),
+                    request.autoCleanup(), request.template(), request.config(),
+                    new NetworkInfo(Labels.dockerName(id, null), null, null), clock.instant())
+                    .failed(request.unavailable(), clock.instant());
+            store.save(refused);
+            LOG.info("test environment {} failed at creation: {}", id, request.unavailable());
+            return refused;
+        }
+        runtime.ping();
         TestEnvironment created;
         synchronized (subnetLock) {
             String subnet = null;
@@ -372,13 +382,30 @@ public final class TestEnvironmentService implements AutoCloseable {
         return locks.computeIfAbsent(id, k -> new Object());
     }
 
+    /**
+     * Stops creations in progress and removes what they made (a clean stop leaves no half-made
+     * environment behind; Ready ones stay, as after a crash); then the background work.
+     */
     @Override
     public void close() {
+        List<String> cutShort = new ArrayList<>(creations.keySet());
         workers.shutdownNow();
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (String id : cutShort) {
+            try {
+                store.find(id).filter(e -> e.status() == EnvironmentStatus.Creating).ifPresent(e -> {
+                    cleaner.remove(id);
+                    store.save(e.failed("creation was cut short by a server stop", clock.instant())
+                            .cleanedUp(clock.instant()));
+                    LOG.info("removed what the unfinished creation of test environment {} made", id);
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("could not remove what the creation of test environment {} made; the next start will", id, e);
+            }
         }
         runtime.close();
     }

@@ -7,7 +7,6 @@ import io.provisioning.orchestrator.InvalidRequestException;
 import io.provisioning.orchestrator.json.Json;
 import io.provisioning.orchestrator.testenv.catalog.CatalogFiles;
 import io.provisioning.orchestrator.testenv.catalog.TaskservCatalog;
-import io.provisioning.orchestrator.testenv.catalog.TaskservUnavailableException;
 import io.provisioning.orchestrator.testenv.catalog.TopologyTemplates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,17 +88,19 @@ class EnvironmentRequestParserTest {
     }
 
     @Test
-    void kubernetes_is_refused_at_creation_with_the_catalogs_reason_in_every_type() {
-        assertThatThrownBy(() -> parse("""
-                {"config": {"type": "single_taskserv", "taskserv": "kubernetes"}}"""))
-                .isInstanceOf(TaskservUnavailableException.class).hasMessageContaining("kubeadm");
-        assertThatThrownBy(() -> parse("""
+    void a_request_needing_kubernetes_carries_the_catalogs_reason_in_every_type() throws Exception {
+        assertThat(parse("""
+                {"config": {"type": "single_taskserv", "taskserv": "kubernetes"}}""").unavailable())
+                .contains("taskserv 'kubernetes' is not available here", "kubeadm");
+        assertThat(parse("""
                 {"config": {"type": "server_simulation", "server_name": "web-01",
-                            "taskservs": ["containerd", "kubernetes", "cilium"]}}"""))
-                .isInstanceOf(TaskservUnavailableException.class).hasMessageContaining("'kubernetes'");
-        assertThatThrownBy(() -> parse("""
-                {"config": {"type": "cluster_topology", "template": "kubernetes_3node"}}"""))
-                .isInstanceOf(TaskservUnavailableException.class).hasMessageContaining("'kubernetes'");
+                            "taskservs": ["containerd", "kubernetes", "cilium"]}}""").unavailable())
+                .contains("'kubernetes'");
+        assertThat(parse("""
+                {"config": {"type": "cluster_topology", "template": "kubernetes_3node"}}""").unavailable())
+                .contains("'kubernetes'");
+        assertThat(parse("""
+                {"config": {"type": "cluster_topology", "template": "etcd_cluster"}}""").unavailable()).isNull();
     }
 
     @ParameterizedTest

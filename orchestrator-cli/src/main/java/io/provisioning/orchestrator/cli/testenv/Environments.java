@@ -74,7 +74,9 @@ final class Environments {
                 return null;
             }
             String status = environment.path("status").asText("");
-            if (!status.equals(last)) {
+            // a change is worth a line; an environment already settled at the first look (e.g. Failed at
+            // creation) is not, its outcome is the one line that follows
+            if (!status.equals(last) && !(last.isEmpty() && !BUSY.contains(status))) {
                 session.err().println("environment " + id + " " + status + " ("
                         + Duration.between(start, Instant.now()).toSeconds() + "s)");
                 last = status;

@@ -35,6 +35,26 @@ public record TaskservCatalog(Integer version, String baseImage, List<String> id
         return taskserv;
     }
 
+    /** Refuses names the catalog does not have (400); unavailable ones pass, see {@link #unavailable}. */
+    public Taskserv known(String name) {
+        Taskserv taskserv = taskservs.get(name);
+        if (taskserv == null) {
+            throw new InvalidRequestException("unknown taskserv " + Printable.quote(name) + "; the catalog has "
+                    + String.join(", ", taskservs.keySet()));
+        }
+        return taskserv;
+    }
+
+    /** Why an environment needing {@code names} cannot be made here (the first unavailable one), or null. */
+    public String unavailable(java.util.Collection<String> names) {
+        for (String name : names) {
+            if (!known(name).isAvailable()) {
+                return new TaskservUnavailableException(name, taskservs.get(name).reason()).getMessage();
+            }
+        }
+        return null;
+    }
+
     public Profile profile(String name) {
         Profile profile = profiles.get(name);
         if (profile == null) {
