@@ -89,10 +89,14 @@ final class EventStreams {
         Thread.ofVirtual().name("sse").start(() -> {
             long last = after;
             try {
-                for (RecordedEvent event : replay.apply(after)) {
+                List<RecordedEvent> history = replay.apply(after);
+                for (int i = 0; i < history.size(); i++) {
+                    RecordedEvent event = history.get(i);
                     send(client, event, idOf);
                     last = idOf.applyAsLong(event);
-                    if (endAtTerminal && event.isTerminal()) {
+                    // an earlier attempt's end is not the end when the task was retried after it
+                    if (endAtTerminal && event.isTerminal() && i == history.size() - 1 && live.isEmpty()
+                            && alreadyOver != null && alreadyOver.getAsBoolean()) {
                         return;
                     }
                 }
