@@ -43,7 +43,7 @@ record Api(String base) {
     }
 
     Reply send(HttpRequest.Builder builder) throws IOException, InterruptedException {
-        HttpResponse<String> response = CLIENT.send(builder.timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<String> response = CLIENT.send(builder.timeout(Duration.ofSeconds(120)).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode body = null;
         try {

@@ -37,13 +37,20 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir, Path workspace, Path provisioningPath, String... extraArgs) throws Exception {
+        return startWith(dataDir, workspace, provisioningPath, Components.nu(), extraArgs);
+    }
+
+    /** As {@link #start}, with another interpreter for the provisioning script (e.g. sh for a cheap fixture). */
+    static ServerProcess startWith(Path dataDir, Path workspace, Path provisioningPath, String nuPath, String... extraArgs)
+            throws Exception {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Dorchestrator.home=" + Components.repoRoot(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "io.provisioning.orchestrator.server.OrchestratorMain",
                 "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
                 "--workspace", workspace.toString(), "--provisioning-path", provisioningPath.toString(),
-                "--nu-path", Components.nu(), "--retry-base-delay-ms", "50"));
+                "--nu-path", nuPath, "--retry-base-delay-ms", "50"));
         command.addAll(List.of(extraArgs));
         if (!command.contains("--shutdown-grace-seconds")) {
             command.addAll(List.of("--shutdown-grace-seconds", "5"));
