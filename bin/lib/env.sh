@@ -95,3 +95,15 @@ ensure_jar() {
     || { echo "$(basename "$0"): build failed" >&2; return 1; }
   echo "$flags" > "$stamp"
 }
+
+# Builds the CLI jar (orchestrator-cli/target/provisioning.jar) when it is missing or older than
+# any source or pom of the CLI or the parent pom.
+ensure_cli_jar() {
+  local jar="$ORCHESTRATOR_HOME/orchestrator-cli/target/provisioning.jar"
+  if [ -f "$jar" ] && [ -z "$(find "$ORCHESTRATOR_HOME/orchestrator-cli/src/main" "$ORCHESTRATOR_HOME/orchestrator-cli/pom.xml" \
+        "$ORCHESTRATOR_HOME/pom.xml" -newer "$jar" -print -quit)" ]; then
+    return 0
+  fi
+  echo "building the provisioning CLI (first use or sources changed)..." >&2
+  (cd "$ORCHESTRATOR_HOME" && ./mvnw -B -q -DskipTests package -pl orchestrator-cli -am >&2) || { echo "$(basename "$0"): build failed" >&2; return 1; }
+}

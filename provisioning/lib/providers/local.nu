@@ -35,7 +35,8 @@ def records [ctx: record] {
     | where type == file and ($it.name | str ends-with ".json")
     | get name
     | sort
-    | each {|p| open --raw $p | from json }
+    | each {|p| try { open --raw $p | from json } catch { null } }   # deleted meanwhile by a parallel task
+    | compact
 }
 
 # All server records of the infra, sorted by name, each with its installed taskservs.
@@ -118,7 +119,8 @@ export def refresh-hosts [ctx: record] {
     let all = (records $ctx)
     let text = (hosts-text $all)
     for r in $all {
-        $text | write-atomic (server-dir $ctx $r.name | path join hosts)
+        let dir = (server-dir $ctx $r.name)
+        if ($dir | path exists) { $text | write-atomic ($dir | path join hosts) }
     }
     $text | write-atomic ($ctx.infra_dir | path join hosts)
     $all | length

@@ -127,8 +127,8 @@ public final class Orchestrator implements AutoCloseable {
                 task = builder.sequence(sequence.next()).pending(task.createdAt());
             }
         }
+        events.publish(new TaskEvent.Changed(task)); // before a worker can take it, so watchers see Pending first
         queue.add(entryFor(task));
-        events.publish(new TaskEvent.Changed(task));
         return task;
     }
 

@@ -72,7 +72,16 @@ final class TaskLifecycle {
                 result = new ExecutionResult(ExecutionResult.Outcome.FAILED, null, "", "executor error: " + e.getMessage());
             }
         }
-        record(task, result);
+        // an attempt interrupted by shutdown comes back with the interrupt flag set; the write that
+        // re-queues it must still wait for the storage, so the flag is put aside until it is done
+        boolean interrupted = Thread.interrupted();
+        try {
+            record(task, result);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -210,15 +219,15 @@ final class TaskLifecycle {
                         taskId, claimed.attempts());
                 return;
             }
-            if (next.status() == TaskStatus.Pending && result.outcome() != ExecutionResult.Outcome.INTERRUPTED) {
-                queue.add(Orchestrator.entryFor(next));
-            }
             settled = next;
         }
         for (Task woken : concurrency.release(settled)) {
             queue.add(Orchestrator.entryFor(woken));
         }
         published(settled);
+        if (settled.status() == TaskStatus.Pending && result.outcome() != ExecutionResult.Outcome.INTERRUPTED) {
+            queue.add(Orchestrator.entryFor(settled)); // after its event, so watchers see the retry before the next start
+        }
     }
 
     /** Cancels a Pending task at once; for a Running one, ends its process tree and lets record() settle it. */
@@ -269,8 +278,8 @@ final class TaskLifecycle {
                 throw new io.provisioning.orchestrator.ConflictException("task " + taskId
                         + " changed while it was being retried; try again");
             }
-            queue.add(Orchestrator.entryFor(again));
             events.publish(new TaskEvent.Changed(again));
+            queue.add(Orchestrator.entryFor(again));
             return again;
         }
     }

@@ -8,7 +8,6 @@ import io.provisioning.orchestrator.task.Task;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,35 +33,47 @@ import org.slf4j.LoggerFactory;
  * subscribes here. Log lines beyond {@code maxLogBytesPerTask} are dropped with one marker, so a
  * chatty script cannot fill the disk; status changes are always kept. The last
  * {@code globalCapacity} events of all tasks stay in memory for the all-tasks stream.
+ *
+ * <p>Numbering and fan-out happen on the caller's thread; the files are written by one writer
+ * thread in batches, so a burst of events costs the workers no disk I/O, and synced to disk about
+ * once a second. A read first waits until the writer has caught up. Task state itself is durable
+ * in storage at once; these files are the logs.
  */
 public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskEventStore.class);
     private static final ObjectMapper JSON = Json.mapper();
     private static final Pattern TASK_ID = Pattern.compile("[0-9a-fA-F-]{36}");
+    private static final int OPEN_FILES = 256;
+    private static final int KNOWN_TASKS = 50_000;
 
     private final Path root;
     private final Clock clock;
     private final long maxLogBytesPerTask;
     private final int globalCapacity;
-    private final Map<String, TaskFile> open = new HashMap<>();
+    /** Per-task numbering, most recently used last; evicted entries are recounted from their file. */
+    private final LinkedHashMap<String, Counter> counters = new LinkedHashMap<>(1024, 0.75f, true);
     private final Map<String, List<Consumer<RecordedEvent>>> perTask = new ConcurrentHashMap<>();
     private final List<Consumer<RecordedEvent>> everyTask = new CopyOnWriteArrayList<>();
     private final ArrayDeque<RecordedEvent> recent = new ArrayDeque<>();
+    private final LinkedBlockingQueue<RecordedEvent> toWrite = new LinkedBlockingQueue<>();
+    private final Object written = new Object();
+    private volatile long writtenUpTo;
     private long globalSequence;
+    private volatile boolean open = true;
+    private final Thread writer;
+
+    private static final class Counter {
+        long lastId;
+        long logBytes;
+        boolean truncatedNoted;
+    }
 
     public TaskEventStore(Path root, Clock clock, long maxLogBytesPerTask, int globalCapacity) {
         this.root = root;
         this.clock = clock;
         this.maxLogBytesPerTask = maxLogBytesPerTask;
         this.globalCapacity = globalCapacity;
-    }
-
-    private static final class TaskFile {
-        long lastId;
-        long logBytes;
-        boolean truncatedNoted;
-        BufferedWriter writer;
-        Path path;
+        this.writer = Thread.ofPlatform().name("event-log-writer").daemon(true).start(this::writeLoop);
     }
 
     public Path fileFor(String taskId) {
@@ -74,25 +87,25 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
     public void accept(TaskEvent event) {
         RecordedEvent recorded;
         synchronized (this) {
-            TaskFile file = fileOf(event.taskId());
+            boolean brandNew = event instanceof TaskEvent.Changed c && c.task().attempts() == 0
+                    && c.task().createdAt() != null && c.task().createdAt().equals(c.task().updatedAt());
+            Counter counter = counterOf(event.taskId(), brandNew);
             ObjectNode data;
             String type;
-            boolean terminal = false;
             if (event instanceof TaskEvent.Changed changed) {
                 type = "task";
                 data = JSON.valueToTree(changed.task());
-                terminal = changed.task().status().isTerminal();
             } else {
                 TaskEvent.LogLine line = (TaskEvent.LogLine) event;
-                if (file.logBytes + line.line().length() > maxLogBytesPerTask) {
-                    if (file.truncatedNoted) {
+                if (counter.logBytes + line.line().length() > maxLogBytesPerTask) {
+                    if (counter.truncatedNoted) {
                         return;
                     }
-                    file.truncatedNoted = true;
+                    counter.truncatedNoted = true;
                     line = new TaskEvent.LogLine(line.taskId(), line.attempt(), "stderr",
                             "[log cap of " + maxLogBytesPerTask + " bytes reached: further lines of this task are dropped]");
                 }
-                file.logBytes += line.line().length();
+                counter.logBytes += line.line().length();
                 type = "log";
                 data = JSON.createObjectNode();
                 data.put("task_id", line.taskId());
@@ -100,16 +113,12 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
                 data.put("stream", line.stream());
                 data.put("line", line.line());
             }
-            recorded = new RecordedEvent(event.taskId(), ++file.lastId, ++globalSequence, type,
+            recorded = new RecordedEvent(event.taskId(), ++counter.lastId, ++globalSequence, type,
                     clock.instant().toString(), data);
-            write(file, recorded, terminal);
+            toWrite.add(recorded);
             recent.addLast(recorded);
             if (recent.size() > globalCapacity) {
                 recent.removeFirst();
-            }
-            if (terminal) {
-                closeQuietly(file);
-                open.remove(event.taskId());
             }
         }
         for (Consumer<RecordedEvent> listener : perTask.getOrDefault(event.taskId(), List.of())) {
@@ -128,65 +137,173 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         }
     }
 
-    private TaskFile fileOf(String taskId) {
-        TaskFile file = open.get(taskId);
-        if (file != null) {
-            return file;
+    /** The numbering of one task; a task not seen lately is recounted from its file (after pending writes). */
+    private Counter counterOf(String taskId, boolean brandNew) {
+        Counter counter = counters.get(taskId);
+        if (counter != null) {
+            return counter;
         }
-        file = new TaskFile();
-        file.path = fileFor(taskId);
-        try {
-            Files.createDirectories(file.path.getParent());
-            for (RecordedEvent old : readFile(taskId, file.path)) {
-                file.lastId = old.id();
-                if (old.type().equals("log")) {
-                    file.logBytes += old.data().path("line").asText().length();
+        counter = new Counter();
+        Path file = fileFor(taskId);
+        if (!brandNew && Files.exists(file)) {
+            awaitWritten(globalSequence);
+            try {
+                for (RecordedEvent old : readFile(taskId, file)) {
+                    counter.lastId = old.id();
+                    if (old.type().equals("log")) {
+                        counter.logBytes += old.data().path("line").asText().length();
+                    }
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read event log of task " + taskId, e);
             }
-            file.writer = Files.newBufferedWriter(file.path, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open event log of task " + taskId, e);
         }
-        open.put(taskId, file);
-        return file;
+        counters.put(taskId, counter);
+        if (counters.size() > KNOWN_TASKS) {
+            var eldest = counters.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+        return counter;
     }
 
-    private void write(TaskFile file, RecordedEvent event, boolean sync) {
+    private void writeLoop() {
+        Map<String, BufferedWriter> files = new LinkedHashMap<>(OPEN_FILES, 0.75f, true);
+        List<RecordedEvent> batch = new ArrayList<>();
+        while (open || !toWrite.isEmpty()) {
+            try {
+                RecordedEvent first = toWrite.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                toWrite.drainTo(batch, 4095);
+                java.util.Set<BufferedWriter> touched = new java.util.HashSet<>();
+                for (RecordedEvent event : batch) {
+                    BufferedWriter out = writerFor(files, event.taskId());
+                    if (out != null) {
+                        out.write(line(event));
+                        out.newLine();
+                        touched.add(out);
+                    }
+                    if (event.isTerminal()) {
+                        BufferedWriter done = files.remove(event.taskId());
+                        if (done != null) {
+                            done.close();
+                            touched.remove(done);
+                        }
+                    }
+                }
+                for (BufferedWriter out : touched) {
+                    out.flush();
+                }
+                syncNowAndThen();
+                long last = batch.get(batch.size() - 1).globalId();
+                synchronized (written) {
+                    writtenUpTo = last;
+                    written.notifyAll();
+                }
+            } catch (InterruptedException e) {
+                if (!open) {
+                    break;
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("writing event logs failed; going on", e);
+            } finally {
+                batch.clear();
+            }
+        }
+        for (BufferedWriter out : files.values()) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.debug("close failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private long lastSync = System.nanoTime();
+
+    /** At most once a second, one syncfs of the logs' filesystem, so a machine crash loses a second of log at most. */
+    private void syncNowAndThen() {
+        if (System.nanoTime() - lastSync < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastSync = System.nanoTime();
+        try {
+            Process sync = new ProcessBuilder("sync", "-f", root.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            sync.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            LOG.debug("sync -f unavailable: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private BufferedWriter writerFor(Map<String, BufferedWriter> files, String taskId) throws IOException {
+        BufferedWriter out = files.get(taskId);
+        if (out != null) {
+            return out;
+        }
+        Path file = fileFor(taskId);
+        Files.createDirectories(file.getParent());
+        boolean tornTail = endsMidLine(file);
+        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (tornTail) {
+            out.newLine(); // a crash cut the last line short: start on a fresh one
+        }
+        files.put(taskId, out);
+        if (files.size() > OPEN_FILES) {
+            var eldest = files.entrySet().iterator();
+            eldest.next().getValue().close();
+            eldest.remove();
+        }
+        return out;
+    }
+
+    private static boolean endsMidLine(Path file) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            return false;
+        }
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            raf.seek(raf.length() - 1);
+            return raf.read() != '\n';
+        }
+    }
+
+    private static String line(RecordedEvent event) {
         ObjectNode line = JSON.createObjectNode();
         line.put("id", event.id());
         line.put("ts", event.ts());
         line.put("type", event.type());
         line.set("data", event.data());
-        try {
-            file.writer.write(line.toString());
-            file.writer.newLine();
-            file.writer.flush();
-            if (sync) {
-                try (FileChannel channel = FileChannel.open(file.path, StandardOpenOption.WRITE)) {
-                    channel.force(false);
+        return line.toString();
+    }
+
+    private void awaitWritten(long globalId) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (written) {
+            while (writtenUpTo < globalId && System.nanoTime() < deadline && writer.isAlive()) {
+                try {
+                    written.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
-        } catch (IOException e) {
-            LOG.error("cannot write event log {}: {}", file.path, e.getMessage());
         }
     }
 
     /** Events of one task with an id above {@code afterId}, from disk. A torn last line is skipped. */
     public List<RecordedEvent> read(String taskId, long afterId) {
-        Path path = fileFor(taskId);
+        long target;
         synchronized (this) {
-            TaskFile file = open.get(taskId);
-            if (file != null) {
-                try {
-                    file.writer.flush();
-                } catch (IOException e) {
-                    LOG.debug("flush failed: {}", e.getMessage());
-                }
-            }
+            target = globalSequence;
         }
+        awaitWritten(target);
         try {
-            return readFile(taskId, path).stream().filter(e -> e.id() > afterId).toList();
+            return readFile(taskId, fileFor(taskId)).stream().filter(e -> e.id() > afterId).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -229,8 +346,9 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         return recent.stream().filter(e -> e.globalId() > afterGlobalId).toList();
     }
 
-    /** Deletes the event logs of finished tasks older than the retention; returns how many. */
-    public int deleteFinishedBefore(java.time.Instant cutoff, java.util.function.Function<String, java.util.Optional<Task>> lookup) {
+    /** Deletes the event logs of finished tasks that ended before {@code cutoff}; returns how many. */
+    public int deleteFinishedBefore(java.time.Instant cutoff,
+            java.util.function.Function<String, java.util.Optional<Task>> lookup) {
         int deleted = 0;
         if (!Files.isDirectory(root)) {
             return 0;
@@ -238,18 +356,18 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         try (var dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
                 String id = dir.getFileName().toString();
-                var task = lookup.apply(id);
-                boolean old = task.map(t -> t.status().isTerminal() && t.completedAt() != null
-                        && t.completedAt().isBefore(cutoff)).orElse(false);
-                synchronized (this) {
-                    if (old && !open.containsKey(id)) {
-                        try (var files = Files.walk(dir)) {
-                            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                                Files.deleteIfExists(p);
-                            }
+                boolean old = TASK_ID.matcher(id).matches() && lookup.apply(id).map(t -> t.status().isTerminal()
+                        && t.completedAt() != null && t.completedAt().isBefore(cutoff)).orElse(false);
+                if (old) {
+                    try (var files = Files.walk(dir)) {
+                        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
                         }
-                        deleted++;
                     }
+                    synchronized (this) {
+                        counters.remove(id);
+                    }
+                    deleted++;
                 }
             }
         } catch (IOException e) {
@@ -258,17 +376,13 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         return deleted;
     }
 
-    private static void closeQuietly(TaskFile file) {
-        try {
-            file.writer.close();
-        } catch (IOException e) {
-            LOG.debug("close failed: {}", e.getMessage());
-        }
-    }
-
     @Override
-    public synchronized void close() {
-        open.values().forEach(TaskEventStore::closeQuietly);
-        open.clear();
+    public void close() {
+        open = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -6,8 +6,14 @@ import io.javalin.http.HttpResponseException;
 import io.provisioning.orchestrator.ConflictException;
 import io.provisioning.orchestrator.InvalidRequestException;
 import io.provisioning.orchestrator.OrchestratorException;
+import io.provisioning.orchestrator.auth.ForbiddenException;
+import io.provisioning.orchestrator.auth.UnauthorizedException;
+import io.provisioning.orchestrator.ratelimit.RateLimitedException;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.task.TaskNotFoundException;
+import io.provisioning.orchestrator.testenv.EnvironmentNotFoundException;
+import io.provisioning.orchestrator.testenv.docker.ContainerRuntimeException;
+import io.provisioning.orchestrator.testenv.docker.ContainerRuntimeUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +26,24 @@ final class ErrorMapping {
     static void install(JavalinConfig config) {
         config.routes.exception(InvalidRequestException.class, (e, ctx) -> Responses.error(ctx, 400, e.getMessage()));
         config.routes.exception(TaskNotFoundException.class, (e, ctx) -> Responses.error(ctx, 404, e.getMessage()));
+        config.routes.exception(EnvironmentNotFoundException.class, (e, ctx) -> Responses.error(ctx, 404, e.getMessage()));
+        config.routes.exception(TestEnvironmentsDisabledException.class, (e, ctx) -> Responses.error(ctx, 503, e.getMessage()));
+        config.routes.exception(ContainerRuntimeUnavailableException.class, (e, ctx) -> Responses.error(ctx, 503, e.getMessage()));
+        config.routes.exception(ContainerRuntimeException.class, (e, ctx) -> {
+            LOG.warn("container runtime failed on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            Responses.error(ctx, 502, "the container runtime failed: " + e.getMessage());
+        });
         config.routes.exception(ConflictException.class, (e, ctx) -> Responses.error(ctx, 409, e.getMessage()));
+        config.routes.exception(UnauthorizedException.class, (e, ctx) -> {
+            ctx.header("WWW-Authenticate", e.reason() == UnauthorizedException.Reason.MISSING ? "Bearer"
+                    : "Bearer error=\"invalid_token\"");
+            Responses.error(ctx, 401, e.getMessage());
+        });
+        config.routes.exception(ForbiddenException.class, (e, ctx) -> Responses.error(ctx, 403, e.getMessage()));
+        config.routes.exception(RateLimitedException.class, (e, ctx) -> {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            Responses.error(ctx, 429, e.getMessage());
+        });
         config.routes.exception(PayloadTooLargeException.class, (e, ctx) -> Responses.error(ctx, 413, e.getMessage()));
         config.routes.exception(StorageUnavailableException.class, (e, ctx) -> {
             LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());

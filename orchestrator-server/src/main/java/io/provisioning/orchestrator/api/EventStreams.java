@@ -36,6 +36,8 @@ final class EventStreams {
     }
 
     void install(JavalinConfig config) {
+        // an unknown task answers 404 before the stream starts, not an error event in a 200 stream
+        config.routes.before("/tasks/{id}/events", ctx -> task(ctx.pathParam("id")));
         config.routes.get("/tasks/{id}/logs", ctx -> Responses.ok(ctx, TaskLogView.of(task(ctx.pathParam("id")),
                 store.read(task(ctx.pathParam("id")).id(), 0))));
         config.routes.sse("/events", client -> {
@@ -87,10 +89,14 @@ final class EventStreams {
         Thread.ofVirtual().name("sse").start(() -> {
             long last = after;
             try {
-                for (RecordedEvent event : replay.apply(after)) {
+                List<RecordedEvent> history = replay.apply(after);
+                for (int i = 0; i < history.size(); i++) {
+                    RecordedEvent event = history.get(i);
                     send(client, event, idOf);
                     last = idOf.applyAsLong(event);
-                    if (endAtTerminal && event.isTerminal()) {
+                    // an earlier attempt's end is not the end when the task was retried after it
+                    if (endAtTerminal && event.isTerminal() && i == history.size() - 1 && live.isEmpty()
+                            && alreadyOver != null && alreadyOver.getAsBoolean()) {
                         return;
                     }
                 }

@@ -1,13 +1,23 @@
 package io.provisioning.orchestrator.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.javalin.http.Context;
 import io.provisioning.orchestrator.InvalidRequestException;
 import io.provisioning.orchestrator.json.Json;
 
 /** Reads a JSON body within the size limit, with one clear sentence when it is not JSON. */
 final class RequestBodies {
+    /**
+     * Strict: text after the object and a key given twice are errors, so no body means one thing to
+     * us and another to a proxy or log reader that keeps the first value.
+     */
+    private static final ObjectReader STRICT = Json.mapper().reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private final long maxBytes;
 
     RequestBodies(long maxBytes) {
@@ -27,7 +37,7 @@ final class RequestBodies {
             throw new InvalidRequestException("request body is empty; send a JSON object");
         }
         try {
-            JsonNode node = Json.mapper().readTree(body);
+            JsonNode node = STRICT.readTree(body);
             if (node == null || !node.isObject()) {
                 throw new InvalidRequestException("request body must be a JSON object");
             }

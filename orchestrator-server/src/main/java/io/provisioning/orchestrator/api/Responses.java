@@ -6,6 +6,9 @@ import io.provisioning.orchestrator.json.Json;
 
 /** Writes envelopes with the product's one JSON configuration. */
 final class Responses {
+    /** The error message of a failed request, for the audit log. */
+    static final String ERROR = "orchestrator.error";
+
     private Responses() {}
 
     static void ok(Context ctx, Object data) {
@@ -13,6 +16,7 @@ final class Responses {
     }
 
     static void error(Context ctx, int status, String message) {
+        ctx.attribute(ERROR, message);
         write(ctx, status, Envelope.failure(message));
     }
 

@@ -1,12 +1,24 @@
 package io.provisioning.orchestrator.server;
 
 import io.provisioning.orchestrator.api.ApiServer;
+import io.provisioning.orchestrator.api.EdgeServices;
+import io.provisioning.orchestrator.audit.AuditLog;
+import io.provisioning.orchestrator.audit.TaskAuditor;
+import io.provisioning.orchestrator.auth.JwtTokenVerifier;
+import io.provisioning.orchestrator.auth.RouteRoles;
+import io.provisioning.orchestrator.auth.TokenVerifier;
+import io.provisioning.orchestrator.auth.VerificationKeys;
 import io.provisioning.orchestrator.engine.Orchestrator;
 import io.provisioning.orchestrator.engine.OrchestratorConfig;
+import io.provisioning.orchestrator.events.StatusChanges;
 import io.provisioning.orchestrator.events.TaskEventBus;
+import io.provisioning.orchestrator.events.TaskEventStore;
 import io.provisioning.orchestrator.execution.NushellExecutor;
 import io.provisioning.orchestrator.execution.TaskExecutor;
-import io.provisioning.orchestrator.events.TaskEventStore;
+import io.provisioning.orchestrator.metrics.OrchestratorMetrics;
+import io.provisioning.orchestrator.metrics.TaskMetrics;
+import io.provisioning.orchestrator.metrics.TimedTaskStorage;
+import io.provisioning.orchestrator.ratelimit.RateLimiter;
 import io.provisioning.orchestrator.retry.RetryPolicy;
 import io.provisioning.orchestrator.storage.StorageTypes;
 import io.provisioning.orchestrator.storage.TaskStorage;
@@ -19,27 +31,34 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires storage, the Nushell executor, the engine and the HTTP API together, and takes them down in order. */
+/** Wires storage, the Nushell executor, the engine, security and the HTTP API together, and takes them down in order. */
 public final class OrchestratorApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrchestratorApp.class);
     private final TaskStorage storage;
     private final Orchestrator orchestrator;
     private final ApiServer api;
-
     private final TaskEventStore eventStore;
     private final LogRetention retention;
+    private final AuditLog audit;
+    private final OrchestratorMetrics metrics;
+    private final TestEnvironmentWiring testEnvironments;
 
     private OrchestratorApp(TaskStorage storage, Orchestrator orchestrator, ApiServer api, TaskEventStore eventStore,
-            LogRetention retention) {
+            LogRetention retention, AuditLog audit, OrchestratorMetrics metrics, TestEnvironmentWiring testEnvironments) {
         this.storage = storage;
         this.orchestrator = orchestrator;
         this.api = api;
         this.eventStore = eventStore;
         this.retention = retention;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.testEnvironments = testEnvironments;
     }
 
     public static OrchestratorApp start(ServerOptions options) {
@@ -49,46 +68,87 @@ public final class OrchestratorApp implements AutoCloseable {
     /** Starts everything; {@code executorOverride} replaces Nushell (benchmarks only). */
     public static OrchestratorApp start(ServerOptions options, TaskExecutor executorOverride) {
         Clock clock = Clock.systemUTC();
+        SecurityOptions security = options.security();
+        security.tls().check();
+        TokenVerifier verifier = security.auth().enabled()
+                ? new JwtTokenVerifier(VerificationKeys.load(security.auth()), security.auth(), clock) : null;
         try {
             Files.createDirectories(options.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data dir " + options.dataDir(), e);
         }
         Workspace workspace = new Workspace(options.workspace());
-        TaskStorage storage = StorageTypes.open(options.storageType(), options.dataDir(), options.storageOptions());
-        AtomicInteger boundPort = new AtomicInteger(options.port());
-        TaskExecutor executor = executorOverride != null ? executorOverride : new NushellExecutor(
-                new NushellExecutor.Settings(workspace.root(), options.dataDir().toAbsolutePath().resolve("state"),
-                        () -> "http://" + urlHost(options.host()) + ":" + boundPort.get(), Duration.ofSeconds(5)));
-        TaskEventBus bus = new TaskEventBus();
-        TaskEventStore eventStore = new TaskEventStore(options.dataDir().toAbsolutePath().resolve("logs"), clock,
-                options.maxLogBytesPerTask(), 100_000);
-        bus.subscribe(eventStore);
-        OrchestratorConfig config = OrchestratorConfig.defaults()
-                .withWorkers(options.workers())
-                .withRetryPolicy(RetryPolicy.exponential(options.retryBaseDelay(), options.retryMaxDelay()))
-                .withShutdownGrace(options.shutdownGrace())
-                .withLimits(options.limits());
-        Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, bus);
+        OrchestratorMetrics metrics = new OrchestratorMetrics();
+        List<AutoCloseable> opened = new ArrayList<>(List.of(metrics));
         try {
+            TaskStorage storage = new TimedTaskStorage(
+                    StorageTypes.open(options.storageType(), options.dataDir(), options.storageOptions()), metrics.registry());
+            opened.add(0, storage);
+            AuditLog audit = security.audit().enabled() ? AuditLog.open(security.audit(), clock) : null;
+            if (audit != null) {
+                opened.add(0, audit);
+            }
+            String scheme = security.tls().enabled() ? "https" : "http";
+            AtomicInteger boundPort = new AtomicInteger(options.port());
+            TaskExecutor executor = executorOverride != null ? executorOverride : new NushellExecutor(
+                    new NushellExecutor.Settings(workspace.root(), options.dataDir().toAbsolutePath().resolve("state"),
+                            () -> scheme + "://" + urlHost(options.host()) + ":" + boundPort.get(), Duration.ofSeconds(5)));
+            TaskEventBus bus = new TaskEventBus();
+            TaskEventStore eventStore = new TaskEventStore(options.dataDir().toAbsolutePath().resolve("logs"), clock,
+                    options.maxLogBytesPerTask(), 100_000);
+            opened.add(0, eventStore);
+            bus.subscribe(eventStore);
+            OrchestratorConfig config = OrchestratorConfig.defaults()
+                    .withWorkers(options.workers())
+                    .withRetryPolicy(RetryPolicy.exponential(options.retryBaseDelay(), options.retryMaxDelay()))
+                    .withShutdownGrace(options.shutdownGrace())
+                    .withLimits(options.limits());
+            Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, bus);
+            opened.add(0, orchestrator);
+            TestEnvironmentWiring testEnvironments = TestEnvironmentWiring.open(options.testEnv(),
+                    options.dataDir().toAbsolutePath(), clock);
+            opened.add(0, testEnvironments);
+            TaskMetrics taskMetrics = new TaskMetrics(metrics.registry(), orchestrator::queuedCount);
+            StatusChanges changes = new StatusChanges().listen(taskMetrics);
+            if (audit != null) {
+                changes.listen(new TaskAuditor(audit));
+            }
+            changes.rememberAll(storage, taskMetrics::countExisting);
+            bus.subscribe(changes);
             orchestrator.recover();
             WorkflowPlanner planner = new WorkflowPlanner(options.nuPath(), options.provisioningPath().toString(),
                     options.defaultMaxAttempts(), options.defaultTimeoutSeconds());
             ClusterPlanner clusterPlanner = new ClusterPlanner(options.nuPath(), options.provisioningPath().toString(),
                     workspace.root());
+            RateLimiter limiter = security.rateLimit().enabled() ? new RateLimiter(security.rateLimit(), clock) : null;
+            EdgeServices edge = new EdgeServices(verifier, RouteRoles.standard(security.auth().metricsPublic()), limiter,
+                    audit, metrics, security.tls());
             ApiServer api = new ApiServer(orchestrator, new WorkflowRequestParser(workspace), planner, clusterPlanner,
-                    eventStore,
-                    options.maxBodyBytes()).start(options.host(), options.port());
+                    eventStore, options.maxBodyBytes(), edge, testEnvironments.service(), testEnvironments.disabledReason())
+                    .start(options.host(), options.port());
+            opened.add(0, api);
             boundPort.set(api.port());
             orchestrator.start();
             LogRetention retention = new LogRetention(eventStore, storage, clock, options.logRetention());
             retention.start();
-            LOG.info("orchestrator listening on http://{}:{} (storage {}, data dir {}, {} workers)",
+            LOG.info("orchestrator listening on {}://{}:{} (storage {}, data dir {}, {} workers)", scheme,
                     urlHost(options.host()), api.port(), storage.type(), options.dataDir(), options.workers());
-            return new OrchestratorApp(storage, orchestrator, api, eventStore, retention);
+            LOG.info("authentication {}; rate limit {}; audit log {}; metrics at /metrics{}",
+                    verifier == null ? "off" : "on (issuer " + security.auth().issuer() + ")",
+                    limiter == null ? "off" : security.rateLimit().perMinute() + "/min per client, burst "
+                            + security.rateLimit().burst(),
+                    audit == null ? "off" : "in " + audit.dir(),
+                    verifier == null || security.auth().metricsPublic() ? "" : " (viewer token needed)");
+            return new OrchestratorApp(storage, orchestrator, api, eventStore, retention, audit, metrics,
+                    testEnvironments);
         } catch (RuntimeException e) {
-            orchestrator.close();
-            storage.close();
+            for (AutoCloseable resource : opened) {
+                try {
+                    resource.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
     }
@@ -105,14 +165,19 @@ public final class OrchestratorApp implements AutoCloseable {
         return orchestrator;
     }
 
-    /** Stops taking requests, lets workers finish within the grace period, then closes storage. */
+    /** Stops taking requests, lets workers finish within the grace period, then closes logs, audit, storage, metrics. */
     @Override
     public void close() {
         LOG.info("shutting down");
         api.close();
         retention.close();
+        testEnvironments.close();
         orchestrator.close();
         eventStore.close();
+        if (audit != null) {
+            audit.close();
+        }
         storage.close();
+        metrics.close();
     }
 }

@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.server;
 
 import io.provisioning.orchestrator.OrchestratorException;
 import io.provisioning.orchestrator.engine.ConcurrencyLimits;
+import io.provisioning.orchestrator.testenv.docker.DockerHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bin/orchestrator}: the server, with the Rust orchestrator's flags. */
@@ -95,21 +97,54 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Option(names = "--log-retention-hours", defaultValue = "168", description = "logs of finished tasks are deleted after this long (default: ${DEFAULT-VALUE})")
     long logRetentionHours;
 
+    @Mixin
+    SecurityFlags security;
+
+    @Option(names = "--docker-host", description = "Docker daemon of the test environments (default: $DOCKER_HOST, else unix:///var/run/docker.sock)")
+    String dockerHost;
+
+    @Option(names = "--testenv-catalog", description = "taskserv catalog of the test environments (default: the shipped docker/taskservs/catalog.yaml)")
+    Path testenvCatalog;
+
+    @Option(names = "--testenv-topologies", description = "topology templates of the test environments (default: the shipped docker/topologies.yaml)")
+    Path testenvTopologies;
+
+    @Option(names = "--testenv-parallel-creations", defaultValue = "4", description = "test environments created at once; more wait (default: ${DEFAULT-VALUE})")
+    int testenvParallelCreations;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new OrchestratorMain()).execute(args));
+        CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true);
+        cli.setParameterExceptionHandler((e, given) -> {
+            cli.getErr().println("orchestrator: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("orchestrator.home", System.getenv().getOrDefault("ORCHESTRATOR_HOME", ".")));
-        ServerOptions options = new ServerOptions(host, port, dataDir.toAbsolutePath().normalize(), storageType, storageOptions(),
+        Path data = dataDir.toAbsolutePath().normalize();
+        SecurityOptions securityOptions;
+        try {
+            securityOptions = security.resolve(data);
+        } catch (OrchestratorException | IllegalArgumentException e) {
+            System.err.println("orchestrator: " + e.getMessage());
+            return 2;
+        }
+        ServerOptions options = new ServerOptions(host, port, data, storageType, storageOptions(),
                 nuPath,
                 (provisioningPath != null ? provisioningPath : home.resolve("provisioning/main.nu")).toAbsolutePath().normalize(),
                 (workspace != null ? workspace : home.resolve("workspace")).toAbsolutePath().normalize(),
                 workers, maxAttempts, taskTimeoutSeconds, Duration.ofMillis(retryBaseDelayMs),
                 Duration.ofMillis(retryMaxDelayMs), Duration.ofSeconds(shutdownGraceSeconds), maxBodyBytes,
                 new ConcurrencyLimits(limitPerServer, Map.copyOf(limitWorkflow), Map.copyOf(limitInfra)),
-                logMaxBytes, Duration.ofHours(logRetentionHours));
+                logMaxBytes, Duration.ofHours(logRetentionHours), securityOptions,
+                new TestEnvOptions(DockerHost.resolve(dockerHost, System.getenv()),
+                        (testenvCatalog != null ? testenvCatalog : home.resolve("docker/taskservs/catalog.yaml")).toAbsolutePath().normalize(),
+                        testenvCatalog != null,
+                        (testenvTopologies != null ? testenvTopologies : home.resolve("docker/topologies.yaml")).toAbsolutePath().normalize(),
+                        testenvTopologies != null, testenvParallelCreations));
         String problem = check(options);
         if (problem != null) {
             System.err.println("orchestrator: " + problem);
@@ -118,7 +153,7 @@ public final class OrchestratorMain implements Callable<Integer> {
         OrchestratorApp app;
         try {
             app = OrchestratorApp.start(options);
-        } catch (OrchestratorException | IllegalArgumentException e) {
+        } catch (OrchestratorException | IllegalArgumentException | java.io.UncheckedIOException e) {
             System.err.println("orchestrator: " + e.getMessage());
             return 2;
         }
@@ -162,8 +197,20 @@ public final class OrchestratorMain implements Callable<Integer> {
                 || o.limits().perInfra().values().stream().anyMatch(n -> n < 1)) {
             return "concurrency limits must be at least 1";
         }
+        if (o.testEnv() != null && (o.testEnv().parallelCreations() < 1 || o.testEnv().parallelCreations() > 64)) {
+            return "--testenv-parallel-creations must be from 1 to 64";
+        }
         if (o.defaultMaxAttempts() < 1 || o.defaultMaxAttempts() > 20) {
             return "--max-attempts must be from 1 to 20";
+        }
+        SecurityOptions s = o.security();
+        for (Path key : new Path[] {s.auth().hs256SecretFile(), s.auth().publicKey(), s.auth().jwks(), s.tls().passwordFile()}) {
+            if (key != null && !Files.isReadable(key)) {
+                return key + " is not a readable file";
+            }
+        }
+        if (s.tls().passwordFile() != null && !s.tls().enabled()) {
+            return "--tls-keystore-password-file needs --tls-keystore";
         }
         return null;
     }

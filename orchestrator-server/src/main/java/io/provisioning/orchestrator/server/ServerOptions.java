@@ -24,4 +24,28 @@ public record ServerOptions(
         long maxBodyBytes,
         ConcurrencyLimits limits,
         long maxLogBytesPerTask,
-        Duration logRetention) {}
+        Duration logRetention,
+        SecurityOptions security,
+        TestEnvOptions testEnv) {
+
+    /** Without test environment options: the Test Environment Service is off ("not configured"). */
+    public ServerOptions(String host, int port, Path dataDir, String storageType, Map<String, String> storageOptions,
+            String nuPath, Path provisioningPath, Path workspace, int workers, int defaultMaxAttempts,
+            int defaultTimeoutSeconds, Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownGrace,
+            long maxBodyBytes, ConcurrencyLimits limits, long maxLogBytesPerTask, Duration logRetention,
+            SecurityOptions security) {
+        this(host, port, dataDir, storageType, storageOptions, nuPath, provisioningPath, workspace, workers,
+                defaultMaxAttempts, defaultTimeoutSeconds, retryBaseDelay, retryMaxDelay, shutdownGrace, maxBodyBytes,
+                limits, maxLogBytesPerTask, logRetention, security, null);
+    }
+
+    /** Without security options: the defaults (see {@link SecurityOptions#defaults}). */
+    public ServerOptions(String host, int port, Path dataDir, String storageType, Map<String, String> storageOptions,
+            String nuPath, Path provisioningPath, Path workspace, int workers, int defaultMaxAttempts,
+            int defaultTimeoutSeconds, Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownGrace,
+            long maxBodyBytes, ConcurrencyLimits limits, long maxLogBytesPerTask, Duration logRetention) {
+        this(host, port, dataDir, storageType, storageOptions, nuPath, provisioningPath, workspace, workers,
+                defaultMaxAttempts, defaultTimeoutSeconds, retryBaseDelay, retryMaxDelay, shutdownGrace, maxBodyBytes,
+                limits, maxLogBytesPerTask, logRetention, SecurityOptions.defaults(dataDir), null);
+    }
+}

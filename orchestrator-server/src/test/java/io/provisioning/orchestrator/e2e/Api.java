@@ -10,9 +10,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** A user's view of the REST API: status code and the parsed envelope. */
-record Api(String base) {
+/** A user's view of the REST API: status code and the parsed envelope; {@code headers} go on every request. */
+record Api(String base, HttpClient client, java.util.List<String> headers) {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    Api(String base) {
+        this(base, CLIENT, java.util.List.of());
+    }
+
+    /** The same API, calling with {@code Authorization: Bearer <token>}. */
+    Api withToken(String token) {
+        return new Api(base, client, java.util.List.of("Authorization", "Bearer " + token));
+    }
 
     record Reply(int status, JsonNode body, Map<String, java.util.List<String>> headers) {
         boolean success() {
@@ -43,8 +52,7 @@ record Api(String base) {
     }
 
     Reply send(HttpRequest.Builder builder) throws IOException, InterruptedException {
-        HttpResponse<String> response = CLIENT.send(builder.timeout(Duration.ofSeconds(120)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = raw(builder);
         JsonNode body = null;
         try {
             body = Json.mapper().readTree(response.body());
@@ -52,6 +60,18 @@ record Api(String base) {
             // left null: the assertion on the body will say so
         }
         return new Reply(response.statusCode(), body, response.headers().map());
+    }
+
+    /** Sends with this API's headers and returns the response as text (for non-envelope answers such as /metrics). */
+    HttpResponse<String> raw(HttpRequest.Builder builder) throws IOException, InterruptedException {
+        for (int i = 0; i + 1 < headers.size(); i += 2) {
+            builder.setHeader(headers.get(i), headers.get(i + 1));
+        }
+        return client.send(builder.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> text(String path) throws IOException, InterruptedException {
+        return raw(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
     /** Submits a servers-create workflow; returns the task id. */

@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
+    private final java.util.function.IntFunction<Api> apiAt;
     private final List<String> log = new CopyOnWriteArrayList<>();
 
-    private ServerProcess(Process process, int port) {
+    private ServerProcess(Process process, int port, java.util.function.IntFunction<Api> apiAt) {
         this.process = process;
         this.port = port;
+        this.apiAt = apiAt;
         Thread.ofVirtual().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
@@ -37,12 +39,25 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir, Path workspace, Path provisioningPath, String... extraArgs) throws Exception {
-        return startWith(dataDir, workspace, provisioningPath, Components.nu(), extraArgs);
+        return launch(p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath, Components.nu(),
+                extraArgs);
     }
 
     /** As {@link #start}, with another interpreter for the provisioning script (e.g. sh for a cheap fixture). */
     static ServerProcess startWith(Path dataDir, Path workspace, Path provisioningPath, String nuPath, String... extraArgs)
             throws Exception {
+        return launch(p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath, nuPath, extraArgs);
+    }
+
+    /** The server with {@code --tls-keystore ...} among {@code extraArgs}, reached over HTTPS with {@code client}. */
+    static ServerProcess startHttps(java.net.http.HttpClient client, Path dataDir, Path workspace, Path provisioningPath,
+            String... extraArgs) throws Exception {
+        return launch(p -> new Api("https://127.0.0.1:" + p, client, List.of()), dataDir, workspace, provisioningPath,
+                Components.nu(), extraArgs);
+    }
+
+    private static ServerProcess launch(java.util.function.IntFunction<Api> apiAt, Path dataDir, Path workspace,
+            Path provisioningPath, String nuPath, String... extraArgs) throws Exception {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
@@ -56,7 +71,7 @@ final class ServerProcess implements AutoCloseable {
             command.addAll(List.of("--shutdown-grace-seconds", "5"));
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        ServerProcess server = new ServerProcess(process, port);
+        ServerProcess server = new ServerProcess(process, port, apiAt);
         server.awaitHealthy(Duration.ofSeconds(60));
         return server;
     }
@@ -81,7 +96,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     Api api() {
-        return new Api("http://127.0.0.1:" + port);
+        return apiAt.apply(port);
     }
 
     int port() {

@@ -84,6 +84,11 @@ class TaskEngineEndToEndTest {
         JsonNode task = api.task(id);
         assertThat(task.path("history")).hasSize(2);
         assertThat(api.get("/tasks/" + id + "/logs").data()).hasSize(2);
+        try (SseReader stream = new SseReader(api.base() + "/tasks/" + id + "/events", null)) {
+            await().atMost(SseReader.patience()).until(stream::ended);
+            assertThat(stream.named("task").stream().filter(e -> e.data().path("status").asText().equals("Failed")))
+                    .as("the replay goes past the first attempt's end").hasSize(2);
+        }
         String running = api.createServers("", "sleep3000-retry-conflict");
         awaitStatus(running, "Running");
         assertThat(api.post("/tasks/" + running + "/retry", "").status()).isEqualTo(409);

@@ -29,11 +29,10 @@ final class Checkpointer implements AutoCloseable {
     private Map<String, Task> dirtyTasks = new HashMap<>();
     private Map<String, Boolean> dirtyQueue = new HashMap<>();
     private Journal journal;
+    private final Object wake = new Object();
     private Thread thread;
     private volatile boolean running;
     private boolean syncfsWorks = true;
-    private final Object dirtyLock = new Object();
-    private final Object wakeup = new Object();
 
     Checkpointer(FilesystemLayout layout, TaskIndex index) {
         this.layout = layout;
@@ -42,20 +41,14 @@ final class Checkpointer implements AutoCloseable {
 
     /** Journal callback: the batch is durable; apply it to memory and remember the files to write. */
     void onDurable(List<Object> changes) {
-        synchronized (dirtyLock) {
+        synchronized (this) {
             for (Object o : changes) {
                 absorb((Change) o);
             }
         }
     }
 
-    void absorb(Change change) {
-        synchronized (dirtyLock) {
-            absorbLocked(change);
-        }
-    }
-
-    private void absorbLocked(Change change) {
+    synchronized void absorb(Change change) {
         index.apply(change);
         dirtyTasks.put(change.task().id(), change.task());
         switch (change.queue()) {
@@ -67,49 +60,33 @@ final class Checkpointer implements AutoCloseable {
 
     /** Writes the file of every task known to the index (used once at open). */
     synchronized void materializeAll() throws IOException {
-        synchronized (dirtyLock) {
-            writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue));
-            dirtyTasks = new HashMap<>();
-            dirtyQueue = new HashMap<>();
-        }
+        writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue));
+        dirtyTasks = new HashMap<>();
+        dirtyQueue = new HashMap<>();
     }
 
     void start(Journal journal, Duration interval) {
         this.journal = journal;
         this.running = true;
         this.thread = Thread.ofPlatform().name("checkpointer").daemon(true).start(() -> {
-            while (running) {
-                synchronized (wakeup) {
-                    try {
-                        wakeup.wait(interval.toMillis());
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                if (!running) {
-                    return;
-                }
+            while (prepareNextSegment() && awaitNextRound(interval)) {
                 try {
                     checkpoint();
                 } catch (Exception e) {
-                    // the journal still holds everything; try again next round
+                    // the journal still holds everything and the changes stay dirty; try again next round
                     LOG.error("checkpoint failed; the journal keeps the changes", e);
                 }
             }
         });
     }
 
-    /**
-     * Rotates the journal, writes the files for everything before the rotation, syncs, drops old
-     * segments. If writing fails, the changes go back to the dirty set (newer ones win) and the
-     * segments stay, so a later checkpoint or the next start covers them.
-     */
-    synchronized void checkpoint() throws IOException {
+    /** Rotates the journal, writes the files for everything before the rotation, syncs, drops old segments. */
+    void checkpoint() throws IOException {
         List<Task> tasks;
         Map<String, Boolean> queue;
         long closedSegment;
         synchronized (journal.segmentLock()) {
-            synchronized (dirtyLock) {
+            synchronized (this) {
                 if (dirtyTasks.isEmpty() && dirtyQueue.isEmpty()) {
                     return;
                 }
@@ -121,16 +98,48 @@ final class Checkpointer implements AutoCloseable {
             }
         }
         try {
-            List<Path> written = writeFiles(tasks, queue);
-            sync(written);
+            sync(writeFiles(tasks, queue));
         } catch (IOException | RuntimeException e) {
-            synchronized (dirtyLock) {
-                tasks.forEach(t -> dirtyTasks.putIfAbsent(t.id(), t));
-                queue.forEach(dirtyQueue::putIfAbsent);
-            }
+            giveBack(tasks, queue);
             throw e;
         }
         dropSegmentsThrough(closedSegment);
+    }
+
+    /**
+     * A failed checkpoint hands its changes back, so that the next one writes their files before it
+     * drops the journal segments that hold them. Changes that arrived meanwhile are newer and win.
+     */
+    private synchronized void giveBack(List<Task> tasks, Map<String, Boolean> queue) {
+        for (Task task : tasks) {
+            dirtyTasks.putIfAbsent(task.id(), task);
+        }
+        queue.forEach(dirtyQueue::putIfAbsent);
+    }
+
+    /** Has the journal make its next segment ahead of time, off the writers' path; always true. */
+    private boolean prepareNextSegment() {
+        try {
+            journal.prepareNextSegment();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not prepare the next journal segment; it will be made when needed", e);
+        }
+        return true;
+    }
+
+    /** Sleeps one interval, or less if closed meanwhile; false once closed. */
+    private boolean awaitNextRound(Duration interval) {
+        synchronized (wake) {
+            if (running) {
+                try {
+                    wake.wait(Math.max(1, interval.toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return running;
+        }
     }
 
     void syncAndDropSegmentsBefore(long segment) throws IOException {
@@ -198,13 +207,14 @@ final class Checkpointer implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        synchronized (wakeup) {
-            wakeup.notifyAll();
+        // no interrupt: it would close a file channel in the middle of a checkpoint; let that one finish
+        synchronized (wake) {
+            running = false;
+            wake.notifyAll();
         }
         if (thread != null) {
             try {
-                thread.join(10_000);
+                thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

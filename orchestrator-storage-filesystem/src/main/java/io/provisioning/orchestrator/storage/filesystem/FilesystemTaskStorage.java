@@ -151,6 +151,16 @@ public final class FilesystemTaskStorage implements TaskStorage {
         }
     }
 
+    /** Makes the next journal segment now instead of at the checkpointer's next round (tests). */
+    void prepareNextSegmentNow() throws IOException {
+        journal.prepareNextSegment();
+    }
+
+    /** Runs a checkpoint now instead of at the next interval (tests). */
+    void checkpointNow() throws IOException {
+        checkpointer.checkpoint();
+    }
+
     @Override
     public void close() {
         journal.close();

@@ -23,7 +23,12 @@ import org.slf4j.LoggerFactory;
  * then lets all those writers go. One fsync serves many writes, which is how a file-per-task
  * layout can take thousands of durable writes a second on one disk.
  *
- * <p>The journal is split into numbered segments so a checkpoint can drop the old ones.
+ * <p>The journal is split into numbered segments so a checkpoint can drop the old ones. The next
+ * segment is made ahead of time, zero-filled and synced with its full size, so that the
+ * fdatasync after each batch only has data blocks to flush: appending to a growing file would
+ * also make the filesystem commit its journal (the new size), with every other metadata change
+ * of the whole filesystem in it, on each batch. Readers stop at the first zero byte (see
+ * {@link #readRecords}).
  */
 final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -34,12 +39,23 @@ final class Journal implements AutoCloseable {
     private final Path dir;
     private final Consumer<List<Object>> onDurable;
     private final LinkedBlockingQueue<Pending> inbox = new LinkedBlockingQueue<>();
+    private static final long MIN_PREPARED_BYTES = 1 << 20;
+    private static final long MAX_PREPARED_BYTES = 64L << 20;
+    private static final int ZERO_CHUNK = 1 << 20;
+
     private final Object segmentLock = new Object();
+    /** Held while segments are made or switched; never waited for by the flusher. */
+    private final Object rotationLock = new Object();
     private final Thread flusher;
     private volatile boolean open = true;
     private volatile IOException failure;
     private FileChannel channel;
     private long segment;
+    /** Where the next batch goes in the current segment (the segment may be longer: zeros). */
+    private volatile long position;
+    private volatile long lastSegmentBytes;
+    /** The number of the segment zero-filled ahead of time, or 0 if none is. */
+    private long prepared;
 
     /**
      * @param onDurable called on the flusher thread, in journal order, with each batch's payloads
@@ -51,6 +67,7 @@ final class Journal implements AutoCloseable {
         Files.createDirectories(dir);
         this.segment = firstSegment;
         this.channel = openSegment(firstSegment);
+        this.position = 0;
         this.flusher = Thread.ofPlatform().name("journal-flusher").daemon(true).start(this::flushLoop);
     }
 
@@ -116,23 +133,82 @@ final class Journal implements AutoCloseable {
 
     /** Starts a new segment; returns the number of the one just closed. Runs between batches. */
     long rotate() throws IOException {
-        synchronized (segmentLock) {
-            long closed = segment;
-            FileChannel old = channel;
-            channel = openSegment(segment + 1);
-            segment++;
-            old.close();
-            return closed;
+        synchronized (rotationLock) {
+            synchronized (segmentLock) {
+                long closed = segment;
+                FileChannel old = channel;
+                channel = openSegment(segment + 1);
+                segment++;
+                lastSegmentBytes = position;
+                position = 0;
+                old.close();
+                return closed;
+            }
         }
+    }
+
+    /**
+     * Makes the segment after the current one ahead of time: zero-filled, about one and a half
+     * times the size of the last full segment, synced with its size and directory entry. Does
+     * nothing if it is already made or the journal is closed. Call it outside {@link #segmentLock()}:
+     * writing the zeros takes a while, and the flusher goes on meanwhile.
+     */
+    void prepareNextSegment() throws IOException {
+        synchronized (rotationLock) {
+            long next = segment + 1;
+            if (!open || prepared == next) {
+                return;
+            }
+            long bytes = Math.min(MAX_PREPARED_BYTES,
+                    Math.max(MIN_PREPARED_BYTES, Math.max(lastSegmentBytes, position) * 3 / 2));
+            bytes = (bytes + ZERO_CHUNK - 1) / ZERO_CHUNK * ZERO_CHUNK;
+            Path file = segmentFile(dir, next);
+            // nothing but this method ever wrote to a segment after the current one: it holds no records
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK);
+                for (long written = 0; written < bytes; written += ZERO_CHUNK) {
+                    zeros.clear();
+                    while (zeros.hasRemaining()) {
+                        ch.write(zeros);
+                    }
+                }
+                ch.force(true);
+            }
+            AtomicFiles.fsyncDirectory(dir);
+            prepared = next;
+        }
+    }
+
+    /**
+     * The records of one segment, in order. A segment ends at its first zero byte: what follows is
+     * the unused rest of a prepared segment, or of a batch that was never acknowledged. JSON text
+     * never holds a zero byte (Jackson escapes U+0000).
+     */
+    static List<String> readRecords(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) {
+            end++;
+        }
+        return new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
     }
 
     Object segmentLock() {
         return segmentLock;
     }
 
+    /**
+     * Opens a segment for writing from its start: the prepared one if there is one, else an empty
+     * file (emptied if a preparation that failed half-way left one: no segment after the current
+     * one ever holds records).
+     */
     private FileChannel openSegment(long number) throws IOException {
+        if (prepared == number) {
+            return FileChannel.open(segmentFile(dir, number), StandardOpenOption.WRITE);
+        }
         FileChannel ch = FileChannel.open(segmentFile(dir, number), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         AtomicFiles.fsyncDirectory(dir);
         return ch;
     }
@@ -173,10 +249,12 @@ final class Journal implements AutoCloseable {
         buffer.flip();
         synchronized (segmentLock) {
             try {
+                long at = position;
                 while (buffer.hasRemaining()) {
-                    channel.write(buffer);
+                    at += channel.write(buffer, at);
                 }
                 channel.force(false);
+                position = at;
                 failure = null;
             } catch (IOException e) {
                 failure = e;

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.provisioning.orchestrator.json.Json;
 import io.provisioning.orchestrator.task.Task;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -86,10 +86,18 @@ final class OpenExistingData {
 
     private long replayJournal() throws IOException {
         List<Long> segments = Journal.segments(layout.journal());
+        List<List<String>> records = new ArrayList<>();
+        int lastWithRecords = -1;
+        for (int s = 0; s < segments.size(); s++) {
+            records.add(Journal.readRecords(Journal.segmentFile(layout.journal(), segments.get(s))));
+            if (!records.get(s).isEmpty()) {
+                lastWithRecords = s;
+            }
+        }
         int replayed = 0;
         for (int s = 0; s < segments.size(); s++) {
             Path file = Journal.segmentFile(layout.journal(), segments.get(s));
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines = records.get(s);
             for (int i = 0; i < lines.size(); i++) {
                 String line = lines.get(i);
                 if (line.isBlank()) {
@@ -100,7 +108,7 @@ final class OpenExistingData {
                     replayTarget().absorb(record.toChange());
                     replayed++;
                 } catch (IOException | RuntimeException e) {
-                    boolean lastLine = s == segments.size() - 1 && i == lines.size() - 1;
+                    boolean lastLine = s == lastWithRecords && i == lines.size() - 1;
                     if (lastLine) {
                         LOG.warn("ignoring a torn last journal line in {} (a write that was never acknowledged)", file);
                     } else {

@@ -1,0 +1,69 @@
+package io.provisioning.orchestrator.bench;
+
+import io.provisioning.orchestrator.engine.Orchestrator;
+import io.provisioning.orchestrator.engine.OrchestratorConfig;
+import io.provisioning.orchestrator.events.TaskEventBus;
+import io.provisioning.orchestrator.execution.NoopExecutor;
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.storage.filesystem.FilesystemTaskStorage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine alone: {@code submitters} threads call {@link Orchestrator#submit} until {@code tasks}
+ * are in, on filesystem storage (every write acknowledged after the journal's fdatasync), and
+ * {@code workers} workers run them with the {@link NoopExecutor}.
+ */
+final class EngineThroughput {
+    private final BenchFixture fixture;
+    private final int submitters;
+    private final int workers;
+
+    EngineThroughput(BenchFixture fixture, int submitters, int workers) {
+        this.fixture = fixture;
+        this.submitters = submitters;
+        this.workers = workers;
+    }
+
+    RunResult run(int tasks) throws InterruptedException {
+        Path dataDir = fixture.newDataDir("engine");
+        TaskEventBus events = new TaskEventBus();
+        CompletionWatch watch = new CompletionWatch(tasks);
+        events.subscribe(watch);
+        TaskStorage storage = new FilesystemTaskStorage(dataDir);
+        Orchestrator orchestrator = new Orchestrator(OrchestratorConfig.defaults().withWorkers(workers), storage,
+                new NoopExecutor(), Clock.systemUTC(), events);
+        try {
+            orchestrator.start();
+            AtomicInteger next = new AtomicInteger();
+            List<Thread> threads = new ArrayList<>();
+            double cpu0 = RunResult.processCpuSeconds();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < submitters; i++) {
+                threads.add(Thread.ofPlatform().name("submitter-" + i).start(() -> {
+                    while (next.getAndIncrement() < tasks) {
+                        orchestrator.submit(fixture.task(), null, null);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            long submitted = System.nanoTime();
+            if (!watch.await(Duration.ofMinutes(2))) {
+                throw new IllegalStateException("engine run: only " + watch.completed() + " of " + tasks
+                        + " tasks completed (" + watch.failed() + " failed)");
+            }
+            return new RunResult(tasks, (submitted - t0) / 1e9, (watch.lastCompletionNanos() - t0) / 1e9,
+                    watch.startLatencyMicros(), new long[0], RunResult.processCpuSeconds() - cpu0);
+        } finally {
+            orchestrator.close();
+            storage.close();
+            BenchFixture.delete(dataDir);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.provisioning.orchestrator.events;
+
+import io.provisioning.orchestrator.storage.TaskPage;
+import io.provisioning.orchestrator.storage.TaskQuery;
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Task events as status changes, each once and in order per task: progress updates are dropped,
+ * and so is a late delivery of an older state (events are published from several threads, so one
+ * can overtake another). For watchers that count or record transitions: audit, metrics.
+ * Remembers the last status and time of every task it has seen (a few dozen bytes each).
+ */
+public final class StatusChanges implements Consumer<TaskEvent> {
+    /** {@code previous} is null the first time a task is seen. */
+    public interface Listener {
+        void changed(Task task, TaskStatus previous);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusChanges.class);
+
+    private record Seen(TaskStatus status, Instant at) {}
+
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    public StatusChanges listen(Listener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Learns the stored state of every task without announcing it; {@code each} sees every one. */
+    public void rememberAll(TaskStorage storage, Consumer<Task> each) {
+        for (int offset = 0; ; offset += TaskQuery.MAX_LIMIT) {
+            TaskPage page = storage.list(new TaskQuery(null, TaskQuery.MAX_LIMIT, offset));
+            for (Task task : page.tasks()) {
+                seen.putIfAbsent(task.id(), new Seen(task.status(), task.updatedAt()));
+                each.accept(task);
+            }
+            if (page.tasks().size() < TaskQuery.MAX_LIMIT) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void accept(TaskEvent event) {
+        if (!(event instanceof TaskEvent.Changed changed)) {
+            return;
+        }
+        Task task = changed.task();
+        seen.compute(task.id(), (id, before) -> {
+            if (before != null && task.updatedAt() != null && before.at() != null && task.updatedAt().isBefore(before.at())) {
+                return before; // an older state arriving late
+            }
+            if (before == null || before.status() != task.status()) {
+                for (Listener listener : listeners) {
+                    try {
+                        listener.changed(task, before == null ? null : before.status());
+                    } catch (RuntimeException e) {
+                        LOG.warn("status listener failed on task {}", task.id(), e); // the others still hear of it
+                    }
+                }
+            }
+            return new Seen(task.status(), task.updatedAt());
+        });
+    }
+}

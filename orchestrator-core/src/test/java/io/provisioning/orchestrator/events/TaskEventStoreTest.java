@@ -1,0 +1,82 @@
+package io.provisioning.orchestrator.events;
+
+import static io.provisioning.orchestrator.testing.TaskFixtures.aTask;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.testing.MutableClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TaskEventStoreTest {
+    @TempDir Path logs;
+    private final MutableClock clock = MutableClock.atEpochPlusOneDay();
+
+    @Test
+    void numbers_each_tasks_events_from_one_and_replays_them_after_a_given_id() {
+        try (TaskEventStore store = new TaskEventStore(logs, clock, 1_000_000, 100)) {
+            Task task = aTask().pending();
+            List<RecordedEvent> live = new ArrayList<>();
+            store.subscribe(task.id(), live::add);
+            store.accept(new TaskEvent.Changed(task));
+            store.accept(new TaskEvent.LogLine(task.id(), 1, "stdout", "hello"));
+            store.accept(new TaskEvent.Changed(task.start(Instant.parse("2026-01-01T00:00:01Z"))));
+            assertThat(live).extracting(RecordedEvent::id).containsExactly(1L, 2L, 3L);
+            assertThat(store.read(task.id(), 1)).extracting(RecordedEvent::type).containsExactly("log", "task");
+            assertThat(store.read(task.id(), 0).get(1).data().path("line").asText()).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void continues_the_numbering_after_a_restart_and_skips_a_torn_last_line() throws Exception {
+        Task task = aTask().running();
+        try (TaskEventStore store = new TaskEventStore(logs, clock, 1_000_000, 100)) {
+            store.accept(new TaskEvent.LogLine(task.id(), 1, "stdout", "one"));
+            store.accept(new TaskEvent.LogLine(task.id(), 1, "stdout", "two"));
+        }
+        Files.writeString(logs.resolve(task.id()).resolve("events.log"), "{\"id\":3,\"ty", StandardOpenOption.APPEND);
+        try (TaskEventStore store = new TaskEventStore(logs, clock, 1_000_000, 100)) {
+            store.accept(new TaskEvent.LogLine(task.id(), 2, "stdout", "three"));
+            List<RecordedEvent> all = store.read(task.id(), 0);
+            assertThat(all).extracting(e -> e.data().path("line").asText()).containsExactly("one", "two", "three");
+            assertThat(all.get(2).id()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void drops_log_lines_over_the_cap_with_one_marker_but_keeps_status_changes() {
+        try (TaskEventStore store = new TaskEventStore(logs, clock, 20, 100)) {
+            Task task = aTask().running();
+            for (int i = 0; i < 10; i++) {
+                store.accept(new TaskEvent.LogLine(task.id(), 1, "stdout", "line " + i));
+            }
+            store.accept(new TaskEvent.Changed(task.complete(Instant.parse("2026-01-01T00:00:05Z"), 0, "")));
+            List<RecordedEvent> events = store.read(task.id(), 0);
+            assertThat(events.stream().filter(e -> e.data().path("line").asText().startsWith("line "))).hasSize(3);
+            assertThat(events).anyMatch(e -> e.data().path("line").asText().contains("log cap of 20 bytes"));
+            assertThat(events.get(events.size() - 1).isTerminal()).isTrue();
+        }
+    }
+
+    @Test
+    void deletes_the_logs_of_tasks_finished_before_the_retention() {
+        try (TaskEventStore store = new TaskEventStore(logs, clock, 1_000_000, 100)) {
+            Task old = aTask().completed();
+            Task fresh = aTask().running();
+            store.accept(new TaskEvent.Changed(old));
+            store.accept(new TaskEvent.Changed(fresh));
+            store.read(fresh.id(), 0);
+            int deleted = store.deleteFinishedBefore(Instant.parse("2026-06-01T00:00:00Z"),
+                    id -> id.equals(old.id()) ? java.util.Optional.of(old) : java.util.Optional.of(fresh));
+            assertThat(deleted).isEqualTo(1);
+            assertThat(logs.resolve(old.id())).doesNotExist();
+            assertThat(logs.resolve(fresh.id())).exists();
+        }
+    }
+}

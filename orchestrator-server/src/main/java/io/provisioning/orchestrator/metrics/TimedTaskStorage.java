@@ -1,0 +1,107 @@
+package io.provisioning.orchestrator.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.provisioning.orchestrator.storage.TaskPage;
+import io.provisioning.orchestrator.storage.TaskQuery;
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.task.Task;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** A {@link TaskStorage} that times every operation: {@code orchestrator_storage_operation_seconds{backend,operation}}. */
+public final class TimedTaskStorage implements TaskStorage {
+    private final TaskStorage inner;
+    private final MeterRegistry registry;
+
+    public TimedTaskStorage(TaskStorage inner, MeterRegistry registry) {
+        this.inner = inner;
+        this.registry = registry;
+    }
+
+    private static final java.time.Duration[] BUCKETS = {java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5),
+        java.time.Duration.ofMillis(25), java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(500)};
+
+    private <T> T timed(String operation, Supplier<T> call) {
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = "ok";
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            outcome = "error";
+            throw e;
+        } finally {
+            sample.stop(Timer.builder("orchestrator.storage.operation").description("storage operations by backend")
+                    .tags("backend", inner.type(), "operation", operation, "outcome", outcome)
+                    .serviceLevelObjectives(BUCKETS).register(registry));
+        }
+    }
+
+    private void timed(String operation, Runnable call) {
+        timed(operation, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    @Override
+    public String type() {
+        return inner.type();
+    }
+
+    @Override
+    public void save(Task task) {
+        timed("save", () -> inner.save(task));
+    }
+
+    @Override
+    public void saveAndEnqueue(Task task) {
+        timed("save_and_enqueue", () -> inner.saveAndEnqueue(task));
+    }
+
+    @Override
+    public void saveAndDequeue(Task task) {
+        timed("save_and_dequeue", () -> inner.saveAndDequeue(task));
+    }
+
+    @Override
+    public Optional<Task> find(String id) {
+        return timed("find", () -> inner.find(id));
+    }
+
+    @Override
+    public TaskPage list(TaskQuery query) {
+        return timed("list", () -> inner.list(query));
+    }
+
+    @Override
+    public List<Task> findUnfinished() {
+        return timed("find_unfinished", inner::findUnfinished);
+    }
+
+    @Override
+    public List<String> queuedTaskIds() {
+        return timed("queued_task_ids", inner::queuedTaskIds);
+    }
+
+    @Override
+    public Optional<Task> findByIdempotencyKey(String key) {
+        return timed("find_by_idempotency_key", () -> inner.findByIdempotencyKey(key));
+    }
+
+    @Override
+    public long maxSequence() {
+        return timed("max_sequence", inner::maxSequence);
+    }
+
+    @Override
+    public void checkHealth() {
+        timed("check_health", inner::checkHealth);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

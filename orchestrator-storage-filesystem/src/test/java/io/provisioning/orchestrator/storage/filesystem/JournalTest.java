@@ -1,0 +1,106 @@
+package io.provisioning.orchestrator.storage.filesystem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.provisioning.orchestrator.task.Task;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path dataDir;
+
+    @TempDir
+    Path afterCrash;
+
+    @Test
+    void writes_go_into_the_segment_prepared_ahead_without_growing_it() throws IOException {
+        try (FilesystemTaskStorage storage = new FilesystemTaskStorage(dataDir, Duration.ofHours(1))) {
+            storage.saveAndEnqueue(Task.builder().sequence(1).pending(NOW));
+            storage.prepareNextSegmentNow();
+            Path prepared = newestSegment();
+            long preparedSize = Files.size(prepared);
+            assertThat(preparedSize).isGreaterThanOrEqualTo(1 << 20);
+
+            storage.checkpointNow(); // rotates into the prepared segment
+            storage.saveAndEnqueue(Task.builder().sequence(2).pending(NOW));
+
+            assertThat(newestSegment()).isEqualTo(prepared);
+            assertThat(Files.size(prepared)).isEqualTo(preparedSize);
+            assertThat(Journal.readRecords(prepared)).hasSize(1);
+        }
+    }
+
+    @Test
+    void a_crash_after_writing_into_a_prepared_segment_loses_nothing_acknowledged() throws IOException {
+        FilesystemTaskStorage storage = new FilesystemTaskStorage(dataDir, Duration.ofHours(1));
+        Task first = Task.builder().sequence(1).pending(NOW);
+        storage.saveAndEnqueue(first);
+        storage.prepareNextSegmentNow();
+        storage.checkpointNow();
+        Task second = Task.builder().sequence(2).pending(NOW);
+        storage.saveAndEnqueue(second);
+        storage.save(second.start(NOW));
+
+        copyTree(dataDir, afterCrash); // what a kill -9 now would leave: no close, no final checkpoint
+        try (FilesystemTaskStorage reopened = new FilesystemTaskStorage(afterCrash)) {
+            assertThat(reopened.find(first.id())).contains(first);
+            assertThat(reopened.find(second.id())).contains(second.start(NOW));
+        }
+        storage.close();
+    }
+
+    @Test
+    void a_torn_batch_followed_by_zeros_is_ignored_and_the_records_before_it_are_replayed() throws IOException {
+        Task kept = Task.builder().sequence(1).pending(NOW);
+        try (FilesystemTaskStorage storage = new FilesystemTaskStorage(dataDir, Duration.ofHours(1))) {
+            storage.saveAndEnqueue(kept);
+            copyTree(dataDir, afterCrash);
+        }
+        Path journal = afterCrash.resolve("queue.rkvs/journal");
+        Path segment = null;
+        for (long number : Journal.segments(journal)) {
+            if (Journal.readRecords(Journal.segmentFile(journal, number)).size() == 1) {
+                segment = Journal.segmentFile(journal, number);
+            }
+        }
+        assertThat(segment).isNotNull();
+        byte[] torn = "{\"task\":{\"id\":\"0b9e".getBytes(StandardCharsets.UTF_8);
+        Files.write(segment, torn, java.nio.file.StandardOpenOption.APPEND);
+        Files.write(segment, new byte[4096], java.nio.file.StandardOpenOption.APPEND);
+
+        assertThat(Journal.readRecords(segment)).hasSize(2);
+        try (FilesystemTaskStorage reopened = new FilesystemTaskStorage(afterCrash)) {
+            assertThat(reopened.find(kept.id())).contains(kept);
+            assertThat(reopened.queuedTaskIds()).containsExactly(kept.id());
+        }
+    }
+
+    private Path newestSegment() throws IOException {
+        List<Long> segments = Journal.segments(dataDir.resolve("queue.rkvs/journal"));
+        return Journal.segmentFile(dataDir.resolve("queue.rkvs/journal"), segments.get(segments.size() - 1));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}
