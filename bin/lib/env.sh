@@ -56,7 +56,8 @@ ensure_npm_packages() {
 # surrealdb adds the SurrealDB storage backends (-Psurrealdb).
 maven_feature_flags() {
   local f flags=()
-  for f in ${ORCHESTRATOR_FEATURES//,/ }; do
+  local features="${ORCHESTRATOR_FEATURES:-}"
+  for f in ${features//,/ }; do
     case "$f" in
       surrealdb) flags+=(-Psurrealdb) ;;
       "") ;;

@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.bench;
 
 import io.provisioning.orchestrator.server.OrchestratorApp;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
@@ -117,19 +118,34 @@ final class MemoryCommand implements Callable<Integer> {
         }
     }
 
-    /** The checkpointer is done when the journal is down to one empty segment (everything is in task files). */
+    /**
+     * The checkpointer is done when no journal segment holds a record any more (everything is in
+     * task files): each is empty or starts with the zero bytes of a segment made ahead of time.
+     */
     private static boolean waitForCheckpoint(Path journal, int maxSeconds) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
+            boolean settled = true;
             try (Stream<Path> files = Files.list(journal)) {
-                List<Path> segments = files.filter(p -> p.getFileName().toString().startsWith("segment-")).toList();
-                if (segments.size() == 1 && Files.size(segments.get(0)) == 0) {
-                    return true;
+                for (Path segment : files.filter(p -> p.getFileName().toString().startsWith("segment-")).toList()) {
+                    settled &= holdsNoRecord(segment);
                 }
+            }
+            if (settled) {
+                return true;
             }
             Thread.sleep(250);
         }
         return false;
+    }
+
+    private static boolean holdsNoRecord(Path segment) throws IOException {
+        try (InputStream in = Files.newInputStream(segment)) {
+            int first = in.read();
+            return first <= 0;
+        } catch (java.nio.file.NoSuchFileException dropped) {
+            return true;
+        }
     }
 
     private static String mib(long bytes) {

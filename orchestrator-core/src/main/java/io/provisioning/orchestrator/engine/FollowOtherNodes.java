@@ -55,12 +55,12 @@ final class FollowOtherNodes implements AutoCloseable {
         for (Task orphan : storage.findOrphaned(false)) {
             recovery.takeOver(orphan, "its node stopped renewing its lease").ifPresent(next -> {
                 LOG.warn("took over task {} from a node that stopped renewing its lease: {}", next.id(), next.status());
-                lifecycle.follow(next);
+                lifecycle.follow(next, java.time.Duration.ZERO);
             });
         }
         for (String id : storage.queuedTaskIds()) {
             if (!queue.contains(id) && !lifecycle.isHeldBack(id)) {
-                storage.find(id).filter(t -> t.status() == TaskStatus.Pending).ifPresent(lifecycle::follow);
+                storage.find(id).filter(t -> t.status() == TaskStatus.Pending).ifPresent(t -> lifecycle.follow(t, TaskLifecycle.OTHER_NODES_FIRST));
             }
         }
     }

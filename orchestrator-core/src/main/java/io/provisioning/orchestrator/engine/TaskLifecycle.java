@@ -287,15 +287,26 @@ final class TaskLifecycle {
     /** A task changed on another node sharing the store: keep this node's queue and gates in step, and tell watchers. */
     void changedElsewhere(Task task) {
         events.publish(new TaskEvent.Changed(task));
-        follow(task);
+        follow(task, OTHER_NODES_FIRST);
     }
 
+    /**
+     * How long a task queued by another node is left to that node before this one competes for it.
+     * Each node mostly runs what it was given, so nodes rarely race for the same claim; a busy or
+     * dead node's tasks are still picked up by the others soon after.
+     */
+    static final java.time.Duration OTHER_NODES_FIRST = java.time.Duration.ofMillis(1500);
+
     /** Brings the queue and the gates in line with a task's new state, made elsewhere or by a takeover. */
-    void follow(Task task) {
+    void follow(Task task, java.time.Duration holdBack) {
         switch (task.status()) {
             case Pending -> {
                 if (!dependencies.isParked(task.id()) && !concurrency.isWaiting(task.id())) {
-                    queue.add(Orchestrator.entryFor(task));
+                    Instant notBefore = clock.instant().plus(holdBack);
+                    if (task.nextAttemptAt() != null && task.nextAttemptAt().isAfter(notBefore)) {
+                        notBefore = task.nextAttemptAt();
+                    }
+                    queue.add(new QueueEntry(task.id(), task.priority(), task.sequence(), notBefore));
                 }
             }
             case Running -> queue.remove(task.id());

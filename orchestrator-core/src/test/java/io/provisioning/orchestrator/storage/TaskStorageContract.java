@@ -176,15 +176,20 @@ public abstract class TaskStorageContract {
     }
 
     @Test
-    void compare_and_save_refuses_a_stale_state_when_the_store_is_shared() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(storage.isShared(), "only shared stores compare");
+    void compare_and_save_refuses_a_stale_state_on_a_shared_store_and_always_answers_what_it_stored() {
         Task pending = aTask().pending();
         storage.saveAndEnqueue(pending);
         Task claimed = pending.start(Instant.parse("2026-01-01T00:00:01Z"));
         assertThat(storage.compareAndSave(pending, claimed, QueueChange.REMOVE)).isTrue();
         Task claimedAgain = pending.start(Instant.parse("2026-01-01T00:00:02Z"));
-        assertThat(storage.compareAndSave(pending, claimedAgain, QueueChange.REMOVE)).isFalse();
-        assertThat(storage.find(pending.id())).contains(claimed);
+        boolean written = storage.compareAndSave(pending, claimedAgain, QueueChange.REMOVE);
+        if (storage.isShared()) {
+            // another node may have written since: the stale expectation must lose
+            assertThat(written).isFalse();
+        }
+        // a single-process store may compare or leave that to the engine's per-task locks,
+        // but what it answers must be what it stored
+        assertThat(storage.find(pending.id())).contains(written ? claimedAgain : claimed);
     }
 
     @Test

@@ -35,7 +35,7 @@ final class AuditRoutes {
                 instant(ctx, "from"), instant(ctx, "to"),
                 TaskRoutes.intParam(ctx, "limit", AuditQuery.DEFAULT_LIMIT, 1, AuditQuery.MAX_LIMIT));
         List<ObjectNode> entries = audit.query(query).stream().map(AuditEntry::toJson).toList();
-        ctx.header("X-Audit-Head", audit.lastSeq() + ":" + audit.lastHash());
+        ctx.header("X-Audit-Head", audit.head());
         Responses.ok(ctx, entries);
     }
 

@@ -47,7 +47,8 @@ final class ErrorMapping {
         config.routes.exception(PayloadTooLargeException.class, (e, ctx) -> Responses.error(ctx, 413, e.getMessage()));
         config.routes.exception(StorageUnavailableException.class, (e, ctx) -> {
             LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-            Responses.error(ctx, 503, "storage is unavailable; try again later");
+            Responses.error(ctx, 503, "storage is unavailable, so nothing was changed; try again later ("
+                    + e.getMessage() + ")");
         });
         config.routes.exception(OrchestratorException.class, (e, ctx) -> internal(ctx, e));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ public final class AuditLog implements AutoCloseable {
     private final Clock clock;
     /** Readers take it shared, rotation exclusively, so a reader never sees a file renamed under it. */
     private final ReadWriteLock files = new ReentrantReadWriteLock();
+    /** Serializes appends, rotation and syncs; a lock rather than a monitor, so virtual threads doing I/O under it do not pin. */
+    private final ReentrantLock writing = new ReentrantLock();
     private final ScheduledExecutorService syncer;
     private FileChannel channel;
     private long size;
@@ -66,7 +69,16 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Numbers, chains and writes one entry; returns it as written. */
-    public synchronized AuditEntry append(AuditRecord record) {
+    public AuditEntry append(AuditRecord record) {
+        writing.lock();
+        try {
+            return appendLocked(record);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private AuditEntry appendLocked(AuditRecord record) {
         AuditEntry unsealed = new AuditEntry(lastSeq + 1, clock.instant(), record, lastHash, null);
         ObjectNode json = unsealed.toJson();
         String hash = AuditHashing.hashOf(json);
@@ -91,12 +103,32 @@ public final class AuditLog implements AutoCloseable {
         return new AuditEntry(unsealed.seq(), unsealed.ts(), record, unsealed.prevHash(), hash);
     }
 
-    public synchronized long lastSeq() {
-        return lastSeq;
+    public long lastSeq() {
+        writing.lock();
+        try {
+            return lastSeq;
+        } finally {
+            writing.unlock();
+        }
     }
 
-    public synchronized String lastHash() {
-        return lastHash;
+    /** {@code <seq>:<hash>} of the newest entry, read together: an anchor for {@code audit verify --anchor}. */
+    public String head() {
+        writing.lock();
+        try {
+            return lastSeq + ":" + lastHash;
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    public String lastHash() {
+        writing.lock();
+        try {
+            return lastHash;
+        } finally {
+            writing.unlock();
+        }
     }
 
     /** Matching entries, newest first. */
@@ -197,21 +229,24 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private synchronized void sync() {
-        if (!dirty || channel == null || !channel.isOpen()) {
-            return;
-        }
+    private void sync() {
+        writing.lock();
         try {
-            channel.force(false);
-            dirty = false;
+            if (dirty && channel != null && channel.isOpen()) {
+                channel.force(false);
+                dirty = false;
+            }
         } catch (IOException e) {
             LOG.warn("cannot sync the audit log: {}", e.getMessage());
+        } finally {
+            writing.unlock();
         }
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
         syncer.shutdownNow();
+        writing.lock();
         try {
             if (channel != null && channel.isOpen()) {
                 channel.force(false);
@@ -219,6 +254,8 @@ public final class AuditLog implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.warn("cannot close the audit log: {}", e.getMessage());
+        } finally {
+            writing.unlock();
         }
     }
 }

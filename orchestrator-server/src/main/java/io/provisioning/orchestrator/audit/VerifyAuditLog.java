@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * and prints one line. Exit 0 when intact, 1 at the first entry that was edited, removed or
  * reordered, 2 when the log cannot be read.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "provisioning audit verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Verifies the audit log's hash chain and reports the first entry that was edited, removed or reordered.")
 public final class VerifyAuditLog implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "./data", description = "the server's data dir; the log is in its audit/ (default: ${DEFAULT-VALUE})")

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * config file ({@code auth.hs256_secret_file}, or {@code auth.private_key} / a private JWKS for
  * RS256/ES256, whose public half the server verifies with).
  */
-@Command(name = "token", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "provisioning auth token", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Mints a bearer token (JWT) for the orchestrator API and prints it.")
 public final class MintToken implements Callable<Integer> {
     @Option(names = "--role", required = true, description = "viewer, operator or admin")

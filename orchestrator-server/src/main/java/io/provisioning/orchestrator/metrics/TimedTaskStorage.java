@@ -2,12 +2,15 @@ package io.provisioning.orchestrator.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Task;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** A {@link TaskStorage} that times every operation: {@code orchestrator_storage_operation_seconds{backend,operation}}. */
@@ -98,6 +101,41 @@ public final class TimedTaskStorage implements TaskStorage {
     @Override
     public void checkHealth() {
         timed("check_health", inner::checkHealth);
+    }
+
+    @Override
+    public boolean isShared() {
+        return inner.isShared();
+    }
+
+    @Override
+    public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
+        return timed("compare_and_save", () -> inner.compareAndSave(expected, next, queue));
+    }
+
+    @Override
+    public List<Task> findOrphaned(boolean atStart) {
+        return timed("find_orphaned", () -> inner.findOrphaned(atStart));
+    }
+
+    @Override
+    public AutoCloseable watchOtherNodes(Consumer<Task> changed) {
+        return inner.watchOtherNodes(changed);
+    }
+
+    @Override
+    public List<Task> scan(long afterSequence, int limit) {
+        return timed("scan", () -> inner.scan(afterSequence, limit));
+    }
+
+    @Override
+    public void importBatch(List<Task> tasks, Set<String> queued) {
+        timed("import_batch", () -> inner.importBatch(tasks, queued));
+    }
+
+    @Override
+    public long count() {
+        return timed("count", inner::count);
     }
 
     @Override

@@ -48,6 +48,10 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Option(names = "--surrealdb-database", defaultValue = "tasks", description = "surrealdb-server: database (default: ${DEFAULT-VALUE})")
     String surrealDatabase;
 
+    @Option(names = "--surrealdb-lease-seconds", defaultValue = "10",
+            description = "surrealdb-server: a running task stays this node's this long without renewal; then other nodes take it over (default: ${DEFAULT-VALUE})")
+    int surrealLeaseSeconds;
+
     @Option(names = "--nu-path", defaultValue = "nu", description = "the Nushell binary (default: ${DEFAULT-VALUE})")
     String nuPath;
 
@@ -173,6 +177,7 @@ public final class OrchestratorMain implements Callable<Integer> {
         options.put("surrealdb-password", surrealPassword);
         options.put("surrealdb-namespace", surrealNamespace);
         options.put("surrealdb-database", surrealDatabase);
+        options.put("surrealdb-lease-seconds", Integer.toString(surrealLeaseSeconds));
         return Map.copyOf(options);
     }
 

@@ -67,7 +67,7 @@ record Api(String base, HttpClient client, java.util.List<String> headers) {
         for (int i = 0; i + 1 < headers.size(); i += 2) {
             builder.setHeader(headers.get(i), headers.get(i + 1));
         }
-        return client.send(builder.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(builder.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> text(String path) throws IOException, InterruptedException {

@@ -39,25 +39,33 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir, Path workspace, Path provisioningPath, String... extraArgs) throws Exception {
-        return launch(p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath, extraArgs);
+        return launch(p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath, Components.nu(),
+                extraArgs);
+    }
+
+    /** As {@link #start}, with another interpreter for the provisioning script (e.g. sh for a cheap fixture). */
+    static ServerProcess startWith(Path dataDir, Path workspace, Path provisioningPath, String nuPath, String... extraArgs)
+            throws Exception {
+        return launch(p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath, nuPath, extraArgs);
     }
 
     /** The server with {@code --tls-keystore ...} among {@code extraArgs}, reached over HTTPS with {@code client}. */
     static ServerProcess startHttps(java.net.http.HttpClient client, Path dataDir, Path workspace, Path provisioningPath,
             String... extraArgs) throws Exception {
         return launch(p -> new Api("https://127.0.0.1:" + p, client, List.of()), dataDir, workspace, provisioningPath,
-                extraArgs);
+                Components.nu(), extraArgs);
     }
 
     private static ServerProcess launch(java.util.function.IntFunction<Api> apiAt, Path dataDir, Path workspace,
-            Path provisioningPath, String... extraArgs) throws Exception {
+            Path provisioningPath, String nuPath, String... extraArgs) throws Exception {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Dorchestrator.home=" + Components.repoRoot(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "io.provisioning.orchestrator.server.OrchestratorMain",
                 "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
                 "--workspace", workspace.toString(), "--provisioning-path", provisioningPath.toString(),
-                "--nu-path", Components.nu(), "--retry-base-delay-ms", "50"));
+                "--nu-path", nuPath, "--retry-base-delay-ms", "50"));
         command.addAll(List.of(extraArgs));
         if (!command.contains("--shutdown-grace-seconds")) {
             command.addAll(List.of("--shutdown-grace-seconds", "5"));

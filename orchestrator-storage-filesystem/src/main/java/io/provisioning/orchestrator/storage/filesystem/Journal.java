@@ -238,29 +238,37 @@ final class Journal implements AutoCloseable {
     }
 
     private void flush(List<Pending> batch) {
-        int size = 0;
+        // after a failed batch, whatever part of it reached the file may end in half a line:
+        // a leading newline keeps it from running into this batch's first record
+        int size = failure != null ? 1 : 0;
         for (Pending p : batch) {
             size += p.line().length + 1;
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);
+        if (failure != null) {
+            buffer.put((byte) '\n');
+        }
         for (Pending p : batch) {
             buffer.put(p.line()).put((byte) '\n');
         }
         buffer.flip();
         synchronized (segmentLock) {
+            long at = position;
             try {
-                long at = position;
                 while (buffer.hasRemaining()) {
                     at += channel.write(buffer, at);
                 }
                 channel.force(false);
-                position = at;
                 failure = null;
             } catch (IOException e) {
                 failure = e;
                 LOG.error("journal write failed", e);
                 batch.forEach(p -> p.done().completeExceptionally(e));
                 return;
+            } finally {
+                // never write over bytes that may have reached the file: later batches go after them,
+                // so a replay applies them (never acknowledged) before anything acknowledged later
+                position = at;
             }
             List<Object> payloads = new ArrayList<>(batch.size());
             batch.forEach(p -> payloads.add(p.payload()));

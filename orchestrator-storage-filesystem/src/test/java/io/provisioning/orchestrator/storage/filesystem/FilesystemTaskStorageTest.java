@@ -97,13 +97,11 @@ class FilesystemTaskStorageTest extends TaskStorageContract {
             storage.save(aTask().pending());
         }
         Path journal = dataDir.resolve("queue.rkvs/journal");
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            try (Stream<Path> files = Files.list(journal)) {
-                return files.filter(f -> f.toFile().length() > 0).count() == 0;
-            }
-        });
+        long written = Journal.segments(journal).get(0); // the segment these writes went into
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> Journal.segments(journal).stream().noneMatch(s -> s <= written));
         try (Stream<Path> files = Files.list(dataDir.resolve("queue.rkvs/tasks"))) {
-            assertThat(files.count()).isEqualTo(20);
+            assertThat(files.filter(f -> f.toString().endsWith(".json")).count()).isEqualTo(20);
         }
     }
 }

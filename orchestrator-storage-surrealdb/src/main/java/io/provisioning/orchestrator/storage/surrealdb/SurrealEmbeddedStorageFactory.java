@@ -16,9 +16,11 @@ import java.util.Map;
 /**
  * {@code --storage-type surrealdb-embedded}: the real SurrealDB engine, file-backed under
  * {@code <data-dir>/surrealdb}, run by this service as a supervised child process on a loopback
- * port with a password made for this run. Options: {@code surrealdb-engine} ({@code surrealkv},
- * the default, or {@code rocksdb}), {@code surrealdb-node} and {@code surrealdb-host-script}
- * (where Node.js and the engine host are; see {@link EngineHost#locate}).
+ * port with a password made for this run. Options: {@code surrealdb-engine} ({@code rocksdb}, the
+ * default, or {@code surrealkv}), {@code surrealdb-node} and {@code surrealdb-host-script} (where
+ * Node.js and the engine host are; see {@link EngineHost#locate}). RocksDB is the default because
+ * with SurrealKV the engine (3.0.2) can let two concurrent conditional updates of one record both
+ * commit; a single node does not rely on that, several nodes on one database do.
  */
 public final class SurrealEmbeddedStorageFactory implements StorageFactory {
     public static final String TYPE = "surrealdb-embedded";
@@ -30,7 +32,7 @@ public final class SurrealEmbeddedStorageFactory implements StorageFactory {
 
     @Override
     public TaskStorage open(Path dataDir, Map<String, String> options) {
-        String engine = options.getOrDefault("surrealdb-engine", "surrealkv");
+        String engine = options.getOrDefault("surrealdb-engine", "rocksdb");
         if (!engine.equals("surrealkv") && !engine.equals("rocksdb")) {
             throw new StorageException("surrealdb-engine must be surrealkv or rocksdb, not " + engine);
         }

@@ -266,7 +266,7 @@ public final class SurrealTaskStorage implements TaskStorage {
     /** Extends the leases of every task this node runs; returns how many. */
     int renewLeases() {
         JsonNode renewed = read("renew leases", "UPDATE task SET lease_until = time::now() + <duration>$lease "
-                + "WHERE lease_owner = $node AND status = 'Running' RETURN VALUE id", Map.of("lease", leaseText,
+                + "WHERE status = 'Running' AND lease_owner = $node RETURN VALUE id", Map.of("lease", leaseText,
                 "node", settings.nodeId()));
         return renewed.size();
     }

@@ -31,7 +31,6 @@ final class TaskRecords {
             DEFINE INDEX IF NOT EXISTS task_rseq ON task FIELDS rseq;
             DEFINE INDEX IF NOT EXISTS task_status ON task FIELDS status;
             DEFINE INDEX IF NOT EXISTS task_idem ON task FIELDS idem;
-            DEFINE INDEX IF NOT EXISTS task_lease_owner ON task FIELDS lease_owner;
             DEFINE TABLE IF NOT EXISTS queue SCHEMALESS;
             """;
 

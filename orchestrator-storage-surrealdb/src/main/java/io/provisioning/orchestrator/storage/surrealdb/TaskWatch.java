@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A live query on the task table that passes on what other nodes wrote. Notifications may come
+ * A live query on the task table that passes on what other nodes wrote (the database leaves out
+ * this node's own writes and sends only the fields needed). Notifications may come
  * out of order, so each record's {@code version} is compared with the highest one seen and older
  * ones are dropped; this node's own writes are skipped, its engine has seen them already.
  */
@@ -28,7 +29,8 @@ final class TaskWatch implements AutoCloseable {
 
     static TaskWatch start(SurrealClient client, String nodeId, Consumer<Task> changed) {
         Map<String, Long> versions = new ConcurrentHashMap<>();
-        LiveQuery live = client.live("task", notification -> deliver(notification, nodeId, versions, changed));
+        LiveQuery live = client.liveSelect("LIVE SELECT json, version, writer FROM task WHERE writer != $node",
+                Map.of("node", nodeId), notification -> deliver(notification, nodeId, versions, changed));
         return new TaskWatch(live);
     }
 

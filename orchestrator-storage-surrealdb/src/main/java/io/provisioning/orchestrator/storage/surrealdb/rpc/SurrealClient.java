@@ -106,7 +106,18 @@ public final class SurrealClient implements AutoCloseable {
 
     /** Starts a live query on {@code table}; its notifications go to {@code listener}, on one thread, until it is closed. */
     public LiveQuery live(String table, Consumer<LiveNotification> listener) {
-        LiveQuery query = new LiveQuery(this, table, listener);
+        return startLive(new LiveQuery(this, table, null, null, listener));
+    }
+
+    /**
+     * Starts a live query given as SurrealQL ({@code LIVE SELECT fields FROM table WHERE ...}, with
+     * variables): the server filters and trims what it sends. Kept across reconnects like {@link #live}.
+     */
+    public LiveQuery liveSelect(String sql, Map<String, ?> vars, Consumer<LiveNotification> listener) {
+        return startLive(new LiveQuery(this, null, sql, vars, listener));
+    }
+
+    private LiveQuery startLive(LiveQuery query) {
         start(query, socket);
         liveQueries.add(query);
         return query;
@@ -252,7 +263,16 @@ public final class SurrealClient implements AutoCloseable {
         if (on == null) {
             throw new SurrealUnavailableException("SurrealDB at " + options.url() + " is unreachable: " + lastFailure());
         }
-        String id = call(on, "live", JSON.createArrayNode().add(query.table()), options.requestTimeout()).asText();
+        String id;
+        if (query.liveSelect() == null) {
+            id = call(on, "live", JSON.createArrayNode().add(query.table()), options.requestTimeout()).asText();
+        } else {
+            ArrayNode params = JSON.createArrayNode().add(query.liveSelect());
+            params.add(JSON.valueToTree(query.vars() == null ? Map.of() : query.vars()));
+            JsonNode result = call(on, "query", params, options.requestTimeout());
+            StatementResult.of(0, result.get(0)).orThrow();
+            id = result.get(0).path("result").asText();
+        }
         query.id(id);
         liveById.put(id, query);
     }

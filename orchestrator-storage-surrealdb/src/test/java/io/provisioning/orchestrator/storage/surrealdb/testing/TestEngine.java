@@ -34,7 +34,7 @@ public final class TestEngine implements AutoCloseable {
     }
 
     private static String storage(Path dir) {
-        return "surrealkv://" + dir.resolve("engine").toAbsolutePath();
+        return "rocksdb://" + dir.resolve("engine").toAbsolutePath();
     }
 
     public String url() {
