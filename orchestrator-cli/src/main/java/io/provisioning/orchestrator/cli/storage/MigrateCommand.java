@@ -1,6 +1,8 @@
 package io.provisioning.orchestrator.cli.storage;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.provisioning.orchestrator.cli.CliException;
 import io.provisioning.orchestrator.cli.ExitCodes;
 import io.provisioning.orchestrator.cli.Session;
 import io.provisioning.orchestrator.cli.client.OrchestratorClient;
@@ -17,7 +19,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "migrate", sortOptions = false,
         description = {"Copies every task and the queue from one storage backend to another and verifies counts and content hashes.",
-            "Stop the orchestrator first; the source is only read; the target must be empty."})
+            "Offline (default): stop the orchestrator first; the source is only read; the target must be empty.",
+            "--online: the running orchestrator (--url) copies its live store to the target while it takes writes,",
+            "keeps both in step, verifies, then switches to the target and records it for restarts."})
 public final class MigrateCommand implements Callable<Integer> {
     private final Session session;
 
@@ -69,6 +73,9 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500", description = "tasks per read and write (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(names = "--online", description = "migrate the live store of the orchestrator at --url while it runs (no --from)")
+    boolean online;
+
     MigrateCommand(Session session) {
         this.session = session;
     }
@@ -76,6 +83,9 @@ public final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StoreLocation to = new StoreLocation("to", toType, toDataDir, toUrl, toUser, toPassword, toNamespace, toDatabase);
+        if (online) {
+            return online(to);
+        }
         StoreLocation from = new StoreLocation("from", fromType, fromDataDir, fromUrl, fromUser, fromPassword,
                 fromNamespace, fromDatabase);
         OfflineMigrate migrate = new OfflineMigrate(from, to, batchSize, dryRun);
@@ -87,6 +97,29 @@ public final class MigrateCommand implements Callable<Integer> {
             session.printer().json(asJson(report, from, to));
         } else {
             summarize(report, from, to);
+        }
+        return ExitCodes.OK;
+    }
+
+    private int online(StoreLocation to) {
+        if (fromType != null || fromDataDir != null || fromUrl != null || fromUser != null || fromPassword != null
+                || fromNamespace != null || fromDatabase != null) {
+            throw new CliException.BadInput("--online moves the orchestrator's live store; leave out --from and its options");
+        }
+        if (dryRun) {
+            throw new CliException.BadInput("--dry-run works offline only; leave out --online");
+        }
+        boolean json = session.printer().isJson();
+        MigrationProgressView progress = MigrationProgressView.of(json ? session.err() : session.out(),
+                session.drawsBar(), session.width());
+        JsonNode status = new OnlineMigrate(session).run(to, batchSize, progress);
+        if (json) {
+            session.printer().json(status);
+        } else {
+            session.printer().line("switched the orchestrator at " + session.client().baseUrl() + " from "
+                    + status.path("from").asText() + " to " + status.path("to").asText() + ": "
+                    + status.path("copied").asLong() + " tasks copied while it ran, content digest "
+                    + status.path("target_digest").asText() + " on both sides");
         }
         return ExitCodes.OK;
     }

@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 
 /** {@code provisioning storage migrate|status}. */
 @Command(name = "storage", description = "Storage backends and migration between them.",
-        subcommands = {MigrateCommand.class})
+        subcommands = {MigrateCommand.class, StatusCommand.class})
 public final class StorageCommand extends CommandGroup {
 }
