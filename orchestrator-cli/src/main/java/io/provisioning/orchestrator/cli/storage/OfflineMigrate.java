@@ -67,8 +67,13 @@ final class OfflineMigrate {
             throw new CliException.Unavailable("cannot open the " + role + " " + location.describe() + ": "
                     + e.getMessage() + "; the source is unchanged");
         } catch (StorageException e) {
+            String reason = e.getMessage();
+            if (location.type().equals("surrealdb-embedded") && reason != null && reason.contains("/LOCK")) {
+                reason = "the data dir " + location.dataDir() + " is in use by a running orchestrator (its SurrealDB "
+                        + "engine holds " + location.dataDir().resolve("surrealdb/LOCK") + "); stop it first";
+            }
             throw new CliException.OperationFailed("cannot open the " + role + " " + location.describe() + ": "
-                    + e.getMessage() + "; the source is unchanged");
+                    + reason + "; the source is unchanged");
         }
     }
 

@@ -50,8 +50,11 @@ final class OnlineMigrate {
 
     private static void show(JsonNode status, MigrationProgressView progress) {
         String state = status.path("state").asText().toLowerCase(Locale.ROOT);
+        long total = status.path("total").asLong();
+        if (state.equals("copying") && total == 0) {
+            return; // not counted yet
+        }
         if (state.equals("copying") || state.equals("verifying") || state.equals("switched")) {
-            long total = status.path("total").asLong();
             progress.update(state, Math.min(status.path("copied").asLong(), total), total);
         }
     }

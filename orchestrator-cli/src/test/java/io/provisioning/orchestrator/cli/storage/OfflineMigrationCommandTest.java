@@ -130,6 +130,22 @@ class OfflineMigrationCommandTest {
     }
 
     @Test
+    void refuses_an_embedded_engine_data_dir_that_a_running_orchestrator_holds() {
+        needsBuiltIn("surrealdb-embedded");
+        Side source = side("from", "surrealdb-embedded");
+        fill(source, 5);
+        try (TaskStorage running = source.open()) {
+            CliResult result = Cli.against(null).run(args(source, side("to", "filesystem")));
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.FAILED);
+            assertThat(result.errLines()).containsExactly("provisioning: cannot open the source surrealdb-embedded ("
+                    + source.dataDir + "): the data dir " + source.dataDir + " is in use by a running orchestrator (its "
+                    + "SurrealDB engine holds " + source.dataDir.resolve("surrealdb/LOCK") + "); stop it first; the source is unchanged");
+            assertThat(running.count()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void an_unreachable_database_is_exit_3_with_one_line_and_the_source_unchanged() {
         needsBuiltIn("surrealdb-server");
         Side source = side("from", "filesystem");
