@@ -129,6 +129,14 @@ class OnlineStorageMigrationEndToEndTest {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                     .until(() -> count(api, "?status=Completed") == acknowledged.size());
             assertThat(idsOnce(api)).containsExactlyInAnyOrderElementsOf(acknowledged);
+
+            // the audit log has who started it and how it ended
+            assertThat(api.get("/audit?action=" + java.net.URLEncoder.encode("POST /storage/migrations",
+                    java.nio.charset.StandardCharsets.UTF_8)).data().findValuesAsText("outcome")).contains("202", "409");
+            JsonNode ended = api.get("/audit?action=storage%20migration").data();
+            assertThat(ended.size()).isEqualTo(1);
+            assertThat(ended.get(0).path("target").asText()).isEqualTo(from + " -> " + to);
+            assertThat(ended.get(0).path("outcome").asText()).isEqualTo("switched");
         }
 
         // a restart without --storage-type comes back on the new backend, with every task
