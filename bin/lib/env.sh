@@ -97,14 +97,24 @@ ensure_jar() {
   echo "$flags" > "$stamp"
 }
 
-# Builds the CLI jar (orchestrator-cli/target/provisioning.jar) when it is missing or older than
-# any source or pom of the CLI or the parent pom.
+# Builds the CLI jar (orchestrator-cli/target/provisioning.jar) when it is missing, older than any
+# source or pom of the CLI, the storage modules it carries (for the offline 'storage migrate') or the
+# parent pom, or built with other features (ORCHESTRATOR_FEATURES=surrealdb builds with -Psurrealdb).
 ensure_cli_jar() {
   local jar="$ORCHESTRATOR_HOME/orchestrator-cli/target/provisioning.jar"
-  if [ -f "$jar" ] && [ -z "$(find "$ORCHESTRATOR_HOME/orchestrator-cli/src/main" "$ORCHESTRATOR_HOME/orchestrator-cli/pom.xml" \
-        "$ORCHESTRATOR_HOME/pom.xml" -newer "$jar" -print -quit)" ]; then
+  local stamp="$ORCHESTRATOR_HOME/orchestrator-cli/target/provisioning.features"
+  local flags
+  flags="$(maven_feature_flags)" || return 1
+  if [ -f "$jar" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$flags" ] \
+     && [ -z "$(find "$ORCHESTRATOR_HOME/orchestrator-cli/src/main" "$ORCHESTRATOR_HOME/orchestrator-cli/pom.xml" \
+        "$ORCHESTRATOR_HOME/orchestrator-core/src/main" "$ORCHESTRATOR_HOME/orchestrator-storage-filesystem/src/main" \
+        "$ORCHESTRATOR_HOME/orchestrator-storage-surrealdb/src/main" "$ORCHESTRATOR_HOME/pom.xml" \
+        -newer "$jar" -print -quit 2>/dev/null)" ]; then
     return 0
   fi
-  echo "building the provisioning CLI (first use or sources changed)..." >&2
-  (cd "$ORCHESTRATOR_HOME" && ./mvnw -B -q -DskipTests package -pl orchestrator-cli -am >&2) || { echo "$(basename "$0"): build failed" >&2; return 1; }
+  echo "building the provisioning CLI${flags:+ with $flags} (first use, sources or features changed)..." >&2
+  # shellcheck disable=SC2086 # flags are separate words
+  (cd "$ORCHESTRATOR_HOME" && ./mvnw -B -q -DskipTests $flags package -pl orchestrator-cli -am >&2) \
+    || { echo "$(basename "$0"): build failed" >&2; return 1; }
+  echo "$flags" > "$stamp"
 }

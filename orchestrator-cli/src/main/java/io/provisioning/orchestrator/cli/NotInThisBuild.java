@@ -16,23 +16,6 @@ final class NotInThisBuild {
         return ExitCodes.BAD_INPUT;
     }
 
-    @Command(name = "storage", description = "Storage backends and migration between them (not available in this build).")
-    static final class Storage implements java.util.concurrent.Callable<Integer> {
-        private final Session session;
-
-        @Unmatched
-        List<String> words;
-
-        Storage(Session session) {
-            this.session = session;
-        }
-
-        @Override
-        public Integer call() {
-            return refuse(session, "provisioning storage");
-        }
-    }
-
     @Command(name = "auth", description = "Tokens and authentication (not available in this build).")
     static final class Auth implements java.util.concurrent.Callable<Integer> {
         private final Session session;

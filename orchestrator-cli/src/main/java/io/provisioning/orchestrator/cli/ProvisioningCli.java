@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.cli;
 
 import io.provisioning.orchestrator.cli.server.HealthCommand;
 import io.provisioning.orchestrator.cli.server.ServeCommand;
+import io.provisioning.orchestrator.cli.storage.StorageCommand;
 import io.provisioning.orchestrator.cli.task.TaskCommand;
 import io.provisioning.orchestrator.cli.testenv.TestCommand;
 import io.provisioning.orchestrator.cli.workflow.WorkflowCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Mixin;
         footer = {"", ExitCodes.HELP, "", "Environment: PROVISIONING_URL, PROVISIONING_TOKEN; CI=true or a pipe gives plain progress lines."},
         subcommands = {
             WorkflowCommand.class, TaskCommand.class, TestCommand.class, HealthCommand.class,
-            NotInThisBuild.Storage.class, NotInThisBuild.Auth.class, ServeCommand.class, CompletionCommand.class,
+            StorageCommand.class, NotInThisBuild.Auth.class, ServeCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class ProvisioningCli extends CommandGroup {

@@ -135,12 +135,13 @@ class ErrorPathsTest {
     }
 
     @Test
-    void storage_and_auth_say_they_are_not_in_this_build() {
+    void auth_says_it_is_not_in_this_build_and_storage_migrate_names_what_it_misses() {
         CliResult storage = Cli.against(null).run("storage", "migrate", "--to", "surrealdb-embedded");
         CliResult auth = Cli.against(null).run("auth", "token");
 
         assertThat(storage.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(storage.errLines()).containsExactly("provisioning: 'provisioning storage' is not available in this build");
+        assertThat(storage.errLines()).containsExactly("provisioning: --from is required: "
+                + "filesystem, surrealdb-embedded, surrealdb-server");
         assertThat(auth.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(auth.errLines()).containsExactly("provisioning: 'provisioning auth' is not available in this build");
     }

@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.api;
 import io.javalin.Javalin;
 import io.provisioning.orchestrator.engine.Orchestrator;
 import io.provisioning.orchestrator.events.TaskEventStore;
+import io.provisioning.orchestrator.migration.StorageMigrations;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.testenv.TestEnvironmentService;
 import io.provisioning.orchestrator.tls.HttpsConnector;
@@ -28,10 +29,20 @@ public final class ApiServer implements AutoCloseable {
         this(orchestrator, parser, planner, clusterPlanner, eventStore, maxBodyBytes, edge, null, "not configured");
     }
 
-    /** {@code testEnvironments} null: the /test routes answer 503 with {@code testEnvDisabledReason}. */
     public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
             ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes, EdgeServices edge,
             TestEnvironmentService testEnvironments, String testEnvDisabledReason) {
+        this(orchestrator, parser, planner, clusterPlanner, eventStore, maxBodyBytes, edge, testEnvironments,
+                testEnvDisabledReason, null);
+    }
+
+    /**
+     * {@code testEnvironments} null: the /test routes answer 503 with {@code testEnvDisabledReason};
+     * {@code storage} null: no /storage routes.
+     */
+    public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
+            ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes, EdgeServices edge,
+            TestEnvironmentService testEnvironments, String testEnvDisabledReason, StorageMigrations storage) {
         this.edge = edge;
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         this.app = Javalin.create(config -> {
@@ -65,6 +76,9 @@ public final class ApiServer implements AutoCloseable {
                         throw new TestEnvironmentsDisabledException(testEnvDisabledReason);
                     });
                 }
+            }
+            if (storage != null) {
+                new StorageRoutes(storage, bodies).install(config);
             }
             if (edge.audit() != null) {
                 new AuditRoutes(edge.audit()).install(config);

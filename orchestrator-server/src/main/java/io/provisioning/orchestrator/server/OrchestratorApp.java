@@ -20,8 +20,12 @@ import io.provisioning.orchestrator.metrics.TaskMetrics;
 import io.provisioning.orchestrator.metrics.TimedTaskStorage;
 import io.provisioning.orchestrator.ratelimit.RateLimiter;
 import io.provisioning.orchestrator.retry.RetryPolicy;
-import io.provisioning.orchestrator.storage.StorageTypes;
+import io.provisioning.orchestrator.audit.AuditRecord;
+import io.provisioning.orchestrator.migration.StorageChoice;
+import io.provisioning.orchestrator.migration.StorageMigrations;
 import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.storage.migration.OnlineMigration;
+import io.provisioning.orchestrator.storage.migration.SwitchableTaskStorage;
 import io.provisioning.orchestrator.workflow.ClusterPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowRequestParser;
@@ -29,6 +33,7 @@ import io.provisioning.orchestrator.workflow.Workspace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,9 +53,12 @@ public final class OrchestratorApp implements AutoCloseable {
     private final AuditLog audit;
     private final OrchestratorMetrics metrics;
     private final TestEnvironmentWiring testEnvironments;
+    private final StorageMigrations migrations;
 
     private OrchestratorApp(TaskStorage storage, Orchestrator orchestrator, ApiServer api, TaskEventStore eventStore,
-            LogRetention retention, AuditLog audit, OrchestratorMetrics metrics, TestEnvironmentWiring testEnvironments) {
+            LogRetention retention, AuditLog audit, OrchestratorMetrics metrics, TestEnvironmentWiring testEnvironments,
+            StorageMigrations migrations) {
+        this.migrations = migrations;
         this.storage = storage;
         this.orchestrator = orchestrator;
         this.api = api;
@@ -81,13 +89,18 @@ public final class OrchestratorApp implements AutoCloseable {
         OrchestratorMetrics metrics = new OrchestratorMetrics();
         List<AutoCloseable> opened = new ArrayList<>(List.of(metrics));
         try {
-            TaskStorage storage = new TimedTaskStorage(
-                    StorageTypes.open(options.storageType(), options.dataDir(), options.storageOptions()), metrics.registry());
+            StorageChoice choice = storageChoice(options);
+            // the engine talks to a switchable store, so an online migration can move it to another backend
+            SwitchableTaskStorage live = new SwitchableTaskStorage(choice.open());
+            TaskStorage storage = new TimedTaskStorage(live, metrics.registry());
             opened.add(0, storage);
             AuditLog audit = security.audit().enabled() ? AuditLog.open(security.audit(), clock) : null;
             if (audit != null) {
                 opened.add(0, audit);
             }
+            StorageMigrations migrations = new StorageMigrations(live, choice, options.dataDir(), clock,
+                    status -> auditMigration(audit, status));
+            opened.add(0, migrations);
             String scheme = security.tls().enabled() ? "https" : "http";
             AtomicInteger boundPort = new AtomicInteger(options.port());
             TaskExecutor executor = executorOverride != null ? executorOverride : new NushellExecutor(
@@ -124,7 +137,8 @@ public final class OrchestratorApp implements AutoCloseable {
             EdgeServices edge = new EdgeServices(verifier, RouteRoles.standard(security.auth().metricsPublic()), limiter,
                     audit, metrics, security.tls());
             ApiServer api = new ApiServer(orchestrator, new WorkflowRequestParser(workspace), planner, clusterPlanner,
-                    eventStore, options.maxBodyBytes(), edge, testEnvironments.service(), testEnvironments.disabledReason())
+                    eventStore, options.maxBodyBytes(), edge, testEnvironments.service(), testEnvironments.disabledReason(),
+                    migrations)
                     .start(options.host(), options.port());
             opened.add(0, api);
             boundPort.set(api.port());
@@ -132,7 +146,7 @@ public final class OrchestratorApp implements AutoCloseable {
             LogRetention retention = new LogRetention(eventStore, storage, clock, options.logRetention());
             retention.start();
             LOG.info("orchestrator listening on {}://{}:{} (storage {}, data dir {}, {} workers)", scheme,
-                    urlHost(options.host()), api.port(), storage.type(), options.dataDir(), options.workers());
+                    urlHost(options.host()), api.port(), choice.describe(), options.dataDir(), options.workers());
             LOG.info("authentication {}; rate limit {}; audit log {}; metrics at /metrics{}",
                     verifier == null ? "off" : "on (issuer " + security.auth().issuer() + ")",
                     limiter == null ? "off" : security.rateLimit().perMinute() + "/min per client, burst "
@@ -140,7 +154,7 @@ public final class OrchestratorApp implements AutoCloseable {
                     audit == null ? "off" : "in " + audit.dir(),
                     verifier == null || security.auth().metricsPublic() ? "" : " (viewer token needed)");
             return new OrchestratorApp(storage, orchestrator, api, eventStore, retention, audit, metrics,
-                    testEnvironments);
+                    testEnvironments, migrations);
         } catch (RuntimeException e) {
             for (AutoCloseable resource : opened) {
                 try {
@@ -151,6 +165,37 @@ public final class OrchestratorApp implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The backend named by the options; {@code storageOptions} key {@code data-dir} may put its data
+     * elsewhere than the server's data dir (as a migration's target can be).
+     */
+    static StorageChoice storageChoice(ServerOptions options) {
+        String dir = options.storageOptions().get(STORAGE_DATA_DIR);
+        return new StorageChoice(options.storageType(), dir != null ? Path.of(dir) : options.dataDir(),
+                options.storageOptions());
+    }
+
+    /** The storage option that puts a backend's data in its own folder (from storage.json). */
+    public static final String STORAGE_DATA_DIR = "data-dir";
+
+    private static void auditMigration(AuditLog audit, OnlineMigration.Status status) {
+        if (audit == null) {
+            return;
+        }
+        try {
+            audit.append(new AuditRecord("orchestrator", null, "storage migration", status.from() + " -> " + status.to(),
+                    null, status.state().name().toLowerCase(java.util.Locale.ROOT),
+                    status.error() != null ? status.error() : status.copied() + " tasks, content digest " + status.targetDigest()));
+        } catch (RuntimeException e) {
+            LOG.error("cannot audit the end of the storage migration: {}", e.getMessage());
+        }
+    }
+
+    /** The backend in use now (it changes when an online migration switches). */
+    public StorageChoice storage() {
+        return migrations.current();
     }
 
     private static String urlHost(String host) {
@@ -178,6 +223,7 @@ public final class OrchestratorApp implements AutoCloseable {
             audit.close();
         }
         storage.close();
+        migrations.close();
         metrics.close();
     }
 }

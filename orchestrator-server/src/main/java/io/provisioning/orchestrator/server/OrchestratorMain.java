@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.server;
 
 import io.provisioning.orchestrator.OrchestratorException;
 import io.provisioning.orchestrator.engine.ConcurrencyLimits;
+import io.provisioning.orchestrator.migration.StorageChoice;
 import io.provisioning.orchestrator.testenv.docker.DockerHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +29,9 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "./data", description = "where tasks, logs and state live (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--storage-type", defaultValue = "filesystem",
-            description = "filesystem, surrealdb-embedded or surrealdb-server (default: ${DEFAULT-VALUE})")
+    @Option(names = "--storage-type",
+            description = "filesystem, surrealdb-embedded or surrealdb-server (default: the backend an online migration "
+                    + "recorded in <data-dir>/storage.json, else filesystem)")
     String storageType;
 
     @Option(names = "--surrealdb-url", description = "surrealdb-server: the server's WebSocket RPC, e.g. ws://db:8000")
@@ -133,7 +135,28 @@ public final class OrchestratorMain implements Callable<Integer> {
             System.err.println("orchestrator: " + e.getMessage());
             return 2;
         }
-        ServerOptions options = new ServerOptions(host, port, data, storageType, storageOptions(),
+        String type = storageType != null ? storageType : "filesystem";
+        Map<String, String> backendOptions = storageOptions();
+        try {
+            var recorded = StorageChoice.recorded(data);
+            if (recorded.isPresent() && storageType == null) {
+                // an online migration switched to this backend: come back on it
+                type = recorded.get().type();
+                backendOptions = new java.util.HashMap<>(backendOptions);
+                backendOptions.putAll(recorded.get().options());
+                backendOptions.put(OrchestratorApp.STORAGE_DATA_DIR, recorded.get().dataDir().toString());
+                backendOptions = Map.copyOf(backendOptions);
+                System.err.println("orchestrator: using " + recorded.get().describe() + " as recorded in "
+                        + data.resolve(StorageChoice.FILE) + " by an online migration (--storage-type overrides it)");
+            } else if (recorded.isPresent() && !recorded.get().type().equals(storageType)) {
+                System.err.println("orchestrator: --storage-type " + storageType + " given; ignoring "
+                        + recorded.get().describe() + " recorded in " + data.resolve(StorageChoice.FILE));
+            }
+        } catch (OrchestratorException e) {
+            System.err.println("orchestrator: " + e.getMessage());
+            return 2;
+        }
+        ServerOptions options = new ServerOptions(host, port, data, type, backendOptions,
                 nuPath,
                 (provisioningPath != null ? provisioningPath : home.resolve("provisioning/main.nu")).toAbsolutePath().normalize(),
                 (workspace != null ? workspace : home.resolve("workspace")).toAbsolutePath().normalize(),

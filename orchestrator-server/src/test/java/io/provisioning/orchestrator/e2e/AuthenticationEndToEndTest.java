@@ -50,6 +50,17 @@ class AuthenticationEndToEndTest {
     }
 
     @Test
+    void storage_and_its_migrations_are_for_admins_only() throws Exception {
+        Api.Reply start = operator.post("/storage/migrations", "{\"to\":\"filesystem\"}");
+        assertThat(start.status()).isEqualTo(403);
+        assertThat(start.error()).isEqualTo("POST /storage/migrations needs the admin role; this token has operator");
+        assertThat(viewer.get("/storage").status()).isEqualTo(403);
+        Api.Reply storage = admin.get("/storage");
+        assertThat(storage.status()).isEqualTo(200);
+        assertThat(storage.data().path("type").asText()).isEqualTo("filesystem");
+    }
+
+    @Test
     void health_is_open_without_a_token() throws Exception {
         assertThat(anonymous.get("/health").status()).isEqualTo(200);
         assertThat(anonymous.withToken("not.a.token").get("/health").status()).isEqualTo(200);

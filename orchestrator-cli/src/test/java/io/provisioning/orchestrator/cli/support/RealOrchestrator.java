@@ -78,6 +78,15 @@ public final class RealOrchestrator {
         return withAuth;
     }
 
+    /** A server of its own (for tests that change it, such as moving its storage); stop it with {@link #close()}. */
+    public static RealOrchestrator dedicated(String... extraFlags) {
+        return stoppedAtExit(start(false, extraFlags));
+    }
+
+    public void close() {
+        stop();
+    }
+
     public static final String AUTH_SECRET = "cli-tests-shared-secret-of-at-least-32-bytes";
 
     private static RealOrchestrator stoppedAtExit(RealOrchestrator server) {

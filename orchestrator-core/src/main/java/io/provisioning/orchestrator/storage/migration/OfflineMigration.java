@@ -41,7 +41,11 @@ public final class OfflineMigration {
     private final Settings settings;
     private final MigrationProgress progress;
 
+    /** @param target  null only for a dry run whose target does not exist yet (so it is empty) */
     public OfflineMigration(TaskStorage source, TaskStorage target, Settings settings, MigrationProgress progress) {
+        if (target == null && !settings.dryRun()) {
+            throw new IllegalArgumentException("a migration that copies needs a target");
+        }
         this.source = source;
         this.target = target;
         this.settings = settings;
@@ -51,7 +55,7 @@ public final class OfflineMigration {
     public MigrationReport run() {
         long started = System.nanoTime();
         long total = source.count();
-        long already = target.count();
+        long already = target == null ? 0 : target.count();
         if (already > 0) {
             throw new MigrationException("the target " + target.type() + " already holds " + already
                     + " tasks; migrate into an empty store (a new data dir or database)");

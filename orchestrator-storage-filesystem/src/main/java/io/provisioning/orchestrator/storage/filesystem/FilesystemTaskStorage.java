@@ -38,6 +38,7 @@ public final class FilesystemTaskStorage implements TaskStorage {
     private final TaskIndex index = new TaskIndex();
     private final Checkpointer checkpointer;
     private final Journal journal;
+    private final DataDirLock lock;
 
     public FilesystemTaskStorage(Path dataDir) {
         this(dataDir, Duration.ofSeconds(1));
@@ -46,6 +47,11 @@ public final class FilesystemTaskStorage implements TaskStorage {
     public FilesystemTaskStorage(Path dataDir, Duration checkpointInterval) {
         this.layout = new FilesystemLayout(dataDir.resolve("queue.rkvs"));
         try {
+            this.lock = DataDirLock.take(layout.root());
+        } catch (IOException e) {
+            throw new StorageException("cannot open filesystem storage in " + dataDir + ": " + e.getMessage(), e);
+        }
+        try {
             layout.create();
             this.checkpointer = new Checkpointer(layout, index);
             long nextSegment = new OpenExistingData(layout, index).into(checkpointer).run();
@@ -53,7 +59,11 @@ public final class FilesystemTaskStorage implements TaskStorage {
             checkpointer.syncAndDropSegmentsBefore(nextSegment);
             this.journal = new Journal(layout.journal(), nextSegment, checkpointer::onDurable);
             checkpointer.start(journal, checkpointInterval);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new StorageException("cannot open filesystem storage in " + dataDir + ": " + e.getMessage(), e);
         }
     }
@@ -165,6 +175,7 @@ public final class FilesystemTaskStorage implements TaskStorage {
     public void close() {
         journal.close();
         checkpointer.close();
+        lock.close();
         LOG.info("filesystem storage closed; {} tasks on disk", index.size());
     }
 }

@@ -2,8 +2,10 @@ package io.provisioning.orchestrator.storage.filesystem;
 
 import static io.provisioning.orchestrator.testing.TaskFixtures.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.storage.StorageException;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.storage.TaskStorageContract;
 import io.provisioning.orchestrator.task.Task;
@@ -28,6 +30,17 @@ class FilesystemTaskStorageTest extends TaskStorageContract {
     protected TaskStorage reopen(TaskStorage current) {
         current.close();
         return new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
+    }
+
+    @Test
+    void refuses_a_data_dir_that_another_open_store_holds_and_takes_it_once_that_one_is_closed() {
+        assertThatThrownBy(() -> new FilesystemTaskStorage(dataDir))
+                .isInstanceOf(StorageException.class)
+                .hasMessage("the data dir " + dataDir + " is in use by a running orchestrator (it holds "
+                        + dataDir.resolve("queue.rkvs/lock") + "); stop it first");
+        storage.close();
+        storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
+        assertThat(storage.count()).isZero();
     }
 
     @Test
