@@ -15,6 +15,7 @@ public final class ApiServer implements AutoCloseable {
     public static final String HEALTHY = "Orchestrator is healthy";
     private final Javalin app;
     private final EdgeServices edge;
+    private final EventStreams eventStreams;
     private volatile String bindHost;
     private volatile int bindPort;
 
@@ -33,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
             ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes, EdgeServices edge,
             TestEnvironmentService testEnvironments, String testEnvDisabledReason) {
         this.edge = edge;
+        this.eventStreams = new EventStreams(orchestrator, eventStore);
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -55,7 +57,7 @@ public final class ApiServer implements AutoCloseable {
             });
             new TaskRoutes(orchestrator).install(config);
             new WorkflowRoutes(orchestrator, parser, planner, clusterPlanner, bodies).install(config);
-            new EventStreams(orchestrator, eventStore).install(config);
+            eventStreams.install(config);
             if (testEnvironments != null) {
                 new TestEnvironmentRoutes(testEnvironments, bodies).install(config);
             } else {
@@ -94,6 +96,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        eventStreams.close(); // while the server still runs, so each stream's request ends normally
         app.stop();
     }
 }
