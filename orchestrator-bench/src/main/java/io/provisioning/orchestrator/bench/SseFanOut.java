@@ -133,7 +133,8 @@ final class SseFanOut {
         }
         long[] allLags = lags.stream().flatMapToLong(java.util.Arrays::stream).toArray();
         long end = complete == streams.size() ? lastDone : System.nanoTime();
-        return new Result(tasks, reference.events(), (engineDoneNanos - t0) / 1e9, (end - t0) / 1e9, delivered,
+        long engineEnd = engineDoneNanos != 0 ? engineDoneNanos : System.nanoTime(); // 0: the engine never finished
+        return new Result(tasks, reference.events(), (engineEnd - t0) / 1e9, (end - t0) / 1e9, delivered,
                 Stats.percentile(allLags, 50) / 1000.0, Stats.percentile(allLags, 99) / 1000.0, missing, extra, complete,
                 streams.size(), problems);
     }
