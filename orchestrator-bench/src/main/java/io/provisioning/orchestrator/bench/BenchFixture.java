@@ -35,6 +35,12 @@ final class BenchFixture {
         return body(SERVERS.incrementAndGet());
     }
 
+    /** The next workflow body with an explicit {@code priority} (0..100). */
+    static String nextBody(int priority) {
+        String body = nextBody();
+        return body.substring(0, body.length() - 1) + ", \"priority\": " + priority + "}";
+    }
+
     private final Path workspace;
     private final Path provisioningPath;
     private final String nuPath;
@@ -61,10 +67,15 @@ final class BenchFixture {
 
     /** A fresh task (new id) for the benchmark's workflow. */
     TaskBuilder task() {
+        return task(request.priority());
+    }
+
+    /** The same with the given priority ({@code null}: the planner's default). */
+    TaskBuilder task(Integer priority) {
         long n = SERVERS.incrementAndGet();
         return planner.plan(new io.provisioning.orchestrator.workflow.WorkflowRequest(request.kind(), request.operation(),
                 request.infra(), request.settings(), request.target(), java.util.List.of("web-" + n), request.checkMode(),
-                request.waitForReady(), request.priority(), request.maxAttempts(), request.timeoutSeconds(),
+                request.waitForReady(), priority, request.maxAttempts(), request.timeoutSeconds(),
                 request.dependsOn(), request.continueOnDependencyFailure()));
     }
 

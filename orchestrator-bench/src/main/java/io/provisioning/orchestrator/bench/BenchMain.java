@@ -10,8 +10,10 @@ import picocli.CommandLine.Option;
  * table; {@code bin/bench all} runs each in a JVM of its own so that one does not skew the next.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks of the orchestrator: queue throughput, Nushell overhead, memory.",
-        subcommands = {ThroughputCommand.class, OverheadCommand.class, MemoryCommand.class})
+        description = "Benchmarks of the orchestrator: queue throughput, Nushell overhead, memory, submit-to-start "
+                + "latency, SSE fan-out.",
+        subcommands = {ThroughputCommand.class, OverheadCommand.class, MemoryCommand.class, LatencyCommand.class,
+                SseCommand.class})
 public final class BenchMain {
 
     /** Options every benchmark takes. */

@@ -21,4 +21,14 @@ final class Machine {
                 System.getProperty("os.name"), System.getProperty("os.version"), dataRoot, fs,
                 Runtime.getRuntime().maxMemory() >> 20);
     }
+
+    /** The 1, 5 and 15 minute load averages as /proc/loadavg has them, or "?" elsewhere. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
 }

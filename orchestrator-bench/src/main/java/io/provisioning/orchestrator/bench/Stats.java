@@ -26,4 +26,9 @@ final class Stats {
         int rank = (int) Math.ceil(p / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
+
+    /** The largest value, 0 for none. */
+    static long max(long[] values) {
+        return Arrays.stream(values).max().orElse(0);
+    }
 }

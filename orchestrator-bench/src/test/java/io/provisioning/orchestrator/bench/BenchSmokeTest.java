@@ -28,11 +28,44 @@ class BenchSmokeTest {
     }
 
     @Test
+    void the_latency_runs_time_every_probe_idle_and_behind_a_backlog() throws Exception {
+        BenchFixture fixture = new BenchFixture(REPO.resolve("bench"), "nu", dataRoot);
+        LatencyRun latency = new LatencyRun(fixture, 2, 20, 1);
+
+        for (String path : List.of("engine", "http")) {
+            for (String scenario : LatencyRun.SCENARIOS) {
+                LatencyRun.Result result = latency.run(path, scenario, 2, 10);
+                assertThat(result.readyToStart()).hasSize(10);
+                assertThat(result.submit()).hasSize(10).doesNotContain(0L);
+                assertThat(result.floor()).hasSize(path.equals("http") ? 10 : 0);
+            }
+        }
+        assertThat(dataRoot).isEmptyDirectory();
+    }
+
+    @Test
+    void every_sse_subscriber_receives_every_status_change_of_every_task() throws Exception {
+        BenchFixture fixture = new BenchFixture(REPO.resolve("bench"), "nu", dataRoot);
+
+        SseFanOut.Result result = new SseFanOut(fixture, 5, 4, 4).run(100);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.expectedPerSubscriber()).isEqualTo(300); // Pending, Running, Completed each
+        assertThat(result.missing()).isZero();
+        assertThat(result.extra()).isZero();
+        assertThat(result.completeSubscribers()).isEqualTo(5);
+        assertThat(result.allDelivered()).isTrue();
+        assertThat(dataRoot).isEmptyDirectory();
+    }
+
+    @Test
     void medians_and_percentiles_are_nearest_rank() {
         assertThat(Stats.median(List.of(3.0, 1.0, 2.0))).isEqualTo(2.0);
         assertThat(Stats.median(List.of(4.0, 1.0, 2.0, 3.0))).isEqualTo(2.5);
         long[] values = {5, 1, 4, 2, 3, 6, 7, 8, 9, 10};
         assertThat(Stats.percentile(values, 50)).isEqualTo(5);
         assertThat(Stats.percentile(values, 99)).isEqualTo(10);
+        assertThat(Stats.max(values)).isEqualTo(10);
+        assertThat(Stats.max(new long[0])).isZero();
     }
 }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * chatty script cannot fill the disk; status changes are always kept. The last
  * {@code globalCapacity} events of all tasks stay in memory for the all-tasks stream.
  *
- * <p>Numbering and fan-out happen on the caller's thread; the files are written by one writer
+ * <p>Numbering and fan-out happen on the caller's thread, together, so listeners receive events in
+ * numbering order (they must only hand them on, e.g. into a queue); the files are written by one writer
  * thread in batches, so a burst of events costs the workers no disk I/O, and synced to disk about
  * once a second. A read first waits until the writer has caught up. Task state itself is durable
  * in storage at once; these files are the logs.
@@ -120,12 +121,14 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
             if (recent.size() > globalCapacity) {
                 recent.removeFirst();
             }
-        }
-        for (Consumer<RecordedEvent> listener : perTask.getOrDefault(event.taskId(), List.of())) {
-            deliver(listener, recorded);
-        }
-        for (Consumer<RecordedEvent> listener : everyTask) {
-            deliver(listener, recorded);
+            // handed over in numbering order, under the same lock: followers skip any id not above the
+            // last one they sent, so an event overtaken by a later-numbered one would be lost to them
+            for (Consumer<RecordedEvent> listener : perTask.getOrDefault(event.taskId(), List.of())) {
+                deliver(listener, recorded);
+            }
+            for (Consumer<RecordedEvent> listener : everyTask) {
+                deliver(listener, recorded);
+            }
         }
     }
 

@@ -34,6 +34,39 @@ class TaskEventStoreTest {
     }
 
     @Test
+    void hands_events_to_followers_in_numbering_order_when_published_from_several_threads() throws Exception {
+        try (TaskEventStore store = new TaskEventStore(logs, clock, 1_000_000, 100)) {
+            Task first = aTask().pending();
+            Task second = aTask().pending();
+            List<Long> arrived = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.CountDownLatch inFirstDelivery = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch finishFirst = new java.util.concurrent.CountDownLatch(1);
+            store.subscribeAll(event -> {
+                if (event.taskId().equals(first.id())) {
+                    inFirstDelivery.countDown();
+                    try {
+                        finishFirst.await(); // a follower slow to take the first event
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                arrived.add(event.globalId());
+            });
+            Thread one = Thread.ofPlatform().start(() -> store.accept(new TaskEvent.Changed(first)));
+            inFirstDelivery.await();
+            Thread two = Thread.ofPlatform().start(() -> store.accept(new TaskEvent.Changed(second)));
+            // the second publisher either finished (the event overtook the first) or waits its turn
+            while (two.getState() != Thread.State.BLOCKED && two.getState() != Thread.State.TERMINATED) {
+                Thread.onSpinWait();
+            }
+            finishFirst.countDown();
+            one.join();
+            two.join();
+            assertThat(arrived).containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
     void continues_the_numbering_after_a_restart_and_skips_a_torn_last_line() throws Exception {
         Task task = aTask().running();
         try (TaskEventStore store = new TaskEventStore(logs, clock, 1_000_000, 100)) {

@@ -16,6 +16,7 @@ public final class ApiServer implements AutoCloseable {
     public static final String HEALTHY = "Orchestrator is healthy";
     private final Javalin app;
     private final EdgeServices edge;
+    private final EventStreams eventStreams;
     private volatile String bindHost;
     private volatile int bindPort;
 
@@ -44,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
             ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes, EdgeServices edge,
             TestEnvironmentService testEnvironments, String testEnvDisabledReason, StorageMigrations storage) {
         this.edge = edge;
+        this.eventStreams = new EventStreams(orchestrator, eventStore);
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -66,7 +68,7 @@ public final class ApiServer implements AutoCloseable {
             });
             new TaskRoutes(orchestrator).install(config);
             new WorkflowRoutes(orchestrator, parser, planner, clusterPlanner, bodies).install(config);
-            new EventStreams(orchestrator, eventStore).install(config);
+            eventStreams.install(config);
             if (testEnvironments != null) {
                 new TestEnvironmentRoutes(testEnvironments, bodies).install(config);
             } else {
@@ -108,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        eventStreams.close(); // while the server still runs, so each stream's request ends normally
         app.stop();
     }
 }

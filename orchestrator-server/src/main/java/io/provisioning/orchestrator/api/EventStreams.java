@@ -10,6 +10,8 @@ import io.provisioning.orchestrator.task.TaskNotFoundException;
 import io.provisioning.orchestrator.workflow.Printable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +26,14 @@ import java.util.regex.Pattern;
  * {@code Last-Event-ID} the client sends — and then follow live. Event names are {@code task}
  * (data: the task) and {@code log} (data: task_id, attempt, stream, line).
  */
-final class EventStreams {
+final class EventStreams implements AutoCloseable {
     private static final Pattern TASK_ID = Pattern.compile("[0-9a-fA-F-]{36}");
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     private final Orchestrator orchestrator;
     private final TaskEventStore store;
+    /** The streams being followed now, each with the thread that writes it; ended by {@link #close}. */
+    private final Map<SseClient, Thread> followers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     EventStreams(Orchestrator orchestrator, TaskEventStore store) {
         this.orchestrator = orchestrator;
@@ -79,14 +84,14 @@ final class EventStreams {
         }
     }
 
-    private static void follow(SseClient client, long after, Function<Long, List<RecordedEvent>> replay,
+    private void follow(SseClient client, long after, Function<Long, List<RecordedEvent>> replay,
             Function<Consumer<RecordedEvent>, AutoCloseable> subscribe, ToLongFunction<RecordedEvent> idOf,
             boolean endAtTerminal, java.util.function.BooleanSupplier alreadyOver) {
         BlockingQueue<RecordedEvent> live = new LinkedBlockingQueue<>();
         AutoCloseable subscription = subscribe.apply(live::add); // before the replay, so nothing falls in between
         client.keepAlive();
         client.onClose(() -> closeQuietly(subscription));
-        Thread.ofVirtual().name("sse").start(() -> {
+        Thread follower = Thread.ofVirtual().name("sse").unstarted(() -> {
             long last = after;
             try {
                 List<RecordedEvent> history = replay.apply(after);
@@ -123,10 +128,34 @@ final class EventStreams {
             } catch (RuntimeException e) {
                 // the client went away mid-write
             } finally {
+                followers.remove(client);
                 closeQuietly(subscription);
                 client.close();
             }
         });
+        followers.put(client, follower);
+        if (closed) { // the server is stopping: end at once rather than follow a store that is going away
+            followers.remove(client);
+            closeQuietly(subscription);
+            client.close();
+            return;
+        }
+        follower.start();
+    }
+
+    /**
+     * Ends every stream while the HTTP server still runs. A follower left to find out on its own
+     * would next write (a keep-alive, up to 15 s later) into a request the stopped server has
+     * recycled, and Javalin then loops on the error, logging warnings without end.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (Map.Entry<SseClient, Thread> follower : followers.entrySet()) {
+            follower.getKey().close();
+            follower.getValue().interrupt();
+        }
+        followers.clear();
     }
 
     private static void send(SseClient client, RecordedEvent event, ToLongFunction<RecordedEvent> idOf) {

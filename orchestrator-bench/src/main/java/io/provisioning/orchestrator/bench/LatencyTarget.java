@@ -1,0 +1,155 @@
+package io.provisioning.orchestrator.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.provisioning.orchestrator.engine.Orchestrator;
+import io.provisioning.orchestrator.engine.OrchestratorConfig;
+import io.provisioning.orchestrator.events.TaskEventBus;
+import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.server.OrchestratorApp;
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.storage.filesystem.FilesystemTaskStorage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * What {@code bin/bench latency} submits its probe tasks to: the engine alone ({@link Orchestrator}
+ * on filesystem storage in this thread) or the whole server on a loopback port (a
+ * {@code POST /workflows/servers/create} from a {@link HttpClient} in this JVM). Either way
+ * {@link #orchestrator()} is the engine underneath, for the filler tasks and the event bus.
+ */
+sealed interface LatencyTarget extends AutoCloseable {
+
+    /** Submits one probe task; returns its id once the submission is acknowledged. */
+    String submitProbe(Integer priority);
+
+    Orchestrator orchestrator();
+
+    /**
+     * The floor under an HTTP submission on this machine right now: one {@code GET /health} round
+     * trip in micros (no body to parse, no durable write). -1 for the engine alone.
+     */
+    long floorMicros();
+
+    @Override
+    void close();
+
+    static LatencyTarget open(String path, BenchFixture fixture, Path dataDir, int workers, ProbeExecutor executor) {
+        return switch (path) {
+            case "engine" -> new Engine(fixture, dataDir, workers, executor);
+            case "http" -> new Http(fixture, dataDir, workers, executor);
+            default -> throw new IllegalArgumentException("no such path: " + path + " (engine or http)");
+        };
+    }
+
+    /** {@link Orchestrator#submit} in-process, as {@link EngineThroughput} does. */
+    final class Engine implements LatencyTarget {
+        private final BenchFixture fixture;
+        private final TaskStorage storage;
+        private final Orchestrator orchestrator;
+
+        Engine(BenchFixture fixture, Path dataDir, int workers, ProbeExecutor executor) {
+            this.fixture = fixture;
+            this.storage = new FilesystemTaskStorage(dataDir);
+            this.orchestrator = new Orchestrator(OrchestratorConfig.defaults().withWorkers(workers)
+                    .withShutdownGrace(Duration.ZERO), storage, executor, Clock.systemUTC(), new TaskEventBus());
+            orchestrator.start();
+        }
+
+        @Override
+        public String submitProbe(Integer priority) {
+            return orchestrator.submit(fixture.task(priority), null, null).task().id();
+        }
+
+        @Override
+        public Orchestrator orchestrator() {
+            return orchestrator;
+        }
+
+        @Override
+        public long floorMicros() {
+            return -1;
+        }
+
+        @Override
+        public void close() {
+            orchestrator.close(); // grace 0: parked fillers are interrupted and stay queued
+            storage.close();
+        }
+    }
+
+    /** The whole server ({@link OrchestratorApp}) with the probe executor, on an ephemeral loopback port. */
+    final class Http implements LatencyTarget {
+        private final OrchestratorApp app;
+        private final HttpClient client;
+        private final URI uri;
+        private final HttpRequest health;
+
+        Http(BenchFixture fixture, Path dataDir, int workers, ProbeExecutor executor) {
+            this.app = OrchestratorApp.start(fixture.serverOptions(dataDir, workers, Duration.ZERO), executor);
+            this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            this.uri = URI.create("http://127.0.0.1:" + app.port() + "/workflows/servers/create");
+            this.health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/health"))
+                    .timeout(Duration.ofSeconds(30)).GET().build();
+        }
+
+        @Override
+        public String submitProbe(Integer priority) {
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            priority == null ? BenchFixture.nextBody() : BenchFixture.nextBody(priority)))
+                    .build();
+            try {
+                HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("POST " + uri.getPath() + " answered HTTP " + response.statusCode()
+                            + ": " + response.body());
+                }
+                JsonNode body = Json.mapper().readTree(response.body());
+                return body.path("data").asText();
+            } catch (IOException e) {
+                throw new UncheckedIOException("POST " + uri.getPath() + " failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+
+        @Override
+        public Orchestrator orchestrator() {
+            return app.orchestrator();
+        }
+
+        @Override
+        public long floorMicros() {
+            long sent = System.nanoTime();
+            try {
+                HttpResponse<String> response = client.send(health, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("GET /health answered HTTP " + response.statusCode());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("GET /health failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            return (System.nanoTime() - sent) / 1_000;
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            app.close();
+        }
+    }
+}
