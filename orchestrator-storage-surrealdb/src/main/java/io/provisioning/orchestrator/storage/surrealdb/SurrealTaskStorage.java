@@ -62,6 +62,26 @@ public final class SurrealTaskStorage implements TaskStorage {
         this.onClose = onClose;
         write("define the schema", () -> client.query(TaskRecords.SCHEMA, Map.of()));
         this.renewal = settings.shared() ? LeaseRenewal.start(this, settings.lease()) : null;
+        if (settings.shared()) {
+            client.addConnectionListener(new RenewLeasesOnReconnect());
+        }
+    }
+
+    /** Leases lapse while the database is away; this node's tasks are its own again as soon as it is back. */
+    private final class RenewLeasesOnReconnect implements io.provisioning.orchestrator.storage.surrealdb.rpc.ConnectionListener {
+        @Override
+        public void disconnected(Throwable cause) {
+            // requests fail meanwhile; the workers pause on the health check
+        }
+
+        @Override
+        public void reconnected() {
+            try {
+                LOG.info("SurrealDB is back; renewed the leases of {} running tasks", renewLeases());
+            } catch (StorageException e) {
+                LOG.warn("cannot renew leases after reconnecting: {}", e.getMessage());
+            }
+        }
     }
 
     @Override
