@@ -138,10 +138,17 @@ public final class SurrealTaskStorage implements TaskStorage {
             return;
         }
         List<Map<String, Object>> rows = new ArrayList<>(tasks.size());
+        List<Map<String, Object>> queueRows = new ArrayList<>();
+        List<String> unqueued = new ArrayList<>();
         for (Task task : tasks) {
-            rows.add(TaskRecords.importRow(task, queued.contains(task.id())));
+            rows.add(TaskRecords.importRow(task, settings.nodeId()));
+            if (queued.contains(task.id())) {
+                queueRows.add(TaskRecords.importQueueRow(task));
+            } else {
+                unqueued.add(task.id());
+            }
         }
-        Map<String, Object> vars = Map.of("rows", rows, "node", settings.nodeId());
+        Map<String, Object> vars = Map.of("tasks", rows, "queued", queueRows, "unqueued", unqueued);
         write("import " + tasks.size() + " tasks", () -> client.query(
                 "BEGIN TRANSACTION; " + TaskRecords.IMPORT + " COMMIT TRANSACTION;", vars, Duration.ofMinutes(2)));
     }
