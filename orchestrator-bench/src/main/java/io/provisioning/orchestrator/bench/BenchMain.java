@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the orchestrator: queue throughput, Nushell overhead, memory.",
-        subcommands = {ThroughputCommand.class, OverheadCommand.class, MemoryCommand.class})
+        subcommands = {ThroughputCommand.class, OverheadCommand.class, MemoryCommand.class,
+                BackendsCommand.class, MigrationCommand.class})
 public final class BenchMain {
 
     /** Options every benchmark takes. */
