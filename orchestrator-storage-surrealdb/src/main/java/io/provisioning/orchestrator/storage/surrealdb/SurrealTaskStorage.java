@@ -290,12 +290,17 @@ public final class SurrealTaskStorage implements TaskStorage {
                 Map.of("at_start", atStart, "node", settings.nodeId())));
     }
 
-    /** Extends the leases of every task this node runs; returns how many. */
+    /**
+     * Extends the leases of every task this node runs; returns how many. It touches every Running
+     * task of this node, so under load it meets transaction conflicts: those are tried again, as a
+     * lease that is not renewed lets another node take a running task over.
+     */
     int renewLeases() {
-        JsonNode renewed = read("renew leases", "UPDATE task SET lease_until = time::now() + <duration>$lease "
-                + "WHERE status = 'Running' AND lease_owner = $node RETURN VALUE id", Map.of("lease", leaseText,
-                "node", settings.nodeId()));
-        return renewed.size();
+        Map<String, Object> vars = Map.of("lease", leaseText, "node", settings.nodeId());
+        QueryResult result = write("renew leases", () -> client.query("UPDATE task SET lease_until = time::now() + "
+                + "<duration>$lease WHERE status = 'Running' AND lease_owner = $node RETURN VALUE id", vars));
+        JsonNode renewed = result.get(result.size() - 1).result();
+        return renewed == null ? 0 : renewed.size();
     }
 
     @Override
