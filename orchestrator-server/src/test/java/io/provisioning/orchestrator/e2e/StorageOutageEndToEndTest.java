@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real server on the real SurrealDB engine, which first hangs (SIGSTOP: its sockets stay open,
- * nothing answers) and then dies (SIGKILL). While it is away, /health and writes answer 503 with a
+ * nothing answers) and then dies (SIGKILL); the embedded engine is also left hung until the service
+ * replaces it by itself. While it is away, /health and writes answer 503 with a
  * reason and no stack trace, and the workers pause: no task fails because of it, and the outcome of
  * an attempt that was running is stored once the database is back, not run again. Then the service
  * resumes by itself and every task it acknowledged ends Completed.
@@ -67,7 +68,7 @@ class StorageOutageEndToEndTest {
     }
 
     @Test
-    void the_embedded_engine_that_hangs_then_dies_is_restarted_by_the_service_and_no_acknowledged_task_is_lost()
+    void the_embedded_engine_that_hangs_or_dies_is_restarted_by_the_service_and_no_acknowledged_task_is_lost()
             throws Exception {
         Path dataDir = root.resolve("node");
         try (ServerProcess server = ServerProcess.startWith(dataDir, workspace, script, "sh",
@@ -78,13 +79,17 @@ class StorageOutageEndToEndTest {
                 List<String> acknowledged = submit(api, BEFORE, "before");
                 awaitRunning(api);
 
-                Signals.stop(engine.pid());
+                Signals.stop(engine.pid()); // hangs: alive, sockets open, no answer
                 assertUnavailable(api, "SurrealDB");
-                engine.destroyForcibly();
-                engine.onExit().get();
+                awaitHealthy(api); // the service kills the hung engine and starts another
+                ProcessHandle second = engineOf(server);
+                assertThat(second.pid()).as("a new engine process").isNotEqualTo(engine.pid());
+                assertThat(engine.isAlive()).isFalse();
+                acknowledged.addAll(submit(api, 2, "between"));
 
+                second.destroyForcibly(); // dies
+                second.onExit().get();
                 awaitHealthy(api);
-                assertThat(engineOf(server).pid()).as("a new engine process").isNotEqualTo(engine.pid());
                 acknowledged.addAll(submit(api, 3, "after"));
                 assertEveryTaskRanOnceAndCompleted(api, acknowledged, dataDir);
                 assertThat(server.log()).anyMatch(l -> l.contains("exited unexpectedly; restarting it"));
@@ -146,7 +151,7 @@ class StorageOutageEndToEndTest {
     }
 
     private static void awaitHealthy(Api api) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                 .until(() -> api.get("/health").status() == 200);
     }
 
