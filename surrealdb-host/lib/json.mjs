@@ -54,13 +54,38 @@ const NEEDS_EXACT = /\d[.eE]|\d{16}/;
  * as floats, as they would on a real server.
  */
 export function parseJson(text) {
-	if (!NEEDS_EXACT.test(text)) return JSON.parse(text);
+	if (!NEEDS_EXACT.test(text) || !numbersNeedExactParsing(text)) return JSON.parse(text);
 	const p = new ExactParser(text);
 	p.ws();
 	const v = p.value(0);
 	p.ws();
 	if (p.i !== text.length) p.fail("unexpected trailing characters");
 	return v;
+}
+
+// Strings (an unrolled loop, so long strings do not make the regexp backtrack deeply).
+const STRING = /"[^"\\]*(?:\\.[^"\\]*)*"/g;
+const FRACTION = /\d[.eE]/;
+const LONG_INTEGER = /\d{16,}/g;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Whether a number outside the strings needs the exact parser: one with a fraction or exponent,
+ * or an integer beyond 2^53. Timestamps and long digit runs inside strings (task JSON carried as a
+ * string, say) do not, so large requests of such text keep the native parser.
+ */
+function numbersNeedExactParsing(text) {
+	let outside;
+	try {
+		outside = text.replace(STRING, '""');
+	} catch {
+		return true; // the regexp gave up: stay on the safe side
+	}
+	if (FRACTION.test(outside)) return true;
+	for (const digits of outside.match(LONG_INTEGER) ?? []) {
+		if (BigInt(digits) > MAX_SAFE) return true;
+	}
+	return false;
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;

@@ -17,6 +17,17 @@ describe("JSON parsing of requests", () => {
 		assert.equal(v.s, "1.0 in a string");
 	});
 
+	it("treats timestamps and long digit runs inside strings as text, and numbers outside them exactly", () => {
+		const text = '{"rows":[{"json":"{\\"updated_at\\":\\"2026-06-01T00:00:00.123Z\\",\\"sequence\\":17963911885532161234}","seq":1796391188553216,"n":7}]}';
+		const v = parseJson(text);
+		assert.equal(v.rows[0].json, '{"updated_at":"2026-06-01T00:00:00.123Z","sequence":17963911885532161234}');
+		assert.equal(v.rows[0].seq, 1796391188553216);
+		assert.equal(v.rows[0].n, 7);
+		assert.equal(parseJson('{"s":"2.0","big":9007199254740993}').big, 9007199254740993n);
+		assert.ok(parseJson('{"s":"x","f":3.0}').f instanceof Float);
+		assert.equal(parseJson('{"s":"a\\"1.5\\"b","max":9007199254740991}').max, 9007199254740991);
+	});
+
 	it("parses escapes, nesting and rejects garbage", () => {
 		assert.deepEqual(parseJson('{"x":["a\\"b\\u00e9\\n",{"y":null,"z":true}],"n":1.5}'), { x: ['a"bé\n', { y: null, z: true }], n: 1.5 });
 		assert.throws(() => parseJson('{"x":1.5,}'));

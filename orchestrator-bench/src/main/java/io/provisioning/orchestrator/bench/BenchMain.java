@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks of the orchestrator: queue throughput, Nushell overhead, memory, submit-to-start "
-                + "latency, SSE fan-out.",
+                + "latency, SSE fan-out, storage backends, storage migration.",
         subcommands = {ThroughputCommand.class, OverheadCommand.class, MemoryCommand.class, LatencyCommand.class,
-                SseCommand.class})
+                SseCommand.class, BackendsCommand.class, MigrationCommand.class})
 public final class BenchMain {
 
     /** Options every benchmark takes. */

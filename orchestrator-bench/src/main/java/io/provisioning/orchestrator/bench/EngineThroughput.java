@@ -23,10 +23,19 @@ final class EngineThroughput {
     private final int submitters;
     private final int workers;
 
+    private final java.util.function.Function<Path, TaskStorage> storageIn;
+
     EngineThroughput(BenchFixture fixture, int submitters, int workers) {
+        this(fixture, submitters, workers, FilesystemTaskStorage::new);
+    }
+
+    /** On another backend: {@code storageIn} opens an empty store in a run's data dir. */
+    EngineThroughput(BenchFixture fixture, int submitters, int workers,
+            java.util.function.Function<Path, TaskStorage> storageIn) {
         this.fixture = fixture;
         this.submitters = submitters;
         this.workers = workers;
+        this.storageIn = storageIn;
     }
 
     RunResult run(int tasks) throws InterruptedException {
@@ -34,7 +43,7 @@ final class EngineThroughput {
         TaskEventBus events = new TaskEventBus();
         CompletionWatch watch = new CompletionWatch(tasks);
         events.subscribe(watch);
-        TaskStorage storage = new FilesystemTaskStorage(dataDir);
+        TaskStorage storage = storageIn.apply(dataDir);
         Orchestrator orchestrator = new Orchestrator(OrchestratorConfig.defaults().withWorkers(workers), storage,
                 new NoopExecutor(), Clock.systemUTC(), events);
         try {

@@ -53,6 +53,9 @@ final class FollowOtherNodes implements AutoCloseable {
 
     void sweep() {
         for (Task orphan : storage.findOrphaned(false)) {
+            if (lifecycle.isRunningHere(orphan.id())) {
+                continue; // its lease lapsed while the store was away; the worker here still holds it
+            }
             recovery.takeOver(orphan, "its node stopped renewing its lease").ifPresent(next -> {
                 LOG.warn("took over task {} from a node that stopped renewing its lease: {}", next.id(), next.status());
                 lifecycle.follow(next, java.time.Duration.ZERO);

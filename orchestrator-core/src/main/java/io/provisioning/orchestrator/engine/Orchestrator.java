@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,6 +121,9 @@ public final class Orchestrator implements AutoCloseable {
             try {
                 storage.saveAndEnqueue(task);
                 break;
+            } catch (StorageUnavailableException e) {
+                queueNeedsRebuild.set(true); // the write may have been stored before its answer was lost
+                throw e;
             } catch (DuplicateSequenceException e) { // another node took the same number in the same microsecond
                 if (tries == 5) {
                     throw e;
@@ -195,6 +199,8 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     private volatile boolean pausedForStorage;
+    /** Set when storage was away: a write whose answer was lost may have stored a task the queue does not know. */
+    private final AtomicBoolean queueNeedsRebuild = new AtomicBoolean();
 
     private boolean storageAvailable() {
         try {
@@ -203,13 +209,42 @@ public final class Orchestrator implements AutoCloseable {
                 pausedForStorage = false;
                 LOG.info("storage is back; workers resume");
             }
+            if (queueNeedsRebuild.compareAndSet(true, false)) {
+                catchUpQueue();
+            }
             return true;
         } catch (StorageUnavailableException e) {
+            queueNeedsRebuild.set(true);
             if (!pausedForStorage) {
                 pausedForStorage = true;
                 LOG.warn("storage is unavailable ({}); workers pause until it is back", e.getMessage());
             }
             return false;
+        }
+    }
+
+    /**
+     * Queues the Pending tasks the store has and the queue lacks. A shared store's sweep does this
+     * every few seconds anyway ({@link FollowOtherNodes}); a single process does it once storage is back.
+     */
+    private void catchUpQueue() {
+        if (storage.isShared()) {
+            return;
+        }
+        try {
+            int added = 0;
+            for (Task task : storage.findUnfinished()) {
+                if (task.status() == io.provisioning.orchestrator.task.TaskStatus.Pending && !queue.contains(task.id())
+                        && !lifecycle.isHeldBack(task.id()) && !lifecycle.isRunningHere(task.id())) {
+                    queue.add(entryFor(task));
+                    added++;
+                }
+            }
+            if (added > 0) {
+                LOG.info("queued {} stored tasks the queue had lost while storage was away", added);
+            }
+        } catch (StorageUnavailableException e) {
+            queueNeedsRebuild.set(true);
         }
     }
 

@@ -41,6 +41,8 @@ final class TaskLifecycle {
     private final RetryPolicy retryPolicy;
     /** Running tasks a user asked to cancel: whatever their attempt's outcome, they end Cancelled. */
     private final Set<String> cancelRequested = ConcurrentHashMap.newKeySet();
+    /** Tasks a worker of this node holds, so no sweep takes them over while their outcome waits for the store. */
+    private final Set<String> runningHere = ConcurrentHashMap.newKeySet();
 
     TaskLifecycle(TaskStorage storage, TaskExecutor executor, Clock clock, TaskEventBus events, TaskQueue queue,
             DependencyGate dependencies, ConcurrencyGate concurrency, TaskLocks locks, RetryPolicy retryPolicy) {
@@ -56,11 +58,30 @@ final class TaskLifecycle {
     }
 
     void runOne(QueueEntry entry) {
-        Optional<Task> claimed = claim(entry);
+        Optional<Task> claimed;
+        try {
+            claimed = claim(entry);
+        } catch (StorageUnavailableException e) {
+            queue.add(entry); // nothing was claimed; the workers pause until storage is back
+            LOG.warn("cannot claim task {} now: {}", entry.taskId(), e.getMessage());
+            return;
+        }
         if (claimed.isEmpty()) {
             return;
         }
-        Task task = claimed.get();
+        try {
+            runClaimed(claimed.get());
+        } finally {
+            runningHere.remove(claimed.get().id());
+        }
+    }
+
+    /** True while this node's worker holds the task: claimed, running, or storing its outcome. */
+    boolean isRunningHere(String taskId) {
+        return runningHere.contains(taskId);
+    }
+
+    private void runClaimed(Task task) {
         ExecutionResult result;
         if (cancelRequested.contains(task.id())) {
             result = new ExecutionResult(ExecutionResult.Outcome.CANCELLED, null, "", "cancelled before it started");
@@ -122,21 +143,70 @@ final class TaskLifecycle {
                 return Optional.empty();
             }
             Task running = task.start(clock.instant());
+            runningHere.add(task.id());
             boolean won;
             try {
                 won = storage.compareAndSave(task, running, QueueChange.REMOVE);
+            } catch (StorageUnavailableException e) {
+                // the claim may have been stored before the answer was lost: look once storage is back
+                LOG.warn("claim of task {} unconfirmed ({}); settling it once storage is back", task.id(), e.getMessage());
+                return settleUnconfirmedClaim(entry, task, running);
             } catch (RuntimeException e) {
-                requeueReleased(concurrency.release(task));
-                queue.add(entry);
+                abandonClaim(entry, task, true);
                 throw e;
             }
             if (!won) { // another node claimed or changed it first; its new state reaches us through the store
-                requeueReleased(concurrency.release(task));
+                abandonClaim(entry, task, false);
                 return Optional.empty();
             }
             events.publish(new TaskEvent.Changed(running));
             return Optional.of(running);
         }
+    }
+
+    private void abandonClaim(QueueEntry entry, Task task, boolean requeue) {
+        runningHere.remove(task.id());
+        requeueReleased(concurrency.release(task));
+        if (requeue) {
+            queue.add(entry);
+        }
+    }
+
+    /**
+     * A claim whose answer was lost: waits until the store answers, then runs the task if the claim
+     * was stored, re-queues it if it was not, and leaves it alone if it changed elsewhere meanwhile.
+     * Called under the task's lock, so a cancel of this task waits too; it would find no storage anyway.
+     */
+    private Optional<Task> settleUnconfirmedClaim(QueueEntry entry, Task pending, Task running) {
+        long pause = 200;
+        while (true) {
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) { // stopping: a claim that was stored is recovered at the next start
+                Thread.currentThread().interrupt();
+                abandonClaim(entry, pending, true);
+                return Optional.empty();
+            }
+            pause = Math.min(pause * 2, 2_000);
+            Optional<Task> stored;
+            try {
+                stored = storage.find(pending.id());
+            } catch (StorageUnavailableException e) {
+                continue;
+            }
+            if (stored.isPresent() && sameState(stored.get(), running)) {
+                LOG.info("claim of task {} was stored; running it", pending.id());
+                events.publish(new TaskEvent.Changed(running));
+                return Optional.of(running);
+            }
+            abandonClaim(entry, pending, stored.isPresent() && sameState(stored.get(), pending));
+            return Optional.empty();
+        }
+    }
+
+    /** The fields a compare-and-set compares: equal means no other write came between. */
+    private static boolean sameState(Task a, Task b) {
+        return a.status() == b.status() && a.attempts() == b.attempts() && java.util.Objects.equals(a.updatedAt(), b.updatedAt());
     }
 
     private void requeueReleased(java.util.List<Task> woken) {
@@ -148,8 +218,12 @@ final class TaskLifecycle {
     private void noteWaiting(Task task, String reason) {
         if (!reason.equals(task.waitingFor())) {
             Task noted = task.waitingFor(clock.instant(), reason);
-            if (storage.compareAndSave(task, noted, QueueChange.KEEP)) {
-                events.publish(new TaskEvent.Changed(noted));
+            try {
+                if (storage.compareAndSave(task, noted, QueueChange.KEEP)) {
+                    events.publish(new TaskEvent.Changed(noted));
+                }
+            } catch (StorageUnavailableException e) { // only a note; the task waits in the gate either way
+                LOG.debug("why task {} waits was not stored: {}", task.id(), e.getMessage());
             }
         }
     }
@@ -162,9 +236,10 @@ final class TaskLifecycle {
      */
     private void record(Task claimed, ExecutionResult result) {
         long pause = 200;
+        OutcomeWrite write = new OutcomeWrite();
         while (true) {
             try {
-                recordOnce(claimed, result);
+                recordOnce(claimed, result, write);
                 return;
             } catch (StorageUnavailableException e) {
                 if (pause == 200) {
@@ -184,42 +259,25 @@ final class TaskLifecycle {
         }
     }
 
-    private void recordOnce(Task claimed, ExecutionResult result) {
+    /** The write of an outcome, kept across tries: one whose answer was lost may have been stored. */
+    private static final class OutcomeWrite {
+        Task expected;
+        Task next;
+    }
+
+    private void recordOnce(Task claimed, ExecutionResult result, OutcomeWrite write) {
         String taskId = claimed.id();
         Task settled;
         synchronized (locks.forTask(taskId)) {
             Task task = storage.find(taskId).orElseThrow();
-            if (task.status() != TaskStatus.Running || task.attempts() != claimed.attempts()) {
-                requeueReleased(concurrency.release(claimed));
-                LOG.warn("task {} changed elsewhere while attempt {} ran here (now {} attempt {}); its outcome is dropped",
-                        taskId, claimed.attempts(), task.status(), task.attempts());
-                return;
-            }
-            Instant now = clock.instant();
-            boolean cancelled = cancelRequested.remove(taskId);
-            Task next;
-            if (cancelled && result.outcome() != ExecutionResult.Outcome.SUCCEEDED) {
-                next = task.cancel(now, "cancelled by request");
+            if (write.next != null && sameState(task, write.next)) { // the earlier try was stored after all
+                settled = write.next;
             } else {
-                next = switch (result.outcome()) {
-                    case SUCCEEDED -> task.complete(now, 0, result.output());
-                    case CANCELLED -> task.cancel(now, result.error());
-                    case INTERRUPTED -> task.requeueAfterInterruption(now, result.error());
-                    case FAILED, TIMED_OUT -> task.hasAttemptsLeft()
-                            ? task.retryLater(now, now.plus(retryPolicy.delayAfter(task.attempts())),
-                                    result.exitCode(), result.output(), result.error())
-                            : task.fail(now, result.exitCode(), result.output(), result.error());
-                };
+                settled = writeOutcome(claimed, result, write, task);
+                if (settled == null) {
+                    return;
+                }
             }
-            boolean stored = storage.compareAndSave(task, next,
-                    next.status() == TaskStatus.Pending ? QueueChange.ADD : QueueChange.KEEP);
-            if (!stored) {
-                requeueReleased(concurrency.release(claimed));
-                LOG.warn("task {} was taken over by another node while attempt {} ran here; its outcome is dropped",
-                        taskId, claimed.attempts());
-                return;
-            }
-            settled = next;
         }
         for (Task woken : concurrency.release(settled)) {
             queue.add(Orchestrator.entryFor(woken));
@@ -228,6 +286,50 @@ final class TaskLifecycle {
         if (settled.status() == TaskStatus.Pending && result.outcome() != ExecutionResult.Outcome.INTERRUPTED) {
             queue.add(Orchestrator.entryFor(settled)); // after its event, so watchers see the retry before the next start
         }
+    }
+
+    /** Stores the outcome over {@code task}; null if the task changed elsewhere and the outcome is dropped. */
+    private Task writeOutcome(Task claimed, ExecutionResult result, OutcomeWrite write, Task task) {
+        String taskId = claimed.id();
+        if (task.status() != TaskStatus.Running || task.attempts() != claimed.attempts()) {
+            requeueReleased(concurrency.release(claimed));
+            LOG.warn("task {} changed elsewhere while attempt {} ran here (now {} attempt {}); its outcome is dropped",
+                    taskId, claimed.attempts(), task.status(), task.attempts());
+            return null;
+        }
+        if (write.next != null && sameState(task, write.expected)) { // the earlier try was not stored: again
+            return store(claimed, write, task, write.next) ? write.next : null;
+        }
+        Instant now = clock.instant();
+        boolean cancelled = cancelRequested.remove(taskId);
+        Task next;
+        if (cancelled && result.outcome() != ExecutionResult.Outcome.SUCCEEDED) {
+            next = task.cancel(now, "cancelled by request");
+        } else {
+            next = switch (result.outcome()) {
+                case SUCCEEDED -> task.complete(now, 0, result.output());
+                case CANCELLED -> task.cancel(now, result.error());
+                case INTERRUPTED -> task.requeueAfterInterruption(now, result.error());
+                case FAILED, TIMED_OUT -> task.hasAttemptsLeft()
+                        ? task.retryLater(now, now.plus(retryPolicy.delayAfter(task.attempts())),
+                                result.exitCode(), result.output(), result.error())
+                        : task.fail(now, result.exitCode(), result.output(), result.error());
+            };
+        }
+        return store(claimed, write, task, next) ? next : null;
+    }
+
+    private boolean store(Task claimed, OutcomeWrite write, Task task, Task next) {
+        write.expected = task;
+        write.next = next;
+        boolean stored = storage.compareAndSave(task, next,
+                next.status() == TaskStatus.Pending ? QueueChange.ADD : QueueChange.KEEP);
+        if (!stored) {
+            requeueReleased(concurrency.release(claimed));
+            LOG.warn("task {} was taken over by another node while attempt {} ran here; its outcome is dropped",
+                    claimed.id(), claimed.attempts());
+        }
+        return stored;
     }
 
     /** Cancels a Pending task at once; for a Running one, ends its process tree and lets record() settle it. */
@@ -347,6 +449,14 @@ final class TaskLifecycle {
 
         @Override
         public void onProgress(Progress progress) {
+            try {
+                storeProgress(progress);
+            } catch (StorageUnavailableException e) { // progress is a hint; the outcome is what must be kept
+                LOG.debug("progress of task {} not stored: {}", taskId, e.getMessage());
+            }
+        }
+
+        private void storeProgress(Progress progress) {
             synchronized (locks.forTask(taskId)) {
                 storage.find(taskId).filter(t -> t.status() == TaskStatus.Running && t.attempts() == attempt)
                         .ifPresent(t -> {

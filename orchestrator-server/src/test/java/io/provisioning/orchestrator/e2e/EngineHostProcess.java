@@ -66,6 +66,16 @@ final class EngineHostProcess implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL, as a crash of the database would be: nothing is flushed or closed. */
+    void kill9() throws Exception {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     /** Starts again on the same port and files. */
     void restart() throws Exception {
         launch(port);

@@ -5,6 +5,7 @@ import io.provisioning.orchestrator.storage.StorageFactory;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.storage.surrealdb.embedded.EngineHost;
 import io.provisioning.orchestrator.storage.surrealdb.embedded.EngineSupervisor;
+import io.provisioning.orchestrator.storage.surrealdb.embedded.HungEngineWatch;
 import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealClient;
 import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealOptions;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ import java.util.Map;
  */
 public final class SurrealEmbeddedStorageFactory implements StorageFactory {
     public static final String TYPE = "surrealdb-embedded";
+    /** How long the engine may leave the client without an answer before it is killed and restarted. */
+    private static final Duration HUNG_ENGINE_PATIENCE = Duration.ofSeconds(10);
 
     @Override
     public String type() {
@@ -45,6 +48,7 @@ public final class SurrealEmbeddedStorageFactory implements StorageFactory {
         try {
             SurrealOptions surreal = SurrealOptions.of(supervisor.url().toString(), "root", password, "orchestrator", "tasks");
             SurrealClient client = SurrealServerStorageFactory.connect(surreal);
+            client.addConnectionListener(new HungEngineWatch(client, supervisor, HUNG_ENGINE_PATIENCE));
             return new SurrealTaskStorage(client, new SurrealTaskStorage.Settings(TYPE, false, "embedded", Duration.ofSeconds(10)),
                     supervisor);
         } catch (RuntimeException e) {

@@ -62,6 +62,26 @@ public final class SurrealTaskStorage implements TaskStorage {
         this.onClose = onClose;
         write("define the schema", () -> client.query(TaskRecords.SCHEMA, Map.of()));
         this.renewal = settings.shared() ? LeaseRenewal.start(this, settings.lease()) : null;
+        if (settings.shared()) {
+            client.addConnectionListener(new RenewLeasesOnReconnect());
+        }
+    }
+
+    /** Leases lapse while the database is away; this node's tasks are its own again as soon as it is back. */
+    private final class RenewLeasesOnReconnect implements io.provisioning.orchestrator.storage.surrealdb.rpc.ConnectionListener {
+        @Override
+        public void disconnected(Throwable cause) {
+            // requests fail meanwhile; the workers pause on the health check
+        }
+
+        @Override
+        public void reconnected() {
+            try {
+                LOG.info("SurrealDB is back; renewed the leases of {} running tasks", renewLeases());
+            } catch (StorageException e) {
+                LOG.warn("cannot renew leases after reconnecting: {}", e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -118,10 +138,17 @@ public final class SurrealTaskStorage implements TaskStorage {
             return;
         }
         List<Map<String, Object>> rows = new ArrayList<>(tasks.size());
+        List<Map<String, Object>> queueRows = new ArrayList<>();
+        List<String> unqueued = new ArrayList<>();
         for (Task task : tasks) {
-            rows.add(TaskRecords.importRow(task, queued.contains(task.id())));
+            rows.add(TaskRecords.importRow(task, settings.nodeId()));
+            if (queued.contains(task.id())) {
+                queueRows.add(TaskRecords.importQueueRow(task));
+            } else {
+                unqueued.add(task.id());
+            }
         }
-        Map<String, Object> vars = Map.of("rows", rows, "node", settings.nodeId());
+        Map<String, Object> vars = Map.of("tasks", rows, "queued", queueRows, "unqueued", unqueued);
         write("import " + tasks.size() + " tasks", () -> client.query(
                 "BEGIN TRANSACTION; " + TaskRecords.IMPORT + " COMMIT TRANSACTION;", vars, Duration.ofMinutes(2)));
     }
@@ -263,12 +290,17 @@ public final class SurrealTaskStorage implements TaskStorage {
                 Map.of("at_start", atStart, "node", settings.nodeId())));
     }
 
-    /** Extends the leases of every task this node runs; returns how many. */
+    /**
+     * Extends the leases of every task this node runs; returns how many. It touches every Running
+     * task of this node, so under load it meets transaction conflicts: those are tried again, as a
+     * lease that is not renewed lets another node take a running task over.
+     */
     int renewLeases() {
-        JsonNode renewed = read("renew leases", "UPDATE task SET lease_until = time::now() + <duration>$lease "
-                + "WHERE status = 'Running' AND lease_owner = $node RETURN VALUE id", Map.of("lease", leaseText,
-                "node", settings.nodeId()));
-        return renewed.size();
+        Map<String, Object> vars = Map.of("lease", leaseText, "node", settings.nodeId());
+        QueryResult result = write("renew leases", () -> client.query("UPDATE task SET lease_until = time::now() + "
+                + "<duration>$lease WHERE status = 'Running' AND lease_owner = $node RETURN VALUE id", vars));
+        JsonNode renewed = result.get(result.size() - 1).result();
+        return renewed == null ? 0 : renewed.size();
     }
 
     @Override

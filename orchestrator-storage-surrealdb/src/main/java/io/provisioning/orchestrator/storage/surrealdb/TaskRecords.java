@@ -55,14 +55,24 @@ final class TaskRecords {
             + " AND (status != 'Running' OR !$shared OR lease_owner = $node OR lease_until < time::now())"
             + " RETURN VALUE id);";
 
+    /**
+     * Many tasks in a few statements rather than one per task (a per-row loop ran at two thirds of
+     * the speed): new records in one INSERT, records already there replaced one by one (an INSERT
+     * that meets an existing id trips the unique index on {@code seq} before it sees the duplicate
+     * id), queue entries put and removed in bulk. {@code $tasks} and {@code $queued} are rows of
+     * {@link #importRow} and {@link #importQueueRow}, {@code $unqueued} the ids whose entry must go.
+     */
     static final String IMPORT = """
-            FOR $r IN $rows {
-                UPSERT type::record('task', $r.id) SET json = $r.json, status = $r.status, seq = $r.seq, rseq = -$r.seq,
-                    idem = $r.idem, attempts = $r.attempts, updated = $r.updated, version += 1, writer = $node,
+            LET $have = (SELECT VALUE record::id(id) FROM $tasks.map(|$r| type::record('task', $r.id)));
+            INSERT INTO task $tasks.filter(|$r| $r.id NOT IN $have) RETURN NONE;
+            FOR $r IN $tasks.filter(|$r| $r.id IN $have) {
+                UPSERT type::record('task', $r.id) SET json = $r.json, status = $r.status, seq = $r.seq, rseq = $r.rseq,
+                    idem = $r.idem, attempts = $r.attempts, updated = $r.updated, version += 1, writer = $r.writer,
                     lease_owner = NONE, lease_until = NONE RETURN NONE;
-                IF $r.queued { UPSERT type::record('queue', $r.id) SET task = $r.id, priority = $r.priority, seq = $r.seq,
-                    not_before = $r.not_before RETURN NONE; } ELSE { DELETE type::record('queue', $r.id) RETURN NONE; };
             };
+            INSERT INTO queue $queued ON DUPLICATE KEY UPDATE priority = $input.priority, seq = $input.seq,
+                not_before = $input.not_before RETURN NONE;
+            DELETE $unqueued.map(|$id| type::record('queue', $id)) RETURN NONE;
             """;
 
     private TaskRecords() {}
@@ -100,18 +110,29 @@ final class TaskRecords {
         vars.put("shared", shared);
     }
 
-    /** One row for {@link #IMPORT}. */
-    static Map<String, Object> importRow(Task task, boolean queued) {
+    /** One task row for {@link #IMPORT}; a new record starts at version 1, as an upsert's {@code version += 1} would. */
+    static Map<String, Object> importRow(Task task, String node) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", task.id());
         row.put("json", toJson(task));
         row.put("status", task.status().name());
         row.put("seq", task.sequence());
+        row.put("rseq", -task.sequence());
         row.put("idem", task.idempotencyKey());
         row.put("attempts", task.attempts());
         row.put("updated", String.valueOf(task.updatedAt()));
-        row.put("queued", queued);
+        row.put("version", 1);
+        row.put("writer", node);
+        return row;
+    }
+
+    /** One queue row for {@link #IMPORT}, as {@link #ENQUEUE} writes it. */
+    static Map<String, Object> importQueueRow(Task task) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", task.id());
+        row.put("task", task.id());
         row.put("priority", task.priority());
+        row.put("seq", task.sequence());
         row.put("not_before", task.nextAttemptAt() == null ? null : task.nextAttemptAt().toString());
         return row;
     }

@@ -43,15 +43,19 @@ final class RpcSocket {
             }
         };
         Listener listener = new Listener(onMessage, closedOnce);
+        CompletableFuture<WebSocket> opening = HTTP.newWebSocketBuilder().connectTimeout(timeout).subprotocols("json")
+                .buildAsync(url, listener);
         try {
-            WebSocket ws = HTTP.newWebSocketBuilder().connectTimeout(timeout).subprotocols("json")
-                    .buildAsync(url, listener).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            WebSocket ws = opening.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             self[0] = new RpcSocket(ws, closed, closedOnce);
             return self[0];
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SurrealUnavailableException("interrupted while connecting to " + url);
         } catch (ExecutionException | TimeoutException e) {
+            // a server that hangs may still finish the handshake later: drop that socket unheard
+            closed.set(true);
+            opening.thenAccept(WebSocket::abort);
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new SurrealUnavailableException("cannot connect to SurrealDB at " + url + ": " + describe(cause), cause);
         }
@@ -93,19 +97,40 @@ final class RpcSocket {
 
     /** Drops the connection at once, as a network failure would. The listener hears nothing after an abort, so tell it here. */
     void abort() {
-        webSocket.abort();
-        closedOnce.accept(new SurrealUnavailableException("connection dropped"));
+        abort("connection dropped");
     }
 
+    void abort(String reason) {
+        webSocket.abort();
+        closedOnce.accept(new SurrealUnavailableException(reason));
+    }
+
+    /** One clause a person can read: what went wrong with the connection, without Java class names. */
     static String describe(Throwable t) {
         if (t == null) {
             return "unknown error";
         }
         while (t.getCause() != null && (t.getMessage() == null || t instanceof CompletionException
-                || t instanceof ExecutionException)) {
+                || t instanceof ExecutionException || t instanceof java.io.IOException)) {
             t = t.getCause();
         }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        if (t instanceof java.net.ConnectException) {
+            return "connection refused (nothing listens there)";
+        }
+        if (t instanceof java.nio.channels.ClosedChannelException || t instanceof java.io.EOFException) {
+            return "the connection was closed";
+        }
+        if (t instanceof java.net.http.HttpTimeoutException || t instanceof TimeoutException) {
+            return "no answer in time";
+        }
+        if (t instanceof java.net.UnknownHostException) {
+            return "unknown host " + t.getMessage();
+        }
+        if (t instanceof SurrealException || t.getMessage() != null && !t.getMessage().isBlank()
+                && !t.getMessage().contains("Exception")) {
+            return t.getMessage();
+        }
+        return "the connection failed";
     }
 
     private static final class Listener implements WebSocket.Listener {

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class SurrealClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SurrealClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration HEARTBEAT = Duration.ofSeconds(3);
+    /** A ping every second, so a server that hangs with its sockets open (SIGSTOP, a frozen VM) is noticed in seconds. */
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(4);
 
     private final SurrealOptions options;
     private final AtomicLong ids = new AtomicLong();
@@ -350,10 +352,11 @@ public final class SurrealClient implements AutoCloseable {
                 continue;
             }
             try {
-                call(current, "ping", JSON.createArrayNode(), Duration.ofSeconds(5));
+                call(current, "ping", JSON.createArrayNode(), PING_TIMEOUT);
             } catch (SurrealTimeoutException e) {
-                LOG.warn("SurrealDB at {} did not answer a ping in 5 s; dropping the connection", options.url());
-                current.abort();
+                String why = "it did not answer a ping within " + PING_TIMEOUT.toSeconds() + " s";
+                LOG.warn("SurrealDB at {}: {}; dropping the connection", options.url(), why);
+                current.abort(why);
             } catch (SurrealException e) {
                 // a closed connection is being handled by the reconnect loop
             }
