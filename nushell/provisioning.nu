@@ -405,6 +405,52 @@ export def "test topology load" [name: string] {
     api GET $"/test/topologies/(segment $name)"
 }
 
+# ---------------------------------------------------------------- storage
+
+# The orchestrator's live storage backend and the last online migration, as a record.
+export def "storage status" [] {
+    api GET "/storage"
+}
+
+# Moves the running orchestrator to another store while it keeps taking work (an online
+# migration); follows it until it has switched and returns its final status. Offline
+# migration between stores no orchestrator holds is `bin/provisioning storage migrate`.
+export def "storage migrate" [
+    --to: string                    # filesystem, surrealdb-embedded or surrealdb-server
+    --data-dir: string              # the target's data dir (filesystem, surrealdb-embedded)
+    --surrealdb-url: string         # the target database (surrealdb-server), ws://...
+    --surrealdb-username: string
+    --surrealdb-password: string
+    --surrealdb-namespace: string
+    --surrealdb-database: string
+    --batch-size: int
+    --no-wait                       # return the migration's first status instead of following it
+] {
+    if $to == null { fail "storage migrate needs --to <type>: filesystem, surrealdb-embedded or surrealdb-server" }
+    let body = ({
+        to: $to, data_dir: $data_dir, surrealdb_url: $surrealdb_url, surrealdb_username: $surrealdb_username,
+        surrealdb_password: $surrealdb_password, surrealdb_namespace: $surrealdb_namespace,
+        surrealdb_database: $surrealdb_database, batch_size: $batch_size
+    } | transpose key value | where value != null | transpose -r -d | into record)
+    mut status = (api POST "/storage/migrations" $body)
+    if $no_wait { return $status }
+    mut shown = ""
+    while not ($status.state in [SWITCHED FAILED]) {
+        sleep 200ms
+        $status = (api GET "/storage/migrations/current")
+        let line = $"storage migration ($status.from) -> ($status.to): ($status.state) ($status.copied)/($status.total)"
+        if $line != $shown {
+            if (is-terminal --stderr) { print -n -e $"\r\e[K($line)" } else { print -e $line }
+            $shown = $line
+        }
+    }
+    if (is-terminal --stderr) { print -e "" }
+    if $status.state == "FAILED" {
+        fail $"storage migration ($status.from) -> ($status.to) failed: ($status.error? | default 'no reason given'); the orchestrator still uses ($status.from)"
+    }
+    $status
+}
+
 # ---------------------------------------------------------------- the same, under `provisioning`
 
 export alias "provisioning health" = health
@@ -428,3 +474,5 @@ export alias "provisioning test env logs" = test env logs
 export alias "provisioning test env cleanup" = test env cleanup
 export alias "provisioning test topology list" = test topology list
 export alias "provisioning test topology load" = test topology load
+export alias "provisioning storage status" = storage status
+export alias "provisioning storage migrate" = storage migrate

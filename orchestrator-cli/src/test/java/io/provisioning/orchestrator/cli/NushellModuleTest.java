@@ -9,8 +9,10 @@ import io.provisioning.orchestrator.cli.support.Cli;
 import io.provisioning.orchestrator.cli.support.CliResult;
 import io.provisioning.orchestrator.cli.support.RealOrchestrator;
 import io.provisioning.orchestrator.cli.support.TestPaths;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** nushell/provisioning.nu run by the real nu against the real server. */
 class NushellModuleTest {
@@ -132,8 +134,47 @@ class NushellModuleTest {
     }
 
     /** Runs {@code use nushell/provisioning.nu *; <pipeline> | to json} and returns what nu printed. */
+    @Test
+    void storage_migrate_moves_a_running_orchestrator_and_storage_status_shows_the_new_store(@TempDir Path root)
+            throws Exception {
+        RealOrchestrator own = RealOrchestrator.dedicated();
+        try {
+            Api ownApi = new Api(own.url());
+            List<String> ids = List.of(ownApi.submitServers("mig-n1"), ownApi.submitServers("mig-n2"),
+                    ownApi.submitServers("mig-n3"));
+            Path target = root.resolve("moved");
+
+            CliResult same = nu(own.url(), "provisioning storage migrate --to filesystem");
+            CliResult migrated = nu(own.url(), "provisioning storage migrate --to filesystem --data-dir '" + target
+                    + "' --batch-size 2");
+            CliResult status = nu(own.url(), "provisioning storage status");
+
+            assertThat(same.exitCode()).isNotZero();
+            assertThat(same.err()).contains("provisioning: the orchestrator already uses filesystem");
+            assertThat(migrated.exitCode()).as(migrated.toString()).isZero();
+            JsonNode finished = JSON.readTree(migrated.out());
+            assertThat(finished.path("state").asText()).isEqualTo("SWITCHED");
+            assertThat(finished.path("total").asLong()).isGreaterThanOrEqualTo(ids.size());
+            assertThat(finished.path("source_digest").asText()).isEqualTo(finished.path("target_digest").asText());
+            assertThat(migrated.err()).contains("storage migration filesystem -> filesystem: SWITCHED");
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            JsonNode live = JSON.readTree(status.out());
+            assertThat(live.path("type").asText()).isEqualTo("filesystem");
+            assertThat(live.path("store").asText()).contains(target.toString());
+            for (String id : ids) {
+                assertThat(ownApi.task(id).path("id").asText()).isEqualTo(id);
+            }
+        } finally {
+            own.close();
+        }
+    }
+
     private CliResult nu(String pipeline) {
+        return nu(server.url(), pipeline);
+    }
+
+    private CliResult nu(String url, String pipeline) {
         String script = "use " + TestPaths.nushellModule() + " *; " + pipeline + " | to json -r";
-        return Cli.against(server.url()).exec(List.of(TestPaths.nu().toString(), "-n", "-c", script), null);
+        return Cli.against(url).exec(List.of(TestPaths.nu().toString(), "-n", "-c", script), null);
     }
 }
