@@ -53,6 +53,9 @@ class SharedDatabaseClusterEndToEndTest {
                 System.out.printf("cluster test: %d tasks submitted in %.1f s%n", TASKS, (System.nanoTime() - t0) / 1e9);
                 await().atMost(Duration.ofSeconds(120)).until(() -> completed(first) >= TASKS / 4);
                 ServerProcess victim = nodes.get(1);
+                // killed while it runs something, so that there is work of its own for the others to take over
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> runsInProgress(dataDirs.get(1)) > 0);
                 victim.kill9();
 
                 await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1))
@@ -151,6 +154,19 @@ class SharedDatabaseClusterEndToEndTest {
     private static long completed(Api api) throws Exception {
         Api.Reply reply = api.get("/tasks?status=Completed&limit=1");
         return Long.parseLong(reply.headers().get("x-total-count").get(0));
+    }
+
+    /** Attempts whose script started on this node and has not written its end yet. */
+    private static long runsInProgress(Path dataDir) throws Exception {
+        Path dir = dataDir.resolve("state/runs");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".start"))
+                    .filter(f -> !Files.exists(Path.of(f.toString().replaceFirst("\\.start$", ".end"))))
+                    .count();
+        }
     }
 
     record Run(int node, int attempt, long start, long end) {}
