@@ -47,8 +47,10 @@ final class ErrorMapping {
         config.routes.exception(PayloadTooLargeException.class, (e, ctx) -> Responses.error(ctx, 413, e.getMessage()));
         config.routes.exception(StorageUnavailableException.class, (e, ctx) -> {
             LOG.warn("storage unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-            Responses.error(ctx, 503, "storage is unavailable, so nothing was changed; try again later ("
-                    + e.getMessage() + ")");
+            // a write whose answer was lost may have been stored: say so, and how to retry safely
+            Responses.error(ctx, 503, "storage is unavailable, so the request was not confirmed; try again later"
+                    + (ctx.method().name().equals("POST") ? " (a workflow retried with the same Idempotency-Key header"
+                            + " is never created twice)" : "") + " (" + e.getMessage() + ")");
         });
         config.routes.exception(OrchestratorException.class, (e, ctx) -> internal(ctx, e));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {

@@ -134,7 +134,7 @@ class StorageOutageEndToEndTest {
         Api.Reply write = api.post("/workflows/servers/create", "{\"infra\":\"production\",\"settings\":\"./settings.yaml\","
                 + "\"servers\":[\"refused\"],\"check_mode\":false,\"wait\":false}");
         assertThat(write.status()).as(String.valueOf(write.body())).isEqualTo(503);
-        assertThat(write.error()).contains("storage is unavailable", "try again later").contains(reason);
+        assertThat(write.error()).contains("storage is unavailable", "try again later", "Idempotency-Key").contains(reason);
         assertNoStackTrace(write);
 
         Api.Reply read = api.get("/tasks?limit=100");
