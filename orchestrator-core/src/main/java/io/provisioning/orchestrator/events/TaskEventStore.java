@@ -183,7 +183,7 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
                 toWrite.drainTo(batch, 4095);
                 java.util.Set<BufferedWriter> touched = new java.util.HashSet<>();
                 for (RecordedEvent event : batch) {
-                    BufferedWriter out = writerFor(files, event.taskId());
+                    BufferedWriter out = writerFor(files, event.taskId(), touched);
                     if (out != null) {
                         out.write(line(event));
                         out.newLine();
@@ -244,7 +244,9 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         }
     }
 
-    private BufferedWriter writerFor(Map<String, BufferedWriter> files, String taskId) throws IOException {
+    /** {@code touched}: writers of this batch still to flush; one closed to stay under OPEN_FILES leaves it. */
+    private BufferedWriter writerFor(Map<String, BufferedWriter> files, String taskId, java.util.Set<BufferedWriter> touched)
+            throws IOException {
         BufferedWriter out = files.get(taskId);
         if (out != null) {
             return out;
@@ -259,7 +261,9 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         files.put(taskId, out);
         if (files.size() > OPEN_FILES) {
             var eldest = files.entrySet().iterator();
-            eldest.next().getValue().close();
+            BufferedWriter evicted = eldest.next().getValue();
+            evicted.close(); // flushes what it holds
+            touched.remove(evicted);
             eldest.remove();
         }
         return out;

@@ -34,6 +34,23 @@ class TaskEventStoreTest {
     }
 
     @Test
+    void keeps_every_line_when_a_batch_touches_more_tasks_than_files_it_keeps_open() {
+        List<Task> tasks = new ArrayList<>();
+        try (TaskEventStore store = new TaskEventStore(logs, clock, 1_000_000, 100)) {
+            for (int i = 0; i < 2_000; i++) { // far more than the 256 open files, published faster than written
+                Task task = aTask().pending();
+                tasks.add(task);
+                store.accept(new TaskEvent.LogLine(task.id(), 1, "stdout", "line of " + task.id()));
+            }
+            // a sample: without every buffered line flushed, each read would wait out its bound first
+            for (Task task : List.of(tasks.get(0), tasks.get(700), tasks.get(1_400), tasks.get(tasks.size() - 1))) {
+                assertThat(store.read(task.id(), 0)).as("log of " + task.id()).singleElement()
+                        .satisfies(e -> assertThat(e.data().path("line").asText()).isEqualTo("line of " + task.id()));
+            }
+        }
+    }
+
+    @Test
     void hands_events_to_followers_in_numbering_order_when_published_from_several_threads() throws Exception {
         try (TaskEventStore store = new TaskEventStore(logs, clock, 1_000_000, 100)) {
             Task first = aTask().pending();
