@@ -25,6 +25,33 @@ final class EnvironmentCleaner {
         boolean any() {
             return containers + networks + volumes > 0;
         }
+
+        Removed plus(Removed other) {
+            return new Removed(containers + other.containers, networks + other.networks, volumes + other.volumes);
+        }
+    }
+
+    /**
+     * For a creation that was cut short: a Docker call it had in flight (a network being created,
+     * say) may still complete in the daemon after the first pass has listed what exists, so look
+     * again a few times, a little later each time, until a later pass finds nothing.
+     */
+    Removed removeAfterCutShortCreation(String environmentId) {
+        Removed total = remove(environmentId);
+        for (long waitMillis : new long[] {300, 1_000, 2_000}) {
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            Removed late = remove(environmentId);
+            total = total.plus(late);
+            if (!late.any() && waitMillis >= 1_000) {
+                break;
+            }
+        }
+        return total;
     }
 
     Removed remove(String environmentId) {

@@ -295,7 +295,8 @@ public final class TestEnvironmentService implements AutoCloseable {
                 throw new ConflictException("interrupted while stopping the creation of " + id);
             }
         }
-        var removed = cleaner.remove(environment.id());
+        var removed = creation != null ? cleaner.removeAfterCutShortCreation(environment.id())
+                : cleaner.remove(environment.id());
         archive.delete(environment.id());
         synchronized (lock(environment.id())) {
             store.delete(environment.id());
@@ -398,7 +399,7 @@ public final class TestEnvironmentService implements AutoCloseable {
         for (String id : cutShort) {
             try {
                 store.find(id).filter(e -> e.status() == EnvironmentStatus.Creating).ifPresent(e -> {
-                    cleaner.remove(id);
+                    cleaner.removeAfterCutShortCreation(id);
                     store.save(e.failed("creation was cut short by a server stop", clock.instant())
                             .cleanedUp(clock.instant()));
                     LOG.info("removed what the unfinished creation of test environment {} made", id);
