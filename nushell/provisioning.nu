@@ -65,12 +65,22 @@ def api [method: string, path: string, body?: any] {
     fail $"($message) \(HTTP ($status)\)"
 }
 
+# One progress line on stderr: redrawn in place on a terminal, a line of its own on a pipe.
+def progress-line [line: string] {
+    if (is-terminal --stderr) { print -n -e $"\r\e[K($line)" } else { print -e $line }
+}
+
+# Ends a line that progress-line redrew in place.
+def end-progress [] {
+    if (is-terminal --stderr) { print -e "" }
+}
+
 def show-progress [task: record, previous: string] {
     let percent = ($task.progress?.percent? | default 0)
     let message = ($task.progress?.message? | default "")
     let line = $"task ($task.id) ($task.status) ($percent)% ($message)" | str trim
     if $line != $previous {
-        if (is-terminal --stderr) { print -n -e $"\r\e[K($line)" } else { print -e $line }
+        progress-line $line
     }
     $line
 }
@@ -84,7 +94,7 @@ def follow [id: string] {
         $task = (api GET $"/tasks/(segment $id)")
         $shown = (show-progress $task $shown)
     }
-    if (is-terminal --stderr) { print -e "" }
+    end-progress
     $task
 }
 
@@ -440,11 +450,11 @@ export def "storage migrate" [
         $status = (api GET "/storage/migrations/current")
         let line = $"storage migration ($status.from) -> ($status.to): ($status.state) ($status.copied)/($status.total)"
         if $line != $shown {
-            if (is-terminal --stderr) { print -n -e $"\r\e[K($line)" } else { print -e $line }
+            progress-line $line
             $shown = $line
         }
     }
-    if (is-terminal --stderr) { print -e "" }
+    end-progress
     if $status.state == "FAILED" {
         fail $"storage migration ($status.from) -> ($status.to) failed: ($status.error? | default 'no reason given'); the orchestrator still uses ($status.from)"
     }
