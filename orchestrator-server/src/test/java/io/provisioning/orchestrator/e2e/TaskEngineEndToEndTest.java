@@ -24,7 +24,8 @@ class TaskEngineEndToEndTest {
     @BeforeAll
     static void startServer() throws Exception {
         Files.writeString(workspace.resolve("settings.yaml"), "provider: local\n");
-        server = ServerProcess.start(dataDir, workspace, Components.fixtureScript(), "--workers", "4");
+        server = ServerProcess.start(dataDir, workspace, Components.fixtureScript(), "--workers", "4",
+                "--limit-infra", "staging=1");
         api = server.api();
     }
 
@@ -70,6 +71,16 @@ class TaskEngineEndToEndTest {
         Thread.sleep(500);
         assertThat(started(waiting)).isFalse();
         assertThat(api.status(waiting)).isEqualTo("Cancelled");
+
+        // a Cancelled task can be retried too: a new attempt, the cancelled one kept in its history
+        Api.Reply retried = api.post("/tasks/" + blocker + "/retry", "");
+        assertThat(retried.status()).isEqualTo(200);
+        assertThat(retried.data().path("status").asText()).isEqualTo("Pending");
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.status(blocker).equals("Running")
+                && api.task(blocker).path("attempts").asInt() == 2);
+        assertThat(api.task(blocker).path("history").toString()).contains("Cancelled");
+        api.post("/tasks/" + blocker + "/cancel", "");
+        awaitStatus(blocker, "Cancelled");
     }
 
     @Test
@@ -168,6 +179,22 @@ class TaskEngineEndToEndTest {
         long otherStart = Long.parseLong(Files.readString(dataDir.resolve("state/runs/" + other + ".1.start")).trim());
         assertThat(secondStart).isGreaterThanOrEqualTo(firstEnd);
         assertThat(otherStart).isLessThan(firstEnd);
+    }
+
+    @Test
+    void a_configured_infra_limit_holds_other_servers_of_that_infra_in_the_queue() throws Exception {
+        String body = "{\"infra\":\"staging\",\"settings\":\"./settings.yaml\",\"servers\":[\"%s\"],"
+                + "\"check_mode\":false,\"wait\":false}";
+        String first = api.post("/workflows/servers/create", body.formatted("sleep1500-stg-a")).data().asText();
+        String second = api.post("/workflows/servers/create", body.formatted("sleep1500-stg-b")).data().asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.task(second).path("waiting_for").asText("")
+                .contains("infra:staging"));
+        assertThat(api.status(second)).isEqualTo("Pending");
+        awaitStatus(first, "Completed");
+        awaitStatus(second, "Completed");
+        long firstEnd = Long.parseLong(Files.readString(dataDir.resolve("state/runs/" + first + ".1.end")).trim());
+        long secondStart = Long.parseLong(Files.readString(dataDir.resolve("state/runs/" + second + ".1.start")).trim());
+        assertThat(secondStart).as("different servers, one infra limited to 1").isGreaterThanOrEqualTo(firstEnd);
     }
 
     @Test
