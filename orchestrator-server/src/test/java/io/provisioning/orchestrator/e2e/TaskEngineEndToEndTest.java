@@ -25,7 +25,7 @@ class TaskEngineEndToEndTest {
     static void startServer() throws Exception {
         Files.writeString(workspace.resolve("settings.yaml"), "provider: local\n");
         server = ServerProcess.start(dataDir, workspace, Components.fixtureScript(), "--workers", "4",
-                "--limit-infra", "staging=1");
+                "--limit-infra", "staging=1", "--limit-workflow", "taskserv.create=1");
         api = server.api();
     }
 
@@ -195,6 +195,22 @@ class TaskEngineEndToEndTest {
         long firstEnd = Long.parseLong(Files.readString(dataDir.resolve("state/runs/" + first + ".1.end")).trim());
         long secondStart = Long.parseLong(Files.readString(dataDir.resolve("state/runs/" + second + ".1.start")).trim());
         assertThat(secondStart).as("different servers, one infra limited to 1").isGreaterThanOrEqualTo(firstEnd);
+    }
+
+    @Test
+    void a_configured_workflow_type_limit_holds_the_second_taskserv_install_in_the_queue() throws Exception {
+        String body = "{\"infra\":\"production\",\"settings\":\"./settings.yaml\",\"taskserv\":\"redis\","
+                + "\"servers\":[\"%s\"],\"check_mode\":false,\"wait\":false}";
+        String first = api.post("/workflows/taskserv/create", body.formatted("sleep1500-ts-a")).data().asText();
+        String second = api.post("/workflows/taskserv/create", body.formatted("sleep1500-ts-b")).data().asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.task(second).path("waiting_for").asText("")
+                .contains("workflow:taskserv.create"));
+        assertThat(api.status(second)).isEqualTo("Pending");
+        awaitStatus(first, "Completed");
+        awaitStatus(second, "Completed");
+        long firstEnd = Long.parseLong(Files.readString(dataDir.resolve("state/runs/" + first + ".1.end")).trim());
+        long secondStart = Long.parseLong(Files.readString(dataDir.resolve("state/runs/" + second + ".1.start")).trim());
+        assertThat(secondStart).as("different servers, one workflow type limited to 1").isGreaterThanOrEqualTo(firstEnd);
     }
 
     @Test
