@@ -14,12 +14,15 @@ final class HealthProbe {
     private static final long UNHEALTHY_NANOS = 250_000_000L;
 
     private final Runnable probe;
+    private final Runnable back;
     private final ReentrantLock probing = new ReentrantLock();
     private volatile long probedAt = System.nanoTime() - HEALTHY_NANOS;
     private volatile StorageUnavailableException failure;
 
-    HealthProbe(Runnable probe) {
+    /** {@code back} runs once the server answers again after a failed probe. */
+    HealthProbe(Runnable probe, Runnable back) {
         this.probe = probe;
+        this.back = back;
     }
 
     void check() {
@@ -34,6 +37,9 @@ final class HealthProbe {
         try {
             probe.run();
             failure = null;
+            if (last != null) {
+                back.run();
+            }
         } catch (StorageUnavailableException e) {
             failure = e;
             throw e;

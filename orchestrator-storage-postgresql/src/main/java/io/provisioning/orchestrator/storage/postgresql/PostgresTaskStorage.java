@@ -30,6 +30,7 @@ import javax.sql.DataSource;
  * with {@link StorageUnavailableException} (HTTP 503) until the pool connects again.
  */
 public final class PostgresTaskStorage implements TaskStorage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresTaskStorage.class);
     private static final int WRITE_TRIES = 8;
 
     /**
@@ -58,7 +59,7 @@ public final class PostgresTaskStorage implements TaskStorage {
         this.settings = settings;
         this.leaseMillis = settings.lease().toMillis();
         this.onClose = onClose;
-        this.health = new HealthProbe(this::probe);
+        this.health = new HealthProbe(this::probe, this::renewLeasesNow);
         run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
         this.renewal = LeaseRenewal.start(this, settings.lease());
     }
@@ -236,6 +237,15 @@ public final class PostgresTaskStorage implements TaskStorage {
         });
     }
 
+    /** Leases lapse while the server is away; this node's tasks are its own again as soon as it is back. */
+    private void renewLeasesNow() {
+        try {
+            LOG.info("PostgreSQL is back; renewed the leases of {} running tasks", renewLeases());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot renew leases after PostgreSQL came back: {}", e.getMessage());
+        }
+    }
+
     @Override
     public AutoCloseable watchOtherNodes(Consumer<Task> changed) {
         return TaskNotifications.start(connector, this, settings.nodeId(), changed);
@@ -278,7 +288,7 @@ public final class PostgresTaskStorage implements TaskStorage {
             try {
                 onClose.close();
             } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(PostgresTaskStorage.class).warn("closing PostgreSQL storage: {}", e.getMessage());
+                LOG.warn("closing PostgreSQL storage: {}", e.getMessage());
             }
         }
     }
