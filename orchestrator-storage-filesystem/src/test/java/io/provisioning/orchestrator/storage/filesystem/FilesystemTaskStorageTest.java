@@ -67,7 +67,7 @@ class FilesystemTaskStorageTest extends TaskStorageContract {
         storage.close();
         // a process that died after the journal fsync and before its checkpoint: only the journal has it
         Path segment = dataDir.resolve("queue.rkvs/journal/segment-000000000099.log");
-        String line = Json.mapper().writeValueAsString(new JournalRecord(task, Change.QueueOp.ADD));
+        String line = Json.mapper().writeValueAsString(JournalRecord.of(new Change(task, Change.QueueOp.ADD)));
         Files.writeString(segment, line + "\n");
         storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
         assertThat(storage.find(task.id())).contains(task);
@@ -80,7 +80,7 @@ class FilesystemTaskStorageTest extends TaskStorageContract {
         Task task = aTask().pending();
         storage.close();
         Path segment = dataDir.resolve("queue.rkvs/journal/segment-000000000099.log");
-        String line = Json.mapper().writeValueAsString(new JournalRecord(task, Change.QueueOp.ADD));
+        String line = Json.mapper().writeValueAsString(JournalRecord.of(new Change(task, Change.QueueOp.ADD)));
         Files.writeString(segment, line + "\n" + line.substring(0, line.length() / 2), StandardCharsets.UTF_8);
         storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
         assertThat(storage.find(task.id())).contains(task);
