@@ -94,7 +94,8 @@ class SharedDatabaseClusterEndToEndTest {
                         for (Run b : ofTask) {
                             if (a != b && a.node() != b.node()) {
                                 assertThat(a.end() <= b.start() || b.end() <= a.start())
-                                        .as(id + " ran on node " + a.node() + " and node " + b.node() + " at once").isTrue();
+                                        .as(id + " ran on node " + a.node() + " and node " + b.node() + " at once: " + ofTask
+                                                + "\n" + nodeLogs(nodes, id)).isTrue();
                             }
                         }
                     }
@@ -126,6 +127,17 @@ class SharedDatabaseClusterEndToEndTest {
                 node.close();
             }
         }
+    }
+
+    /** What the nodes logged about one task, and their warnings, for a failure's message. */
+    private static String nodeLogs(List<ServerProcess> nodes, String id) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < nodes.size(); i++) {
+            int node = i;
+            nodes.get(i).log().stream().filter(l -> l.contains(id) || l.contains("WARN") || l.contains("ERROR"))
+                    .limit(60).forEach(l -> out.append("node ").append(node).append(": ").append(l).append('\n'));
+        }
+        return out.toString();
     }
 
     /** Submits in batches of 100 (POST /workflows/batch), spread over the nodes. */

@@ -23,6 +23,11 @@ final class BulkImport {
                 attempts = EXCLUDED.attempts, updated = EXCLUDED.updated, version = t.version + 1,
                 writer = EXCLUDED.writer, lease_owner = NULL, lease_until = NULL, json = EXCLUDED.json
             """;
+    /** New tasks only: an id or sequence already stored fails the whole transaction. */
+    private static final String NEW_TASKS = """
+            INSERT INTO task (id, seq, status, idem, attempts, updated, writer, json)
+            SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::integer[], ?::text[], ?::text[], ?::text[])
+            """;
     private static final String QUEUE = """
             INSERT INTO queue (task_id, priority, seq, not_before)
             SELECT * FROM unnest(?::text[], ?::integer[], ?::bigint[], ?::text[])
@@ -33,7 +38,20 @@ final class BulkImport {
 
     private BulkImport() {}
 
+    /** Replaces what is stored under the tasks' ids, quietly (an import). */
     static void run(Connection c, List<Task> tasks, Set<String> queued, String node) throws SQLException {
+        write(c, tasks, queued, node, true);
+    }
+
+    /** Inserts new tasks, every one queued, and tells the other nodes (a submission). */
+    static void insertQueued(Connection c, List<Task> tasks, String node) throws SQLException {
+        Set<String> all = new java.util.HashSet<>();
+        tasks.forEach(t -> all.add(t.id()));
+        write(c, tasks, all, node, false);
+    }
+
+    private static void write(Connection c, List<Task> tasks, Set<String> queued, String node, boolean quiet)
+            throws SQLException {
         int n = tasks.size();
         String[] ids = new String[n];
         Long[] seqs = new Long[n];
@@ -61,10 +79,12 @@ final class BulkImport {
                 notQueued.add(task.id());
             }
         }
-        try (Statement st = c.createStatement()) {
-            st.execute("SET LOCAL orchestrator.quiet = 'on'");
+        if (quiet) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL orchestrator.quiet = 'on'");
+            }
         }
-        try (PreparedStatement ps = c.prepareStatement(TASKS)) {
+        try (PreparedStatement ps = c.prepareStatement(quiet ? TASKS : NEW_TASKS)) {
             ps.setArray(1, c.createArrayOf("text", ids));
             ps.setArray(2, c.createArrayOf("bigint", seqs));
             ps.setArray(3, c.createArrayOf("text", statuses));

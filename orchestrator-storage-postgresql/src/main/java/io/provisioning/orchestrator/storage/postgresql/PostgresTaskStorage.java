@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.storage.postgresql;
 
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
@@ -61,7 +62,7 @@ public final class PostgresTaskStorage implements TaskStorage {
         this.onClose = onClose;
         this.health = new HealthProbe(this::probe, this::renewLeasesNow);
         run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
-        this.renewal = LeaseRenewal.start(this, settings.lease());
+        this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease());
     }
 
     @Override
@@ -137,6 +138,43 @@ public final class PostgresTaskStorage implements TaskStorage {
             }
             return null;
         });
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> saveSubmission(List<Task> tasks, IdempotencyRecord idempotency) {
+        String what = "store a submission of " + tasks.size() + " tasks"
+                + (idempotency == null ? "" : " under idempotency key " + idempotency.key());
+        Optional<IdempotencyRecord> taken = write(what, c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                if (idempotency != null && !Submissions.claimKey(c, idempotency)) {
+                    c.rollback();
+                    return Optional.of(Submissions.NO_RECORD);
+                }
+                if (!tasks.isEmpty()) {
+                    BulkImport.insertQueued(c, tasks, settings.nodeId());
+                }
+                c.commit();
+                return Optional.<IdempotencyRecord>empty();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        });
+        if (taken.isEmpty()) {
+            return taken;
+        }
+        // the key was stored by an earlier or a concurrent submission, which has committed by now
+        return Optional.of(findIdempotencyRecord(idempotency.key()).orElseThrow(() -> new io.provisioning.orchestrator
+                .storage.StorageException("idempotency key " + idempotency.key() + " is taken but its record is gone")));
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
+        return run("find an idempotency key", c -> Submissions.find(c, key));
     }
 
     // ---- reads --------------------------------------------------------------------------
@@ -228,8 +266,7 @@ public final class PostgresTaskStorage implements TaskStorage {
     /** Extends the leases of every task this node runs; returns how many. */
     int renewLeases() {
         return write("renew leases", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE task SET lease_until = now() + ? * interval '1 millisecond'"
-                    + " WHERE status = 'Running' AND lease_owner = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(LeaseRenewal.RENEW)) {
                 ps.setLong(1, leaseMillis);
                 ps.setString(2, settings.nodeId());
                 return ps.executeUpdate();

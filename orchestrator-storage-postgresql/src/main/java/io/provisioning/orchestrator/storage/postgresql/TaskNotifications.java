@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows what other nodes write, with {@code LISTEN orchestrator_task} on a connection of its
- * own (the trigger of migration V1 notifies {@code "<writer> <task id>"} on every commit that
- * changed a task). The notifications that arrive together are read back in one query, since a
- * payload cannot hold a task; the rows' {@code version} drops what is older than what was already
- * passed on, and rows this node wrote last are skipped. A lost connection is opened again a
+ * own (the trigger of migration V1 notifies {@code "<writer> <task id> <version> <json>"} for every
+ * committed change of a task, without the JSON when it does not fit; those are read back, together,
+ * in one query). {@code version} drops what is older than what was already passed on, and what
+ * this node wrote is skipped. A lost connection is opened again a
  * second later; what changed meanwhile the engine's periodic sweep finds.
  */
 final class TaskNotifications implements AutoCloseable {
@@ -76,18 +76,24 @@ final class TaskNotifications implements AutoCloseable {
 
     private static void deliver(PostgresTaskStorage storage, String nodeId, PGNotification[] got,
             Map<String, Long> versions, Consumer<Task> changed) {
-        Set<String> ids = new LinkedHashSet<>();
+        List<Row> rows = new ArrayList<>(got.length);
+        Set<String> toRead = new LinkedHashSet<>();
         for (PGNotification n : got) {
-            String payload = n.getParameter();
-            int space = payload.indexOf(' ');
-            if (space > 0 && !payload.substring(0, space).equals(nodeId)) {
-                ids.add(payload.substring(space + 1));
+            // "<writer> <id> <version>[ <json>]"
+            String[] parts = n.getParameter().split(" ", 4);
+            if (parts.length < 3 || parts[0].equals(nodeId)) {
+                continue;
+            }
+            if (parts.length == 4) {
+                rows.add(new Row(parts[1], Long.parseLong(parts[2]), parts[0], parts[3]));
+            } else {
+                toRead.add(parts[1]);
             }
         }
-        if (ids.isEmpty()) {
-            return;
+        if (!toRead.isEmpty()) {
+            rows.addAll(storage.rows(new ArrayList<>(toRead)));
         }
-        for (Row row : storage.rows(new ArrayList<>(ids))) {
+        for (Row row : rows) {
             Long seen = versions.get(row.id());
             if (nodeId.equals(row.writer()) || (seen != null && seen >= row.version())) {
                 continue;

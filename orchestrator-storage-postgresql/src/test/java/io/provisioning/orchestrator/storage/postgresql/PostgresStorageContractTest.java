@@ -21,6 +21,13 @@ class PostgresStorageContractTest extends TaskStorageContract {
     }
 
     @Override
+    protected TaskStorage openAnotherNode() {
+        Map<String, String> other = new java.util.HashMap<>(options);
+        other.put("postgresql-node-id", "another-node");
+        return StorageTypes.open("postgresql", dataDir, other);
+    }
+
+    @Override
     protected TaskStorage reopen(TaskStorage current) {
         current.close();
         return StorageTypes.open("postgresql", dataDir, options);

@@ -26,13 +26,19 @@ CREATE TABLE queue (
     not_before  text
 );
 
--- Every change of a task row tells the listening nodes who wrote which task; they read the row
--- itself (a payload is limited to 8000 bytes, a task's JSON is not). A bulk import sets
--- orchestrator.quiet so that 100,000 imported rows do not wake every node 100,000 times.
+-- Every change of a task row tells the listening nodes who wrote which task, in which version, and
+-- the task itself when it fits in a payload (8000 bytes; almost every task does): then each state
+-- arrives as it was committed and no one reads it back. A larger task is announced without it,
+-- and the listener reads the row. A bulk import sets orchestrator.quiet so that 100,000 imported
+-- rows do not wake every node 100,000 times.
 CREATE FUNCTION task_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF coalesce(current_setting('orchestrator.quiet', true), '') <> 'on' THEN
-        PERFORM pg_notify('orchestrator_task', NEW.writer || ' ' || NEW.id);
+        IF octet_length(NEW.json) <= 7600 THEN
+            PERFORM pg_notify('orchestrator_task', NEW.writer || ' ' || NEW.id || ' ' || NEW.version || ' ' || NEW.json);
+        ELSE
+            PERFORM pg_notify('orchestrator_task', NEW.writer || ' ' || NEW.id || ' ' || NEW.version);
+        END IF;
     END IF;
     RETURN NULL;
 END;
