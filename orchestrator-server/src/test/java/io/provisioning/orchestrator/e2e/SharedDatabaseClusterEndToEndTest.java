@@ -134,7 +134,8 @@ class SharedDatabaseClusterEndToEndTest {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < nodes.size(); i++) {
             int node = i;
-            nodes.get(i).log().stream().filter(l -> l.contains(id) || l.contains("WARN") || l.contains("ERROR"))
+            nodes.get(i).log().stream().filter(l -> !l.contains("|-"))
+                    .filter(l -> l.contains(id) || l.contains("WARN") || l.contains("ERROR") || l.contains("Exception"))
                     .limit(60).forEach(l -> out.append("node ").append(node).append(": ").append(l).append('\n'));
         }
         return out.toString();

@@ -133,7 +133,23 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** A new, empty database; its name. */
     public String createDatabase() {
-        String name = "orch" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        return createDatabase("orch" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet());
+    }
+
+    /** A new, empty database named {@code name} (lower-case letters, digits, _), or the one made before; its name. */
+    public synchronized String createDatabase(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain database name: " + name);
+        }
+        try (Connection c = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
+                Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+            if (rs.next()) {
+                return name;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot look for database " + name + ": " + e.getMessage(), e);
+        }
         try (Connection c = DriverManager.getConnection(url("postgres"), USER, PASSWORD);
                 Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
