@@ -34,6 +34,7 @@ final class TaskNotifications implements AutoCloseable {
     record Row(String id, long version, String writer, String json) {}
 
     private final Thread thread;
+    private final java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
     private volatile Connection connection;
 
@@ -47,6 +48,7 @@ final class TaskNotifications implements AutoCloseable {
                     try (Statement st = c.createStatement()) {
                         st.execute("LISTEN " + CHANNEL);
                     }
+                    listening.countDown();
                     PGConnection pg = c.unwrap(PGConnection.class);
                     while (!closed) {
                         PGNotification[] got = pg.getNotifications(WAIT_MILLIS);
@@ -71,6 +73,12 @@ final class TaskNotifications implements AutoCloseable {
             Consumer<Task> changed) {
         TaskNotifications notifications = new TaskNotifications(connector, storage, nodeId, changed);
         notifications.thread.start();
+        try {
+            // what is written from now on is seen (unless the server is away: then the thread keeps trying)
+            notifications.listening.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return notifications;
     }
 
