@@ -125,7 +125,8 @@ public final class OrchestratorMain implements Callable<Integer> {
     int testenvParallelCreations;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true);
+        CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true)
+                .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
         cli.setParameterExceptionHandler((e, given) -> {
             cli.getErr().println("orchestrator: " + e.getMessage() + " (see --help)");
             return 2;
