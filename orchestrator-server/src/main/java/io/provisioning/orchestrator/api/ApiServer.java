@@ -57,6 +57,7 @@ public final class ApiServer implements AutoCloseable {
                 }
                 Responses.ok(ctx, HEALTHY);
             });
+            new VersionRoutes(orchestrator).install(config);
             new TaskRoutes(orchestrator).install(config);
             new WorkflowRoutes(b.submissions, b.parser, bodies).install(config);
             eventStreams.install(config);
