@@ -77,8 +77,8 @@ class IdempotencyAcrossNodesEndToEndTest {
 
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                     .until(() -> api.get("/health").status() == 200);
-            await().atMost(Duration.ofSeconds(10)).until(() -> total(api) == 3);
-            // the write reached the database although its answer was lost: the retry must not make another
+            await("the write reached the database").atMost(Duration.ofSeconds(10)).until(() -> total(api) > 0);
+            // its answer was lost: the retry must answer what was stored, not make another
             Api.Reply retried = post(api, body);
             assertThat(retried.status()).as(String.valueOf(retried.body())).isEqualTo(200);
             assertThat(retried.headers().get("idempotent-replayed")).containsExactly("true");
