@@ -7,17 +7,21 @@ import io.provisioning.orchestrator.workflow.WorkflowKind;
 import io.provisioning.orchestrator.workflow.WorkflowPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowRequest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns one validated workflow into the tasks that run it, each after what it waits for; the last
  * one is the answer. A cluster create becomes a visible DAG: servers create, then each taskserv in
  * the order the cluster definition gives, each waiting for the one before, and the cluster task
- * itself (its checks) waiting for the last. Nothing is stored here.
+ * itself (its checks) waiting for the last. Nothing is stored here. One instance serves one
+ * submission: a batch that names the same cluster several times asks the library once.
  */
 final class ExpandWorkflow {
     private final WorkflowPlanner planner;
     private final ClusterPlanner clusterPlanner;
+    private final Map<List<String>, ClusterPlan> plans = new HashMap<>();
 
     ExpandWorkflow(WorkflowPlanner planner, ClusterPlanner clusterPlanner) {
         this.planner = planner;
@@ -28,7 +32,8 @@ final class ExpandWorkflow {
         if (request.kind() != WorkflowKind.CLUSTER || !request.operation().equals("create")) {
             return List.of(planner.plan(request));
         }
-        ClusterPlan plan = clusterPlanner.plan(request);
+        ClusterPlan plan = plans.computeIfAbsent(List.of(request.target(), request.infra(), request.settings()),
+                k -> clusterPlanner.plan(request));
         List<TaskBuilder> tasks = new ArrayList<>();
         List<String> previous = request.dependsOn();
         if (!plan.servers().isEmpty()) {

@@ -28,13 +28,15 @@ import java.util.Optional;
 public final class Submissions {
     private final Orchestrator orchestrator;
     private final TaskStorage storage;
-    private final ExpandWorkflow expand;
+    private final WorkflowPlanner planner;
+    private final ClusterPlanner clusterPlanner;
     private final Clock clock;
 
     public Submissions(Orchestrator orchestrator, WorkflowPlanner planner, ClusterPlanner clusterPlanner, Clock clock) {
         this.orchestrator = orchestrator;
         this.storage = orchestrator.storage();
-        this.expand = new ExpandWorkflow(planner, clusterPlanner);
+        this.planner = planner;
+        this.clusterPlanner = clusterPlanner;
         this.clock = clock;
     }
 
@@ -44,7 +46,7 @@ public final class Submissions {
         if (earlier.isPresent()) {
             return earlier.get();
         }
-        List<TaskBuilder> tasks = expand.tasksOf(request);
+        List<TaskBuilder> tasks = new ExpandWorkflow(planner, clusterPlanner).tasksOf(request);
         TaskBuilder answer = tasks.get(tasks.size() - 1);
         if (key != null) {
             answer.idempotencyKey(key.key()).requestHash(key.requestHash());
@@ -67,6 +69,7 @@ public final class Submissions {
             edges.put(item.ref(), item.after());
             requests.put(item.ref(), item.request());
         }
+        ExpandWorkflow expand = new ExpandWorkflow(planner, clusterPlanner);
         Map<String, String> ids = new LinkedHashMap<>();
         List<TaskBuilder> tasks = new ArrayList<>();
         for (String ref : DagOrder.of(edges)) {

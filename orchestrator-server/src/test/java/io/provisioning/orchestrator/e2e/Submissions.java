@@ -19,10 +19,14 @@ enum Submissions {
             {"infra": "production", "settings": "./settings.yaml", "servers": ["%s"]}"""),
     TASKSERV("/workflows/taskserv/create", 1, """
             {"infra": "production", "settings": "./settings.yaml", "taskserv": "etcd", "servers": ["%s"]}"""),
+    /** The fixture plans a cluster as one server and one taskserv: three tasks. */
     CLUSTER("/workflows/cluster/create", 3, """
             {"infra": "production", "settings": "./settings.yaml", "cluster_type": "%s"}"""),
-    BATCH("/workflows/batch", 2, """
+    /** Two workflows and a cluster (three tasks) after them. */
+    BATCH("/workflows/batch", 5, """
             {"tasks": [
+              {"ref": "check", "workflow": "cluster", "after": ["etcd"], "infra": "production",
+               "settings": "./settings.yaml", "cluster_type": "%1$s"},
               {"ref": "etcd", "workflow": "taskserv", "after": ["base"], "infra": "production",
                "settings": "./settings.yaml", "taskserv": "etcd", "servers": ["%1$s"]},
               {"ref": "base", "workflow": "servers", "infra": "production", "settings": "./settings.yaml",
