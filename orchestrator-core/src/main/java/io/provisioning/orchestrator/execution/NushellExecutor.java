@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * never a shell string. The working directory is the workspace; the environment tells the script
  * which task and attempt it is and where the orchestrator and its state directory are.
  *
- * <p>Each attempt runs under a watchdog ({@code attempt-watchdog.pl}, run by {@code perl}): a session
- * of its own, so the attempt's whole tree is one process group; held until the claim with the
+ * <p>Each attempt runs under a watchdog ({@code attempt-watchdog.pl}, run by {@code setsid perl}): a
+ * session of its own, so the attempt's whole tree is one process group; held until the claim with the
  * tree's pid, group and start time is stored; ended with the orchestrator, because the watchdog
  * ends the group when the pipe from this JVM closes, which the kernel does when the JVM dies.
  */
@@ -42,6 +42,8 @@ public final class NushellExecutor implements TaskExecutor {
     private static final int OUTPUT_TAIL_CHARS = 64 * 1024;
     private static final int ERROR_TAIL_CHARS = 8 * 1024;
     private static final String WATCHDOG = readWatchdog();
+    /** util-linux: runs the watchdog as a session leader (in place: a child of this JVM is never a group leader). */
+    private static final String SETSID = "setsid";
     /** How long an ended tree may take to show gone in /proc after its KILL. */
     private static final Duration PROOF = Duration.ofSeconds(10);
 
@@ -91,7 +93,7 @@ public final class NushellExecutor implements TaskExecutor {
     /** Starts the watchdog, held before the script, and learns the tree it leads. */
     private Attempt launch(Task task, int attempt) {
         checkRunnable(task);
-        List<String> command = new ArrayList<>(List.of(settings.perl(), "-e", WATCHDOG, "--",
+        List<String> command = new ArrayList<>(List.of(SETSID, settings.perl(), "-e", WATCHDOG, "--",
                 Long.toString(settings.killGrace().toMillis())));
         command.addAll(task.commandLine());
         ProcessBuilder builder = new ProcessBuilder(command).directory(settings.workspace().toFile());
@@ -106,7 +108,7 @@ public final class NushellExecutor implements TaskExecutor {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new AttemptRejectedException("could not start the attempt watchdog (" + settings.perl()
+            throw new AttemptRejectedException("could not start the attempt watchdog (" + SETSID + " " + settings.perl()
                     + ", needed to own the attempt's process tree): " + e.getMessage());
         }
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -31,11 +31,14 @@ class AttemptProcessTreeEndToEndTest {
     void a_sigkilled_server_never_lets_the_next_attempt_run_beside_the_interrupted_one() throws Exception {
         ServerProcess server = ServerProcess.start(dataDir, workspace, Components.fixtureScript(), "--workers", "2");
         try {
-            String id = server.api().createServers(",\"max_attempts\":3", "silent12000-a");
+            String id = server.api().createServers(",\"max_attempts\":3", "silent60000-a");
             JsonNode running;
             try (AttemptTrees trees = AttemptTrees.watch(id)) {
                 running = awaitScriptRunning(server.api(), id, trees);
                 server.kill9(); // the JVM alone: its children are not signalled
+                // the tree dies with its orchestrator (its watchdog: TERM, then KILL after the 5 s grace)
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> AttemptTrees.aliveNow(id).isEmpty());
 
                 server = ServerProcess.start(dataDir, workspace, Components.fixtureScript(), "--workers", "2");
                 Api api = server.api();

@@ -42,8 +42,8 @@ class ClusterAttemptTakeoverEndToEndTest {
                 await().atMost(Duration.ofSeconds(60)).until(() -> trees.alive().contains(1)
                         && first.task(id).path("status").asText().equals("Running") && scriptStarted(id, 1));
                 running = first.task(id);
-                ServerProcess victim = nodeRunning(nodes, running);
-                victimIndex[0] = nodes.indexOf(victim);
+                victimIndex[0] = nodeRunning(id);
+                ServerProcess victim = nodes.get(victimIndex[0]);
                 survivor = nodes.stream().filter(n -> n != victim).findFirst().orElseThrow().api();
                 victim.kill9(); // the JVM alone, as the OOM killer does
 
@@ -55,6 +55,8 @@ class ClusterAttemptTakeoverEndToEndTest {
             assertThat(task.path("attempts").asInt()).isEqualTo(2);
             JsonNode interrupted = task.path("history").get(0);
             assertThat(interrupted.path("interrupted").asBoolean()).isTrue();
+            assertThat(running.path("process").path("node").asText()).as("the tree's node, stored with the claim")
+                    .endsWith(":" + nodes.get(victimIndex[0]).pid());
             assertThat(interrupted.path("process").path("node").asText()).isEqualTo(running.path("process").path("node").asText());
             assertThat(interrupted.path("error").asText()).contains("lease");
             assertThat(task.path("history").get(1).path("process").path("node").asText())
@@ -78,14 +80,13 @@ class ClusterAttemptTakeoverEndToEndTest {
         return false;
     }
 
-    /** The node whose JVM started the attempt's tree: its node name ends with that JVM's pid. */
-    private static ServerProcess nodeRunning(List<ServerProcess> nodes, JsonNode task) {
-        String node = task.path("process").path("node").asText();
-        for (ServerProcess candidate : nodes) {
-            if (node.endsWith(":" + candidate.pid())) {
-                return candidate;
+    /** The node whose script runs attempt 1: the fixture leaves its pid file in that node's state directory. */
+    private int nodeRunning(String id) {
+        for (int i = 0; i < 3; i++) {
+            if (Files.exists(root.resolve("node-" + i).resolve("state/runs/" + id + ".1.pid"))) {
+                return i;
             }
         }
-        throw new AssertionError("no node started the tree of " + task + " (node " + node + ")");
+        throw new AssertionError("no node runs attempt 1 of " + id);
     }
 }
