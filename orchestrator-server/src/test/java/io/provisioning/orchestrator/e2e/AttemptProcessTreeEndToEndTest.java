@@ -57,7 +57,7 @@ class AttemptProcessTreeEndToEndTest {
             throws Exception {
         ServerProcess server = ServerProcess.start(dataDir, workspace, Components.fixtureScript(), "--workers", "2");
         try {
-            String id = server.api().createServers(",\"max_attempts\":3", "silent20000-b");
+            String id = server.api().createServers(",\"max_attempts\":3", "silent60000-b");
             JsonNode running;
             try (AttemptTrees trees = AttemptTrees.watch(id)) {
                 running = awaitScriptRunning(server.api(), id, trees);
