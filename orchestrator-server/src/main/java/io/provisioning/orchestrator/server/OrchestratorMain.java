@@ -16,10 +16,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bin/orchestrator}: the server, with the Rust orchestrator's flags. */
-@Command(name = "orchestrator", mixinStandardHelpOptions = true, version = "orchestrator 0.1.0",
+@Command(name = "orchestrator", mixinStandardHelpOptions = true, versionProvider = OrchestratorMain.Version.class,
         description = "Runs the provisioning orchestrator: REST API, persistent queue, Nushell workers.",
         sortOptions = false)
 public final class OrchestratorMain implements Callable<Integer> {
+    /** {@code --version}: the build's version and the storage backends built into it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"orchestrator " + io.provisioning.orchestrator.OrchestratorVersion.current(),
+                    "storage backends: " + String.join(", ", io.provisioning.orchestrator.storage.StorageTypes.builtIn()),
+                    "java " + Runtime.version()};
+        }
+    }
+
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
@@ -115,7 +125,8 @@ public final class OrchestratorMain implements Callable<Integer> {
     int testenvParallelCreations;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true);
+        CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true)
+                .setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
         cli.setParameterExceptionHandler((e, given) -> {
             cli.getErr().println("orchestrator: " + e.getMessage() + " (see --help)");
             return 2;
