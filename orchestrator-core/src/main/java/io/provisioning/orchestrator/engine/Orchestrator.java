@@ -44,7 +44,12 @@ public final class Orchestrator implements AutoCloseable {
     private final DependencyGate gate;
     private final ConcurrencyGate concurrency;
     private final SequenceNumbers sequence;
+    private final AttemptsHere here = new AttemptsHere();
+    private final AnnounceChange announce;
+    private final FollowChange follow;
     private final TaskLifecycle lifecycle;
+    private final CancelTask cancelTask;
+    private final RetryTask retryTask;
     private final RecoverInterruptedTasks recovery;
     private FollowOtherNodes otherNodes;
     private final List<Thread> workers = new ArrayList<>();
@@ -60,8 +65,15 @@ public final class Orchestrator implements AutoCloseable {
         this.queue = new TaskQueue(clock);
         this.gate = new DependencyGate(storage::find);
         this.concurrency = new ConcurrencyGate(config.limits());
-        this.lifecycle = new TaskLifecycle(storage, executor, clock, events, queue, gate, concurrency, locks,
-                config.retryPolicy());
+        this.announce = new AnnounceChange(events, queue, gate);
+        this.follow = new FollowChange(clock, queue, gate, concurrency, announce);
+        this.lifecycle = new TaskLifecycle(
+                new ClaimTask(storage, executor, clock, queue, gate, concurrency, locks, here, announce),
+                new RunAttempt(storage, clock, events, locks, here),
+                new RecordOutcome(storage, clock, concurrency, locks, config.retryPolicy(), here, announce),
+                queue, here);
+        this.cancelTask = new CancelTask(storage, executor, clock, queue, gate, concurrency, locks, here, announce);
+        this.retryTask = new RetryTask(storage, clock, locks, announce);
         this.recovery = new RecoverInterruptedTasks(storage, clock, events);
         this.sequence = new SequenceNumbers(clock, storage.isShared());
     }
@@ -72,7 +84,7 @@ public final class Orchestrator implements AutoCloseable {
         recovery.run();
         for (Task task : storage.findUnfinished()) {
             if (task.status() == io.provisioning.orchestrator.task.TaskStatus.Pending) {
-                queue.add(entryFor(task));
+                queue.add(QueueEntries.of(task));
             }
         }
         recovered = true;
@@ -85,7 +97,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         accepting = true;
         if (storage.isShared()) {
-            otherNodes = new FollowOtherNodes(storage, lifecycle, recovery, queue, Duration.ofSeconds(2));
+            otherNodes = new FollowOtherNodes(storage, follow, here, recovery, queue, Duration.ofSeconds(2));
             otherNodes.start();
         }
         for (int i = 0; i < config.workers(); i++) {
@@ -147,7 +159,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         for (Task task : tasks) {
             events.publish(new TaskEvent.Changed(task)); // before a worker can take it, so watchers see Pending first
-            queue.add(entryFor(task));
+            queue.add(QueueEntries.of(task));
         }
         stored.addAll(tasks);
         return Optional.empty();
@@ -171,12 +183,12 @@ public final class Orchestrator implements AutoCloseable {
 
     /** Cancels a Pending task, or ends a Running one's process tree; a finished task answers 409. */
     public Task cancel(String id) {
-        return lifecycle.cancel(id);
+        return cancelTask.cancel(id);
     }
 
     /** Puts a Failed or Cancelled task back in the queue as a new attempt. */
     public Task retry(String id) {
-        return lifecycle.retry(id);
+        return retryTask.retry(id);
     }
 
     public TaskStorage storage() {
@@ -252,8 +264,8 @@ public final class Orchestrator implements AutoCloseable {
             int added = 0;
             for (Task task : storage.findUnfinished()) {
                 if (task.status() == io.provisioning.orchestrator.task.TaskStatus.Pending && !queue.contains(task.id())
-                        && !lifecycle.isHeldBack(task.id()) && !lifecycle.isRunningHere(task.id())) {
-                    queue.add(entryFor(task));
+                        && !follow.isHeldBack(task.id()) && !here.isRunning(task.id())) {
+                    queue.add(QueueEntries.of(task));
                     added++;
                 }
             }
@@ -303,9 +315,5 @@ public final class Orchestrator implements AutoCloseable {
             }
         }
         workers.clear();
-    }
-
-    static QueueEntry entryFor(Task task) {
-        return new QueueEntry(task.id(), task.priority(), task.sequence(), task.nextAttemptAt());
     }
 }
