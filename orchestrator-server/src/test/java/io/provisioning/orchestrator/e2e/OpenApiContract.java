@@ -10,8 +10,6 @@ import com.networknt.schema.dialect.Dialects;
 import io.provisioning.orchestrator.api.OpenApiDocument;
 import io.provisioning.orchestrator.json.Json;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -100,6 +98,30 @@ final class OpenApiContract {
         return validate(what, responsePointer + "/content/application~1json/schema", body);
     }
 
+    /** The problems with a request body by the operation's request schema (empty: the document accepts it). */
+    List<String> requestProblems(String method, String path, String body) {
+        String verb = method.toLowerCase(Locale.ROOT);
+        Optional<String> template = template(verb, path);
+        if (template.isEmpty()) {
+            return List.of(method + " " + path + ": no documented route");
+        }
+        JsonNode requestBody = document.path("paths").path(template.get()).path(verb).path("requestBody");
+        if (!requestBody.path("content").has("application/json")) {
+            return List.of(method + " " + path + ": no JSON request body documented");
+        }
+        return validate(method + " " + path + " request", "#/paths/" + escape(template.get()) + "/" + verb
+                + "/requestBody/content/application~1json/schema", body);
+    }
+
+    /** The problems with one value by a schema of the document ({@code #/components/schemas/Task}). */
+    List<String> schemaProblems(String pointer, JsonNode value) {
+        try {
+            return validate(pointer, pointer, Json.mapper().writeValueAsString(value));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private List<String> validate(String what, String pointer, String body) {
         JsonNode instance;
         try {
@@ -136,7 +158,7 @@ final class OpenApiContract {
 
     /** A JSON pointer fragment for a path template: '/' as '~1', braces percent-encoded as a URI needs. */
     private static String escape(String template) {
-        return URLEncoder.encode(template.replace("~", "~0").replace("/", "~1"), StandardCharsets.UTF_8);
+        return template.replace("~", "~0").replace("/", "~1").replace("{", "%7B").replace("}", "%7D");
     }
 
     private static String names(JsonNode node) {
