@@ -36,6 +36,10 @@ final class OpenApiContract {
     private record Route(String template, Pattern pattern, int parameters) {}
 
     OpenApiContract(JsonNode document) {
+        // the whole document is the schema resource, so its top-level keys (paths, tags, ...) are
+        // "unknown keywords" to the validator, which would warn about each one
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("com.networknt.schema.keyword"))
+                .setLevel(ch.qos.logback.classic.Level.ERROR);
         this.document = document;
         String text;
         try {
