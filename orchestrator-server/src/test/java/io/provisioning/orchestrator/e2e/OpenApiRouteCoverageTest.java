@@ -36,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(DockerAvailable.class)
 class OpenApiRouteCoverageTest {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
+    /** Registered endpoints that are not part of the API (none today); each needs its reason here. */
+    private static final Set<String> NOT_API = Set.of();
     @TempDir
     static Path dataDir;
     static OrchestratorApp app;
@@ -67,6 +69,7 @@ class OpenApiRouteCoverageTest {
             String[] parts = endpoint.split(" ", 2);
             registered.add(parts[0] + " " + normalize(parts[1]));
         }
+        registered.removeAll(NOT_API);
         Set<String> documented = new TreeSet<>(documented());
         assertThat(registered).as("the server registers endpoints (the listener works)").hasSizeGreaterThan(20);
         assertThat(registered).as("registered but not in the OpenAPI document").isSubsetOf(documented);
