@@ -35,7 +35,7 @@ ln -s "$ORCHESTRATOR_HOME/node_modules/@nushell/linux-x64/bin/nu" "$bin/nu"
 
 run_offline() { # runs "$@" in a new network namespace (loopback only) when the machine allows it
   if unshare -n true 2>/dev/null; then
-    unshare -n bash -c 'ip link set lo up 2>/dev/null || true; exec "$@"' _ "$@"
+    unshare -n bash -c 'ip link set lo up; exec "$@"' _ "$@"
   elif [ "${CI:-}" = "true" ]; then
     fail "cannot make a network namespace (unshare -n) to prove the release runs offline"
   else
