@@ -30,7 +30,7 @@ class NushellModuleTest {
 
     @Test
     void version_gives_the_modules_version_and_the_servers_build() throws Exception {
-        CliResult result = nu("provisioning version | to json -r");
+        CliResult result = nu("provisioning version");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         JsonNode version = JSON.readTree(result.out());
