@@ -24,6 +24,10 @@ public final class RouteRoles {
     public static RouteRoles standard(boolean metricsPublic) {
         List<Row> rows = new ArrayList<>();
         rows.add(open("GET", "/health"));
+        // the web console's static files and the redirects to them: no data, so open; the data needs a token
+        rows.add(open("GET", "/"));
+        rows.add(open("GET", "/ui"));
+        rows.add(open("GET", "/ui/*"));
         rows.add(metricsPublic ? open("GET", "/metrics") : row("GET", "/metrics", Role.VIEWER));
         rows.add(row("*", "/audit", Role.ADMIN));
         rows.add(row("*", "/audit/*", Role.ADMIN));
