@@ -127,6 +127,12 @@ export def health [] {
     api GET "/health"
 }
 
+# The address of the orchestrator's web console (<PROVISIONING_URL>/ui/), once the orchestrator answers.
+export def ui [] {
+    api GET "/health" | ignore
+    $"(base-url)/ui/"
+}
+
 # Create servers (POST /workflows/servers/create). Returns {task_id}, or the finished task with --wait.
 export def "workflow servers create" [
     ...servers: any               # server names (words or a list)

@@ -47,7 +47,7 @@ export function dagView(main, [rootId]) {
     columns.forEach((ids, c) => ids.forEach((id, r) => pos.set(id, { x: PAD + c * (W + GAP_X), y: PAD + r * (H + GAP_Y) })));
     const width = PAD * 2 + columns.length * W + (columns.length - 1) * GAP_X;
     const height = PAD * 2 + Math.max(...columns.map((c) => c.length)) * (H + GAP_Y) - GAP_Y;
-    const svg = h('svg:svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'group', 'aria-label': 'Cluster workflow graph' },
+    const svg = h('svg:svg', { viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-label': 'Cluster workflow graph' },
       h('svg:defs', {}, h('svg:marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, orient: 'auto-start-reverse' },
         h('svg:path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: 'currentColor' }))));
     for (const [id, t] of nodes) {
