@@ -470,6 +470,7 @@ export def "storage migrate" [
 # ---------------------------------------------------------------- the same, under `provisioning`
 
 export alias "provisioning health" = health
+export alias "provisioning ui" = ui
 export alias "provisioning workflow servers create" = workflow servers create
 export alias "provisioning workflow taskserv create" = workflow taskserv create
 export alias "provisioning workflow cluster create" = workflow cluster create

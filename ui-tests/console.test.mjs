@@ -165,3 +165,26 @@ test('readable at a phone\'s width', async () => {
     await phone.close();
   }
 });
+
+test('storage: the backend, an online migration\'s progress, the audit check and the live summary (admin)', async () => {
+  const ADMIN = process.env.CONSOLE_ADMIN_TOKEN;
+  const target = process.env.CONSOLE_MIGRATION_DIR;
+  await page.evaluate(() => sessionStorage.clear());
+  await signIn(page, ADMIN);
+  await visit(page, '#/storage');
+  await page.locator('#storage-backend dd').filter({ hasText: 'filesystem' }).first().waitFor();
+  assert.equal(await page.locator('#audit-intact').textContent(), 'intact');
+  await page.locator('#sum-queue').filter({ hasText: /^\d+$/ }).waitFor();
+  await page.locator('#sum-completed').filter({ hasText: /^[1-9]\d*$/ }).waitFor({ timeout: 30000 });
+  const started = await api('POST', '/storage/migrations', ADMIN, { to: 'filesystem', data_dir: target });
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  await visit(page, '#/storage');
+  await page.locator('#migration[data-state="SWITCHED"]').waitFor({ timeout: 60000 });
+  assert.match(await page.locator('#migration').textContent(), /filesystem → filesystem/);
+  await browser.screenshot('storage');
+  // a viewer is told the storage page needs admin, without data
+  await page.evaluate(() => sessionStorage.clear());
+  await signIn(page, VIEWER);
+  await visit(page, '#/storage');
+  await page.locator('#storage-backend dd').filter({ hasText: 'needs the admin role' }).waitFor();
+});

@@ -30,18 +30,19 @@ export function storageView(main, _params, ctx) {
         h('dt', {}, 'Migration'), h('dd', {}, m ? migration(m) : 'none since the server started'),
         data.warning ? [h('dt', {}, 'Warning'), h('dd', {}, data.warning)] : null);
       clearTimeout(storageTimer);
-      if (m && !['Completed', 'Failed', 'completed', 'failed'].includes(m.state || m.status)) storageTimer = setTimeout(loadStorage, 1000);
+      if (m && !['SWITCHED', 'FAILED'].includes(String(m.state).toUpperCase())) storageTimer = setTimeout(loadStorage, 1000);
     } catch (e) {
       clear(backend, h('dt', {}, 'Backend'), h('dd', {}, `${e.status}: ${e.message}`));
     }
   }
 
   function migration(m) {
-    const copied = m.copied ?? m.tasks_copied ?? 0;
-    const total = m.total ?? m.tasks_total ?? 0;
-    const pct = total ? Math.round((100 * copied) / total) : 0;
-    return [`${m.state || m.status || ''} ${m.from || ''} → ${m.to || ''} `, h('progress', { max: 100, value: pct, 'aria-label': `migration ${pct}%` }), ` ${copied}/${total}`,
-      m.error ? ` — ${m.error}` : ''];
+    const copied = m.copied || 0;
+    const total = m.total || 0;
+    const pct = String(m.state).toUpperCase() === 'SWITCHED' ? 100 : total ? Math.round((100 * copied) / total) : 0;
+    return h('span', { id: 'migration', 'data-state': m.state },
+      `${m.state} ${m.from || ''} → ${m.to || ''} `, h('progress', { max: 100, value: pct, 'aria-label': `migration ${pct}%` }),
+      ` ${copied} of ${total} tasks copied`, m.error ? ` — ${m.error}` : '');
   }
 
   async function loadAudit() {

@@ -32,7 +32,8 @@ final class BrowserTests {
         return dir;
     }
 
-    static void run(String file, ServerProcess server, Path secret) throws Exception {
+    /** {@code scratch}: a folder the test owns (an online migration's target goes there). */
+    static void run(String file, ServerProcess server, Path secret, Path scratch) throws Exception {
         Path root = Components.repoRoot();
         List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec",
                 "--test-timeout=600000", root.resolve("ui-tests").resolve(file).toString()));
@@ -41,7 +42,9 @@ final class BrowserTests {
         env.put("CONSOLE_URL", "http://127.0.0.1:" + server.port());
         env.put("CONSOLE_OPERATOR_TOKEN", Tokens.hs256(secret, Role.OPERATOR, "console-operator"));
         env.put("CONSOLE_VIEWER_TOKEN", Tokens.hs256(secret, Role.VIEWER, "console-viewer"));
+        env.put("CONSOLE_ADMIN_TOKEN", Tokens.hs256(secret, Role.ADMIN, "console-admin"));
         env.put("CONSOLE_SLOW_SETTINGS", "./slow.yaml");
+        env.put("CONSOLE_MIGRATION_DIR", scratch.resolve("migrated-store").toString());
         env.put("CONSOLE_SCREENSHOTS", root.resolve("orchestrator-server/target/ui-screenshots").toString());
         env.put("CHROMIUM_PATH", ChromiumAvailable.chromium().toString());
         Process node = builder.start();

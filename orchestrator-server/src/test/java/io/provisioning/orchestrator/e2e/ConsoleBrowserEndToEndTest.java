@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
  * authentication on and the shipped Nushell library run by real nu: sign-in (a bad token's 401),
  * a servers workflow submitted from the form reaching Completed live without a reload, the tasks
  * table updating live, a bad field's error beside it, a long task's log followed live and
- * cancelled, a cluster's DAG turning green, a viewer's missing Cancel and its 403, a phone's width.
+ * cancelled, a cluster's DAG turning green, a viewer's missing Cancel and its 403, a phone's width,
+ * and (admin) the storage backend, an online migration's progress, the audit check and the live summary.
  */
 @ExtendWith(ChromiumAvailable.class)
 class ConsoleBrowserEndToEndTest {
@@ -26,7 +27,7 @@ class ConsoleBrowserEndToEndTest {
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"), workspace,
                 Components.repoRoot().resolve("provisioning/main.nu"), "--auth-hs256-secret-file", secret.toString(),
                 "--workers", "4")) {
-            BrowserTests.run("console.test.mjs", server, secret);
+            BrowserTests.run("console.test.mjs", server, secret, dir);
         }
     }
 }

@@ -29,7 +29,7 @@ class ConsoleTestEnvironmentBrowserEndToEndTest {
         Files.writeString(secret, "console-browser-test-secret-of-at-least-32-bytes\n");
         Path data = dir.resolve("data");
         try (ServerProcess server = Environments.startServer(data, "--auth-hs256-secret-file", secret.toString())) {
-            BrowserTests.run("testenv.test.mjs", server, secret);
+            BrowserTests.run("testenv.test.mjs", server, secret, dir);
         }
         String owner = Environments.owner(data);
         assertThat(DOCKER.listContainers(Map.of(Labels.OWNER, owner))).as("containers left").isEmpty();
