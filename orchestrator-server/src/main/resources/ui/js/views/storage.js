@@ -29,8 +29,8 @@ export function storageView(main, _params, ctx) {
       clear(backend, h('dt', {}, 'Backend'), h('dd', {}, data.type), h('dt', {}, 'Store'), h('dd', {}, data.store || '—'),
         h('dt', {}, 'Migration'), h('dd', {}, m ? migration(m) : 'none since the server started'),
         data.warning ? [h('dt', {}, 'Warning'), h('dd', {}, data.warning)] : null);
-      clearTimeout(storageTimer);
-      if (m && !['SWITCHED', 'FAILED'].includes(String(m.state).toUpperCase())) storageTimer = setTimeout(loadStorage, 1000);
+      clearTimeout(storageTimer); // a migration started elsewhere shows up, and a running one moves, without a reload
+      storageTimer = setTimeout(loadStorage, m && !['SWITCHED', 'FAILED'].includes(String(m.state).toUpperCase()) ? 1000 : 3000);
     } catch (e) {
       clear(backend, h('dt', {}, 'Backend'), h('dd', {}, `${e.status}: ${e.message}`));
     }
