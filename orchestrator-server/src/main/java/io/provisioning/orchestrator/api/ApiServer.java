@@ -67,6 +67,7 @@ public final class ApiServer implements AutoCloseable {
                 Responses.ok(ctx, HEALTHY);
             });
             ConsoleRoutes.install(config);
+            new VersionRoutes(orchestrator).install(config);
             new TaskRoutes(orchestrator).install(config);
             new WorkflowRoutes(orchestrator, parser, planner, clusterPlanner, bodies).install(config);
             eventStreams.install(config);

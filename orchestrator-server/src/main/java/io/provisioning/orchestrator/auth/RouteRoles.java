@@ -28,6 +28,7 @@ public final class RouteRoles {
         rows.add(open("GET", "/"));
         rows.add(open("GET", "/ui"));
         rows.add(open("GET", "/ui/*"));
+        rows.add(open("GET", "/version"));
         rows.add(metricsPublic ? open("GET", "/metrics") : row("GET", "/metrics", Role.VIEWER));
         rows.add(row("*", "/audit", Role.ADMIN));
         rows.add(row("*", "/audit/*", Role.ADMIN));
