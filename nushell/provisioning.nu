@@ -129,6 +129,12 @@ export def health [] {
     api GET "/health"
 }
 
+# The address of the orchestrator's web console (<PROVISIONING_URL>/ui/), once the orchestrator answers.
+export def ui [] {
+    api GET "/health" | ignore
+    $"(base-url)/ui/"
+}
+
 # This module's version and the orchestrator's (GET /version: version, storage backends built in and in use).
 # (only as `provisioning version`: a bare `version` would shadow Nushell's own)
 export def "provisioning version" [] {
@@ -476,6 +482,7 @@ export def "storage migrate" [
 # ---------------------------------------------------------------- the same, under `provisioning`
 
 export alias "provisioning health" = health
+export alias "provisioning ui" = ui
 export alias "provisioning workflow servers create" = workflow servers create
 export alias "provisioning workflow taskserv create" = workflow taskserv create
 export alias "provisioning workflow cluster create" = workflow cluster create

@@ -1,6 +1,7 @@
 package io.provisioning.orchestrator.cli;
 
 import io.provisioning.orchestrator.cli.server.HealthCommand;
+import io.provisioning.orchestrator.cli.server.UiCommand;
 import io.provisioning.orchestrator.cli.server.ServeCommand;
 import io.provisioning.orchestrator.cli.storage.StorageCommand;
 import io.provisioning.orchestrator.cli.task.TaskCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Mixin;
         description = "Submits workflows to the provisioning orchestrator, follows tasks and runs test environments.",
         footer = {"", ExitCodes.HELP, "", "Environment: PROVISIONING_URL, PROVISIONING_TOKEN; CI=true or a pipe gives plain progress lines."},
         subcommands = {
-            WorkflowCommand.class, TaskCommand.class, TestCommand.class, HealthCommand.class,
+            WorkflowCommand.class, TaskCommand.class, TestCommand.class, HealthCommand.class, UiCommand.class,
             StorageCommand.class, NotInThisBuild.Auth.class, ServeCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -48,7 +48,8 @@ final class AccessControl {
         if (route.isPresent() && route.get().equals("/health")) {
             return;
         }
-        boolean open = route.isPresent() && roles.required(ctx.method().name(), route.get()).isEmpty();
+        // no endpoint matched: a static file of the console, or an unknown path (which needs a token)
+        boolean open = roles.required(ctx.method().name(), route.orElse(ctx.path())).isEmpty();
         Principal principal = null;
         UnauthorizedException refused = null;
         if (verifier == null) {

@@ -70,6 +70,7 @@ public final class ApiServer implements AutoCloseable {
                 }
                 Responses.ok(ctx, HEALTHY);
             });
+            ConsoleRoutes.install(config);
             new VersionRoutes(orchestrator).install(config);
             new OpenApiRoutes(OpenApiDocument.load()).install(config);
             new TaskRoutes(orchestrator).install(config);

@@ -24,6 +24,10 @@ public final class RouteRoles {
     public static RouteRoles standard(boolean metricsPublic) {
         List<Row> rows = new ArrayList<>();
         rows.add(open("GET", "/health"));
+        // the web console's static files and the redirects to them: no data, so open; the data needs a token
+        rows.add(open("GET", "/"));
+        rows.add(open("GET", "/ui"));
+        rows.add(open("GET", "/ui/*"));
         rows.add(open("GET", "/version"));
         rows.add(open("GET", "/openapi.json"));
         rows.add(open("GET", "/openapi.yaml"));

@@ -32,6 +32,18 @@ class RouteRolesTest {
     }
 
     @Test
+    void the_console_files_are_open_to_read_and_only_to_read() {
+        assertThat(roles.required("GET", "/")).isEmpty();
+        assertThat(roles.required("GET", "/ui")).isEmpty();
+        assertThat(roles.required("GET", "/ui/")).isEmpty();
+        assertThat(roles.required("HEAD", "/ui/js/views/tasks.js")).isEmpty();
+        assertThat(roles.required("POST", "/ui/js/app.js")).contains(Role.ADMIN);
+        assertThat(roles.required("DELETE", "/")).contains(Role.ADMIN);
+        assertThat(roles.required("GET", "/uix")).contains(Role.VIEWER);
+        assertThat(roles.required("GET", "/tasks/ui")).contains(Role.VIEWER);
+    }
+
+    @Test
     void metrics_can_be_made_public() {
         assertThat(RouteRoles.standard(true).required("GET", "/metrics")).isEmpty();
     }
