@@ -15,10 +15,13 @@ import io.provisioning.orchestrator.task.Progress;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * several nodes a change made elsewhere meanwhile wins and this node's stale one is dropped.
  */
 final class TaskLifecycle {
+    /** At most one durable progress write per task this often. */
+    static final Duration PROGRESS_INTERVAL = Duration.ofMillis(250);
     private static final Logger LOG = LoggerFactory.getLogger(TaskLifecycle.class);
 
     private final TaskStorage storage;
@@ -87,7 +92,12 @@ final class TaskLifecycle {
             result = new ExecutionResult(ExecutionResult.Outcome.CANCELLED, null, "", "cancelled before it started");
         } else {
             try {
-                result = executor.execute(task, new ProgressRecorder(task.id(), task.attempts()));
+                ProgressRecorder recorder = new ProgressRecorder(task.id(), task.attempts());
+                try {
+                    result = executor.execute(task, recorder);
+                } finally {
+                    recorder.finish(); // the last progress line is always kept
+                }
             } catch (RuntimeException e) {
                 LOG.error("executor failed on task {}", task.id(), e);
                 result = new ExecutionResult(ExecutionResult.Outcome.FAILED, null, "", "executor error: " + e.getMessage());
@@ -437,10 +447,19 @@ final class TaskLifecycle {
         }
     }
 
-    /** Stores each progress report on the task and passes lines on to watchers. */
+    /**
+     * Stores the progress reports of one attempt on the task, coalesced: at most one durable write
+     * per {@link #PROGRESS_INTERVAL}; a report arriving sooner waits for the next slot, replaced
+     * by any newer one, and the last is always written (at the latest when the attempt ends). Each
+     * stored report reaches watchers as a small {@code progress} event, not the whole task.
+     */
     private final class ProgressRecorder implements ExecutionListener {
         private final String taskId;
         private final int attempt;
+        private Progress pending;
+        private Instant lastStored;
+        private boolean flushScheduled;
+        private boolean finished;
 
         ProgressRecorder(String taskId, int attempt) {
             this.taskId = taskId;
@@ -448,7 +467,46 @@ final class TaskLifecycle {
         }
 
         @Override
-        public void onProgress(Progress progress) {
+        public synchronized void onProgress(Progress progress) {
+            if (finished) {
+                return;
+            }
+            Instant now = clock.instant();
+            if (lastStored == null || !now.isBefore(lastStored.plus(PROGRESS_INTERVAL))) {
+                pending = null;
+                store(progress);
+                return;
+            }
+            pending = progress;
+            if (!flushScheduled) {
+                flushScheduled = true;
+                long waitMillis = Math.max(1, Duration.between(now, lastStored.plus(PROGRESS_INTERVAL)).toMillis());
+                CompletableFuture.delayedExecutor(waitMillis, TimeUnit.MILLISECONDS, r -> Thread.ofVirtual().start(r))
+                        .execute(this::flush);
+            }
+        }
+
+        private synchronized void flush() {
+            flushScheduled = false;
+            if (pending != null && !finished) {
+                Progress last = pending;
+                pending = null;
+                store(last);
+            }
+        }
+
+        /** The attempt is over: writes what is still waiting, and nothing after. */
+        synchronized void finish() {
+            if (pending != null) {
+                Progress last = pending;
+                pending = null;
+                store(last);
+            }
+            finished = true;
+        }
+
+        private void store(Progress progress) {
+            lastStored = clock.instant();
             try {
                 storeProgress(progress);
             } catch (StorageUnavailableException e) { // progress is a hint; the outcome is what must be kept
@@ -463,7 +521,7 @@ final class TaskLifecycle {
                             Task updated = t.withProgress(clock.instant(), progress);
                             try {
                                 if (storage.compareAndSave(t, updated, QueueChange.KEEP)) {
-                                    events.publish(new TaskEvent.Changed(updated));
+                                    events.publish(new TaskEvent.Progressed(taskId, attempt, progress, updated.updatedAt()));
                                 }
                             } catch (StorageUnavailableException e) {
                                 LOG.debug("progress of task {} not stored: {}", taskId, e.getMessage());

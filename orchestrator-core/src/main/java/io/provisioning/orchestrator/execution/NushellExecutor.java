@@ -1,7 +1,6 @@
 package io.provisioning.orchestrator.execution;
 
 import io.provisioning.orchestrator.task.Task;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +23,8 @@ public final class NushellExecutor implements TaskExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(NushellExecutor.class);
     private static final int OUTPUT_TAIL_CHARS = 64 * 1024;
     private static final int ERROR_TAIL_CHARS = 8 * 1024;
+    /** A longer output line is cut to this many characters, with a marker. */
+    public static final int MAX_LINE_CHARS = 64 * 1024;
 
     private final Settings settings;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -131,9 +132,10 @@ public final class NushellExecutor implements TaskExecutor {
 
     private static Thread pump(InputStream stream, java.util.function.Consumer<String> sink) {
         return Thread.ofVirtual().start(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            try (InputStreamReader reader = new InputStreamReader(stream, StandardCharsets.UTF_8)) {
+                BoundedLineReader lines = new BoundedLineReader(reader, MAX_LINE_CHARS);
                 String line;
-                while ((line = reader.readLine()) != null) {
+                while ((line = lines.readLine()) != null) {
                     sink.accept(line);
                 }
             } catch (IOException e) {
