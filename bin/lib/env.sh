@@ -41,6 +41,7 @@ find_jdk() {
 ensure_npm_packages() {
   if [ -x "$ORCHESTRATOR_HOME/node_modules/@nushell/linux-x64/bin/nu" ] \
      && [ -d "$ORCHESTRATOR_HOME/node_modules/@surrealdb/node" ] \
+     && [ -d "$ORCHESTRATOR_HOME/node_modules/eventsource" ] \
      && [ "$ORCHESTRATOR_HOME/node_modules/.package-lock.json" -nt "$ORCHESTRATOR_HOME/package-lock.json" ]; then
     return 0
   fi

@@ -69,8 +69,16 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
     private volatile boolean open = true;
     private final Thread writer;
 
+    /**
+     * How far the numbering of a task recounted from its file jumps: events handed to followers
+     * just before a crash may not have reached the file, and their ids must not be given again
+     * (a follower resuming after one would miss the new events that took it).
+     */
+    static final long RECOUNT_GAP = 1_000_000;
+
     private static final class Counter {
         long lastId;
+        boolean recounted;
         long logBytes;
         boolean truncatedNoted;
     }
@@ -137,7 +145,9 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
                 data.put("stream", line.stream());
                 data.put("line", line.line());
             }
-            recorded = new RecordedEvent(event.taskId(), ++counter.lastId, globalIds.next(), type,
+            counter.lastId += counter.recounted ? RECOUNT_GAP : 1;
+            counter.recounted = false;
+            recorded = new RecordedEvent(event.taskId(), counter.lastId, globalIds.next(), type,
                     clock.instant().toString(), data);
             toWrite.add(recorded);
             recent.addLast(recorded);
@@ -186,6 +196,7 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read event log of task " + taskId, e);
             }
+            counter.recounted = counter.lastId > 0;
         }
         counters.put(taskId, counter);
         if (counters.size() > KNOWN_TASKS) {

@@ -93,8 +93,8 @@ final class EventStreams implements AutoCloseable {
             }
             long after = lastEventId(ctx);
             String id = task.id();
-            if (after > 0 && task.status().isTerminal() && store.lastId(id) <= after) {
-                ctx.status(204); // seen to its end: an EventSource stops reconnecting
+            if (task.status().isTerminal() && store.lastId(id) <= after) {
+                ctx.status(204); // seen to its end (or nothing to see): an EventSource stops reconnecting
                 return;
             }
             open(ctx, client -> follow(client, after, (a, each) -> store.scan(id, a, each),
