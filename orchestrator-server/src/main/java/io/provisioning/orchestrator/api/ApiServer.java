@@ -9,6 +9,10 @@ import io.provisioning.orchestrator.submission.Submissions;
 import io.provisioning.orchestrator.testenv.TestEnvironmentService;
 import io.provisioning.orchestrator.tls.HttpsConnector;
 import io.provisioning.orchestrator.workflow.WorkflowRequestParser;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The HTTP edge: routes, limits, access control, audit, metrics and error mapping, on Javalin. */
 public final class ApiServer implements AutoCloseable {
@@ -16,6 +20,9 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private final EdgeServices edge;
     private final EventStreams eventStreams;
+    private static final Set<String> ENDPOINT_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** Every endpoint as registered ({@code GET /tasks/{id}}); what the OpenAPI document is checked against. */
+    private final List<String> endpoints = new CopyOnWriteArrayList<>();
     private volatile String bindHost;
     private volatile int bindPort;
 
@@ -43,6 +50,12 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = maxBodyBytes;
             config.http.defaultContentType = "application/json";
             config.concurrency.useVirtualThreads = true;
+            config.events.handlerAdded(handler -> {
+                String method = handler.getHttpMethod().name().toUpperCase(Locale.ROOT);
+                if (ENDPOINT_METHODS.contains(method)) {
+                    endpoints.add(method + " " + handler.getPath());
+                }
+            });
             if (edge.tls().enabled()) {
                 config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, edge.tls(), bindHost, bindPort));
             }
@@ -58,6 +71,7 @@ public final class ApiServer implements AutoCloseable {
                 Responses.ok(ctx, HEALTHY);
             });
             new VersionRoutes(orchestrator).install(config);
+            new OpenApiRoutes(OpenApiDocument.load()).install(config);
             new TaskRoutes(orchestrator).install(config);
             new WorkflowRoutes(b.submissions, b.parser, bodies).install(config);
             eventStreams.install(config);
@@ -93,6 +107,11 @@ public final class ApiServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** The endpoints this server registered, as {@code METHOD /path/{param}} (SSE endpoints are GET). */
+    public List<String> endpoints() {
+        return List.copyOf(endpoints);
     }
 
     /** {@code https} when a keystore was given, else {@code http}. */

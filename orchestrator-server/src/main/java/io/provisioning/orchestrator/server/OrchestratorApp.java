@@ -207,6 +207,11 @@ public final class OrchestratorApp implements AutoCloseable {
         return host.equals("0.0.0.0") ? "127.0.0.1" : host;
     }
 
+    /** The HTTP endpoints the server registered (see {@link ApiServer#endpoints()}). */
+    public java.util.List<String> endpoints() {
+        return api.endpoints();
+    }
+
     public int port() {
         return api.port();
     }
