@@ -10,11 +10,23 @@ import io.provisioning.orchestrator.task.Progress;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Stores each progress report of a running attempt on its task and passes log lines on to watchers. */
+/**
+ * Stores the progress reports of one running attempt on its task, coalesced: at most one durable
+ * write per {@link #INTERVAL}; a report arriving sooner waits for the next slot, replaced by any
+ * newer one, and the last is always written (at the latest at {@link #finish}, when the attempt
+ * ends). Each stored report reaches watchers as a small {@code Progressed} event, not the whole
+ * task. Log lines are passed on to watchers.
+ */
 final class RecordProgress implements ExecutionListener {
+    /** At most one durable progress write per task this often. */
+    static final Duration INTERVAL = Duration.ofMillis(250);
     private static final Logger LOG = LoggerFactory.getLogger(RecordProgress.class);
 
     private final TaskStorage storage;
@@ -23,6 +35,10 @@ final class RecordProgress implements ExecutionListener {
     private final TaskLocks locks;
     private final String taskId;
     private final int attempt;
+    private Progress pending;
+    private Instant lastStored;
+    private boolean flushScheduled;
+    private boolean finished;
 
     RecordProgress(TaskStorage storage, Clock clock, TaskEventBus events, TaskLocks locks, Task claimed) {
         this.storage = storage;
@@ -34,7 +50,46 @@ final class RecordProgress implements ExecutionListener {
     }
 
     @Override
-    public void onProgress(Progress progress) {
+    public synchronized void onProgress(Progress progress) {
+        if (finished) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (lastStored == null || !now.isBefore(lastStored.plus(INTERVAL))) {
+            pending = null;
+            storeNow(progress);
+            return;
+        }
+        pending = progress;
+        if (!flushScheduled) {
+            flushScheduled = true;
+            long waitMillis = Math.max(1, Duration.between(now, lastStored.plus(INTERVAL)).toMillis());
+            CompletableFuture.delayedExecutor(waitMillis, TimeUnit.MILLISECONDS, r -> Thread.ofVirtual().start(r))
+                    .execute(this::flush);
+        }
+    }
+
+    private synchronized void flush() {
+        flushScheduled = false;
+        if (pending != null && !finished) {
+            Progress last = pending;
+            pending = null;
+            storeNow(last);
+        }
+    }
+
+    /** The attempt is over: writes what is still waiting, and nothing after. */
+    synchronized void finish() {
+        if (pending != null) {
+            Progress last = pending;
+            pending = null;
+            storeNow(last);
+        }
+        finished = true;
+    }
+
+    private void storeNow(Progress progress) {
+        lastStored = clock.instant();
         try {
             store(progress);
         } catch (StorageUnavailableException e) { // progress is a hint; the outcome is what must be kept
@@ -53,7 +108,7 @@ final class RecordProgress implements ExecutionListener {
                     .ifPresent(t -> {
                         Task updated = t.withProgress(clock.instant(), progress);
                         if (storage.compareAndSave(t, updated, QueueChange.KEEP)) {
-                            events.publish(new TaskEvent.Changed(updated));
+                            events.publish(new TaskEvent.Progressed(taskId, attempt, progress, updated.updatedAt()));
                         }
                     });
         }

@@ -31,7 +31,12 @@ final class RunAttempt {
             return new ExecutionResult(ExecutionResult.Outcome.CANCELLED, null, "", "cancelled before it started");
         }
         try {
-            return claim.attempt().run(claim.task(), new RecordProgress(storage, clock, events, locks, claim.task()));
+            RecordProgress progress = new RecordProgress(storage, clock, events, locks, claim.task());
+            try {
+                return claim.attempt().run(claim.task(), progress);
+            } finally {
+                progress.finish(); // the last progress line is always kept
+            }
         } catch (RuntimeException e) {
             LOG.error("executor failed on task {}", claim.task().id(), e);
             return new ExecutionResult(ExecutionResult.Outcome.FAILED, null, "", "executor error: " + e.getMessage());

@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Every task's events, kept on disk as {@code <logs>/<task-id>/events.log} (one JSON line each,
  * numbered from 1) and fanned out live. Replaying a task's stream reads its file; following it
- * subscribes here. Log lines beyond {@code maxLogBytesPerTask} are dropped with one marker, so a
- * chatty script cannot fill the disk; status changes are always kept. The last
- * {@code globalCapacity} events of all tasks stay in memory for the all-tasks stream.
+ * subscribes here. Log lines beyond {@code maxLogBytesPerTask} (UTF-8 bytes) are dropped with one
+ * marker, so a chatty script cannot fill the disk; status changes are always kept. The last
+ * {@code globalCapacity} events of all tasks, at most {@code maxRecentBytes} of them, stay in memory
+ * for the all-tasks stream, numbered by {@link EventIds} (rising across restarts). Files are read
+ * line by line, never whole.
  *
  * <p>Numbering and fan-out happen on the caller's thread, together, so listeners receive events in
  * numbering order (they must only hand them on, e.g. into a queue); the files are written by one writer
@@ -46,11 +48,16 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
     private static final Pattern TASK_ID = Pattern.compile("[0-9a-fA-F-]{36}");
     private static final int OPEN_FILES = 256;
     private static final int KNOWN_TASKS = 50_000;
+    /** Default bound in bytes of the all-tasks replay buffer. */
+    public static final long DEFAULT_RECENT_BYTES = 64L * 1024 * 1024;
 
     private final Path root;
     private final Clock clock;
     private final long maxLogBytesPerTask;
     private final int globalCapacity;
+    private final long maxRecentBytes;
+    private long recentBytes;
+    private final EventIds globalIds;
     /** Per-task numbering, most recently used last; evicted entries are recounted from their file. */
     private final LinkedHashMap<String, Counter> counters = new LinkedHashMap<>(1024, 0.75f, true);
     private final Map<String, List<Consumer<RecordedEvent>>> perTask = new ConcurrentHashMap<>();
@@ -59,21 +66,35 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
     private final LinkedBlockingQueue<RecordedEvent> toWrite = new LinkedBlockingQueue<>();
     private final Object written = new Object();
     private volatile long writtenUpTo;
-    private long globalSequence;
     private volatile boolean open = true;
     private final Thread writer;
 
+    /**
+     * How far the numbering of a task recounted from its file jumps: events handed to followers
+     * just before a crash may not have reached the file, and their ids must not be given again
+     * (a follower resuming after one would miss the new events that took it).
+     */
+    static final long RECOUNT_GAP = 1_000_000;
+
     private static final class Counter {
         long lastId;
+        boolean recounted;
         long logBytes;
         boolean truncatedNoted;
     }
 
     public TaskEventStore(Path root, Clock clock, long maxLogBytesPerTask, int globalCapacity) {
+        this(root, clock, maxLogBytesPerTask, globalCapacity, DEFAULT_RECENT_BYTES);
+    }
+
+    public TaskEventStore(Path root, Clock clock, long maxLogBytesPerTask, int globalCapacity, long maxRecentBytes) {
         this.root = root;
         this.clock = clock;
         this.maxLogBytesPerTask = maxLogBytesPerTask;
         this.globalCapacity = globalCapacity;
+        this.maxRecentBytes = maxRecentBytes;
+        this.globalIds = new EventIds(clock, root.resolve("events.seq"));
+        this.writtenUpTo = globalIds.last();
         this.writer = Thread.ofPlatform().name("event-log-writer").daemon(true).start(this::writeLoop);
     }
 
@@ -96,9 +117,19 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
             if (event instanceof TaskEvent.Changed changed) {
                 type = "task";
                 data = JSON.valueToTree(changed.task());
+            } else if (event instanceof TaskEvent.Progressed progressed) {
+                type = "progress";
+                data = JSON.createObjectNode();
+                data.put("task_id", progressed.taskId());
+                data.put("attempt", progressed.attempt());
+                data.put("status", "Running");
+                ObjectNode progress = data.putObject("progress");
+                progress.put("percent", progressed.progress().percent());
+                progress.put("message", progressed.progress().message());
+                data.put("updated_at", progressed.updatedAt() == null ? null : progressed.updatedAt().toString());
             } else {
                 TaskEvent.LogLine line = (TaskEvent.LogLine) event;
-                if (counter.logBytes + line.line().length() > maxLogBytesPerTask) {
+                if (counter.logBytes + utf8Length(line.line()) > maxLogBytesPerTask) {
                     if (counter.truncatedNoted) {
                         return;
                     }
@@ -106,7 +137,7 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
                     line = new TaskEvent.LogLine(line.taskId(), line.attempt(), "stderr",
                             "[log cap of " + maxLogBytesPerTask + " bytes reached: further lines of this task are dropped]");
                 }
-                counter.logBytes += line.line().length();
+                counter.logBytes += utf8Length(line.line());
                 type = "log";
                 data = JSON.createObjectNode();
                 data.put("task_id", line.taskId());
@@ -114,12 +145,15 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
                 data.put("stream", line.stream());
                 data.put("line", line.line());
             }
-            recorded = new RecordedEvent(event.taskId(), ++counter.lastId, ++globalSequence, type,
+            counter.lastId += counter.recounted ? RECOUNT_GAP : 1;
+            counter.recounted = false;
+            recorded = new RecordedEvent(event.taskId(), counter.lastId, globalIds.next(), type,
                     clock.instant().toString(), data);
             toWrite.add(recorded);
             recent.addLast(recorded);
-            if (recent.size() > globalCapacity) {
-                recent.removeFirst();
+            recentBytes += recorded.weight();
+            while (recent.size() > 1 && (recent.size() > globalCapacity || recentBytes > maxRecentBytes)) {
+                recentBytes -= recent.removeFirst().weight();
             }
             // handed over in numbering order, under the same lock: followers skip any id not above the
             // last one they sent, so an event overtaken by a later-numbered one would be lost to them
@@ -149,17 +183,20 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         counter = new Counter();
         Path file = fileFor(taskId);
         if (!brandNew && Files.exists(file)) {
-            awaitWritten(globalSequence);
+            awaitWritten(globalIds.last());
+            Counter counting = counter;
             try {
-                for (RecordedEvent old : readFile(taskId, file)) {
-                    counter.lastId = old.id();
+                scanFile(taskId, file, 0, old -> {
+                    counting.lastId = old.id();
                     if (old.type().equals("log")) {
-                        counter.logBytes += old.data().path("line").asText().length();
+                        counting.logBytes += utf8Length(old.data().path("line").asText());
                     }
-                }
+                    return true;
+                });
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read event log of task " + taskId, e);
             }
+            counter.recounted = counter.lastId > 0;
         }
         counters.put(taskId, counter);
         if (counters.size() > KNOWN_TASKS) {
@@ -202,6 +239,7 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
                 }
                 syncNowAndThen();
                 long last = batch.get(batch.size() - 1).globalId();
+                globalIds.persist(last);
                 synchronized (written) {
                     writtenUpTo = last;
                     written.notifyAll();
@@ -279,13 +317,14 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         }
     }
 
+    /** One line of a task's file; the data is the event's JSON rendered once ({@link RecordedEvent#json}). */
     private static String line(RecordedEvent event) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("id", event.id());
-        line.put("ts", event.ts());
-        line.put("type", event.type());
-        line.set("data", event.data());
-        return line.toString();
+        ObjectNode head = JSON.createObjectNode();
+        head.put("id", event.id());
+        head.put("ts", event.ts());
+        head.put("type", event.type());
+        String start = head.toString();
+        return start.substring(0, start.length() - 1) + ",\"data\":" + event.json() + "}";
     }
 
     private void awaitWritten(long globalId) {
@@ -304,33 +343,76 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
 
     /** Events of one task with an id above {@code afterId}, from disk. A torn last line is skipped. */
     public List<RecordedEvent> read(String taskId, long afterId) {
+        List<RecordedEvent> events = new ArrayList<>();
+        scan(taskId, afterId, e -> events.add(e));
+        return events;
+    }
+
+    /**
+     * Hands the events of one task with an id above {@code afterId} to {@code each}, oldest first,
+     * reading the file line by line (never whole), until {@code each} returns false.
+     */
+    public void scan(String taskId, long afterId, java.util.function.Predicate<RecordedEvent> each) {
         long target;
         synchronized (this) {
-            target = globalSequence;
+            target = globalIds.last();
         }
         awaitWritten(target);
         try {
-            return readFile(taskId, fileFor(taskId)).stream().filter(e -> e.id() > afterId).toList();
+            scanFile(taskId, fileFor(taskId), afterId, each);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static List<RecordedEvent> readFile(String taskId, Path path) throws IOException {
+    /** The id of the task's last event (0 when it has none). */
+    public synchronized long lastId(String taskId) {
+        return counterOf(taskId, false).lastId;
+    }
+
+    private static void scanFile(String taskId, Path path, long afterId, java.util.function.Predicate<RecordedEvent> each)
+            throws IOException {
         if (!Files.exists(path)) {
-            return List.of();
+            return;
         }
-        List<RecordedEvent> events = new ArrayList<>();
-        for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
-            try {
-                JsonNode node = JSON.readTree(line);
-                events.add(new RecordedEvent(taskId, node.path("id").asLong(), 0, node.path("type").asText(),
-                        node.path("ts").asText(), node.path("data")));
-            } catch (IOException torn) {
-                // a line cut short by a crash: everything before it is intact
+        try (java.io.BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                JsonNode node;
+                try {
+                    node = JSON.readTree(line);
+                } catch (IOException torn) {
+                    continue; // a line cut short by a crash: everything before it is intact
+                }
+                if (node == null || node.path("id").asLong() <= afterId) {
+                    continue;
+                }
+                RecordedEvent event = new RecordedEvent(taskId, node.path("id").asLong(), 0, node.path("type").asText(),
+                        node.path("ts").asText(), node.path("data"));
+                if (!each.test(event)) {
+                    return;
+                }
             }
         }
-        return events;
+    }
+
+    /** Length of {@code text} in UTF-8, without encoding it. */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** Follows one task live; returns a handle that stops it. */

@@ -41,6 +41,8 @@ public final class NushellExecutor implements TaskExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(NushellExecutor.class);
     private static final int OUTPUT_TAIL_CHARS = 64 * 1024;
     private static final int ERROR_TAIL_CHARS = 8 * 1024;
+    /** A longer output line is cut to this many characters, with a marker. */
+    public static final int MAX_LINE_CHARS = 64 * 1024;
     private static final String WATCHDOG = readWatchdog();
     /** util-linux: runs the watchdog as a session leader (in place: a child of this JVM is never a group leader). */
     private static final String SETSID = "setsid";
@@ -304,8 +306,9 @@ public final class NushellExecutor implements TaskExecutor {
     private static Thread pump(BufferedReader reader, Consumer<String> sink) {
         return Thread.ofVirtual().start(() -> {
             try (reader) {
+                BoundedLineReader lines = new BoundedLineReader(reader, MAX_LINE_CHARS);
                 String line;
-                while ((line = reader.readLine()) != null) {
+                while ((line = lines.readLine()) != null) {
                     sink.accept(line);
                 }
             } catch (IOException e) {

@@ -1,67 +1,105 @@
 package io.provisioning.orchestrator.api;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.provisioning.orchestrator.engine.Orchestrator;
+import io.provisioning.orchestrator.events.EventBuffer;
 import io.provisioning.orchestrator.events.RecordedEvent;
 import io.provisioning.orchestrator.events.TaskEventStore;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskNotFoundException;
 import io.provisioning.orchestrator.workflow.Printable;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Server-Sent Events: {@code GET /events} (every task) and {@code GET /tasks/{id}/events} (one
- * task, ending after its terminal status). Both replay first — from the start, or after the
- * {@code Last-Event-ID} the client sends — and then follow live. Event names are {@code task}
- * (data: the task) and {@code log} (data: task_id, attempt, stream, line).
+ * Server-Sent Events as the WHATWG EventSource expects them: {@code GET /events} (every task; ids
+ * from {@code EventIds}, rising across restarts) and {@code GET /tasks/{id}/events} (one task, ids
+ * from 1, ending after its terminal status). Both stream whatever the {@code Accept} header, unless
+ * it names only types an event stream is not (406); both send a {@code retry:} hint, replay first
+ * (from the start, or after the {@code Last-Event-ID}) and then follow live. A finished task's
+ * stream asked again after its last event answers 204, which tells EventSource clients to stop.
+ * Each reader's live buffer is bounded ({@link EventBuffer}): one too slow to keep up is dropped
+ * with one log line and resumes with its last id; the others never wait for it. Event names are
+ * {@code task} (data: the task), {@code progress} ({task_id, attempt, status, progress, updated_at})
+ * and {@code log} ({task_id, attempt, stream, line}).
  */
 final class EventStreams implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventStreams.class);
     private static final Pattern TASK_ID = Pattern.compile("[0-9a-fA-F-]{36}");
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /** How long an EventSource waits before it reconnects (the {@code retry:} hint). */
+    static final long RETRY_MILLIS = 2_000;
+    /** Bounds of one reader's live buffer. */
+    static final int BUFFER_EVENTS = 10_000;
+    static final long BUFFER_BYTES = 8L * 1024 * 1024;
     private final Orchestrator orchestrator;
     private final TaskEventStore store;
+    private final int bufferEvents;
+    private final long bufferBytes;
     /** The streams being followed now, each with the thread that writes it; ended by {@link #close}. */
     private final Map<SseClient, Thread> followers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     EventStreams(Orchestrator orchestrator, TaskEventStore store) {
+        this(orchestrator, store, BUFFER_EVENTS, BUFFER_BYTES);
+    }
+
+    EventStreams(Orchestrator orchestrator, TaskEventStore store, int bufferEvents, long bufferBytes) {
         this.orchestrator = orchestrator;
         this.store = store;
+        this.bufferEvents = bufferEvents;
+        this.bufferBytes = bufferBytes;
     }
 
     void install(JavalinConfig config) {
-        // an unknown task answers 404 before the stream starts, not an error event in a 200 stream
-        config.routes.before("/tasks/{id}/events", ctx -> task(ctx.pathParam("id")));
-        config.routes.get("/tasks/{id}/logs", ctx -> Responses.ok(ctx, TaskLogView.of(task(ctx.pathParam("id")),
-                store.read(task(ctx.pathParam("id")).id(), 0))));
-        config.routes.sse("/events", client -> {
-            long after = lastEventId(client);
-            follow(client, after, store::recent, store::subscribeAll, RecordedEvent::globalId, false, null);
+        config.routes.get("/tasks/{id}/logs", ctx -> {
+            Task task = task(ctx.pathParam("id"));
+            Responses.ok(ctx, TaskLogView.read(store, task, LogPage.of(ctx::queryParam)));
         });
-        config.routes.sse("/tasks/{id}/events", client -> {
-            Task task;
-            try {
-                task = task(client.ctx().pathParam("id"));
-            } catch (TaskNotFoundException e) {
-                client.sendEvent("error", "{\"error\":\"" + e.getMessage().replace("\"", "'") + "\"}");
-                client.close();
+        config.routes.get("/events", ctx -> {
+            if (!acceptsEventStream(ctx)) {
                 return;
             }
-            long after = lastEventId(client);
+            long after = lastEventId(ctx);
+            open(ctx, client -> follow(client, after, (a, each) -> {
+                for (RecordedEvent event : store.recent(a)) {
+                    if (!each.test(event)) {
+                        return;
+                    }
+                }
+            }, store::subscribeAll, RecordedEvent::globalId, false, () -> false));
+        });
+        config.routes.get("/tasks/{id}/events", ctx -> {
+            Task task = task(ctx.pathParam("id")); // an unknown task answers 404, not an error in a 200 stream
+            if (!acceptsEventStream(ctx)) {
+                return;
+            }
+            long after = lastEventId(ctx);
             String id = task.id();
-            follow(client, after, a -> store.read(id, a), l -> store.subscribe(id, l), RecordedEvent::id, true,
-                    () -> orchestrator.get(id).status().isTerminal());
+            if (task.status().isTerminal() && store.lastId(id) <= after) {
+                ctx.status(204); // seen to its end (or nothing to see): an EventSource stops reconnecting
+                return;
+            }
+            open(ctx, client -> follow(client, after, (a, each) -> store.scan(id, a, each),
+                    l -> store.subscribe(id, l), RecordedEvent::id, true,
+                    () -> orchestrator.get(id).status().isTerminal()));
         });
     }
 
@@ -72,10 +110,27 @@ final class EventStreams implements AutoCloseable {
         return orchestrator.get(id.toLowerCase());
     }
 
-    private static long lastEventId(SseClient client) {
-        String header = client.ctx().header("Last-Event-ID");
+    /** True unless the Accept header names only types that an event stream is not (then 406 is answered). */
+    private static boolean acceptsEventStream(Context ctx) {
+        String accept = ctx.header("Accept");
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        for (String range : accept.split(",")) {
+            String type = range.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (type.isEmpty() || type.equals("*/*") || type.equals("text/*") || type.equals("text/event-stream")) {
+                return true;
+            }
+        }
+        Responses.error(ctx, 406, "this is a stream of Server-Sent Events (text/event-stream); send "
+                + "'Accept: text/event-stream' or no Accept header");
+        return false;
+    }
+
+    private static long lastEventId(Context ctx) {
+        String header = ctx.header("Last-Event-ID");
         if (header == null) {
-            header = client.ctx().queryParam("last_event_id");
+            header = ctx.queryParam("last_event_id");
         }
         try {
             return header == null ? 0 : Math.max(0, Long.parseLong(header.trim()));
@@ -84,41 +139,78 @@ final class EventStreams implements AutoCloseable {
         }
     }
 
-    private void follow(SseClient client, long after, Function<Long, List<RecordedEvent>> replay,
+    /** Starts the event stream on this request, as Javalin's SSE handler does, with a {@code retry:} hint first. */
+    private static void open(Context ctx, Consumer<SseClient> start) throws IOException {
+        HttpServletResponse res = ctx.res();
+        res.setStatus(200);
+        res.setCharacterEncoding("UTF-8");
+        res.setContentType("text/event-stream");
+        res.addHeader("Cache-Control", "no-cache");
+        res.addHeader("X-Accel-Buffering", "no");
+        res.getOutputStream().write(("retry: " + RETRY_MILLIS + "\n\n").getBytes(StandardCharsets.UTF_8));
+        res.flushBuffer();
+        start.accept(new SseClient(ctx));
+    }
+
+    /** A replay: hands events after an id to a consumer, oldest first, until it returns false. */
+    private interface Replay {
+        void replay(long after, Predicate<RecordedEvent> each);
+    }
+
+    private void follow(SseClient client, long after, Replay replay,
             Function<Consumer<RecordedEvent>, AutoCloseable> subscribe, ToLongFunction<RecordedEvent> idOf,
-            boolean endAtTerminal, java.util.function.BooleanSupplier alreadyOver) {
-        BlockingQueue<RecordedEvent> live = new LinkedBlockingQueue<>();
-        AutoCloseable subscription = subscribe.apply(live::add); // before the replay, so nothing falls in between
-        client.keepAlive();
-        client.onClose(() -> closeQuietly(subscription));
-        Thread follower = Thread.ofVirtual().name("sse").unstarted(() -> {
-            long last = after;
-            try {
-                List<RecordedEvent> history = replay.apply(after);
-                for (int i = 0; i < history.size(); i++) {
-                    RecordedEvent event = history.get(i);
-                    send(client, event, idOf);
-                    last = idOf.applyAsLong(event);
-                    // an earlier attempt's end is not the end when the task was retried after it
-                    if (endAtTerminal && event.isTerminal() && i == history.size() - 1 && live.isEmpty()
-                            && alreadyOver != null && alreadyOver.getAsBoolean()) {
-                        return;
-                    }
+            boolean endAtTerminal, BooleanSupplier alreadyOver) {
+        EventBuffer live = new EventBuffer(bufferEvents, bufferBytes);
+        AtomicLong lastSent = new AtomicLong(after);
+        String who = client.ctx().ip() + " " + client.ctx().path();
+        AtomicReference<AutoCloseable> subscription = new AtomicReference<>();
+        AtomicBoolean dropped = new AtomicBoolean();
+        // before the replay, so nothing falls in between; offering never blocks the publisher
+        subscription.set(subscribe.apply(event -> {
+            if (!live.offer(event) && dropped.compareAndSet(false, true)) {
+                AutoCloseable s = subscription.getAndSet(null);
+                if (s != null) {
+                    closeQuietly(s);
                 }
-                if (endAtTerminal && alreadyOver != null && alreadyOver.getAsBoolean() && live.isEmpty()) {
+            }
+        }));
+        AutoCloseable unsubscribe = () -> {
+            AutoCloseable s = subscription.getAndSet(null);
+            if (s != null) {
+                s.close();
+            }
+        };
+        client.keepAlive();
+        client.onClose(() -> closeQuietly(unsubscribe));
+        Thread follower = Thread.ofVirtual().name("sse").unstarted(() -> {
+            try {
+                RecordedEvent[] lastEvent = {null};
+                replay.replay(after, event -> {
+                    send(client, event, idOf);
+                    lastSent.set(idOf.applyAsLong(event));
+                    lastEvent[0] = event;
+                    return !client.terminated() && !live.overflowed();
+                });
+                live.dropUpTo(lastSent.get(), idOf);
+                // an earlier attempt's end is not the end when the task was retried after it
+                if (endAtTerminal && lastEvent[0] != null && lastEvent[0].isTerminal() && live.isEmpty()
+                        && alreadyOver.getAsBoolean()) {
                     return;
                 }
                 while (!client.terminated()) {
-                    RecordedEvent event = live.poll(KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+                    RecordedEvent event = live.poll(KEEP_ALIVE.toMillis());
+                    if (live.overflowed()) {
+                        return;
+                    }
                     if (event == null) {
                         client.sendComment("keep-alive");
                         continue;
                     }
-                    if (idOf.applyAsLong(event) <= last) {
+                    if (idOf.applyAsLong(event) <= lastSent.get()) {
                         continue;
                     }
                     send(client, event, idOf);
-                    last = idOf.applyAsLong(event);
+                    lastSent.set(idOf.applyAsLong(event));
                     if (endAtTerminal && event.isTerminal()) {
                         return;
                     }
@@ -128,15 +220,19 @@ final class EventStreams implements AutoCloseable {
             } catch (RuntimeException e) {
                 // the client went away mid-write
             } finally {
+                if (dropped.get()) {
+                    LOG.warn("SSE reader {} too slow (over {} events or {} bytes waiting): dropped; it can resume "
+                            + "with Last-Event-ID {}", who, bufferEvents, bufferBytes, lastSent.get());
+                }
                 followers.remove(client);
-                closeQuietly(subscription);
+                closeQuietly(unsubscribe);
                 client.close();
             }
         });
         followers.put(client, follower);
         if (closed) { // the server is stopping: end at once rather than follow a store that is going away
             followers.remove(client);
-            closeQuietly(subscription);
+            closeQuietly(unsubscribe);
             client.close();
             return;
         }
@@ -159,7 +255,7 @@ final class EventStreams implements AutoCloseable {
     }
 
     private static void send(SseClient client, RecordedEvent event, ToLongFunction<RecordedEvent> idOf) {
-        client.sendEvent(event.type(), event.data().toString(), Long.toString(idOf.applyAsLong(event)));
+        client.sendEvent(event.type(), event.json(), Long.toString(idOf.applyAsLong(event)));
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

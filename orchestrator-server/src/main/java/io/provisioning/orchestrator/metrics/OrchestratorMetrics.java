@@ -19,7 +19,8 @@ import java.util.function.Supplier;
 
 /**
  * The product's meter registry, rendered in Prometheus text format at {@code /metrics}. Names follow
- * Prometheus conventions once rendered: base units (seconds, bytes), {@code _total} on counters.
+ * Prometheus conventions once rendered: base units (seconds, bytes), {@code _total} on counters, help
+ * text on every metric ({@link PrometheusConventions}; {@code promtool check metrics} passes).
  */
 public final class OrchestratorMetrics implements AutoCloseable {
     /** Test environment statuses, as the Test Environment Service reports them. */
@@ -35,6 +36,7 @@ public final class OrchestratorMetrics implements AutoCloseable {
     private volatile Supplier<Map<String, Long>> environments = Map::of;
 
     public OrchestratorMetrics() {
+        PrometheusConventions.applyTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -43,8 +45,9 @@ public final class OrchestratorMetrics implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         for (String status : ENVIRONMENT_STATUSES) {
-            registry.gauge("orchestrator.test.environments", java.util.List.of(io.micrometer.core.instrument.Tag.of(
-                    "status", status)), this, m -> m.environments.get().getOrDefault(status, 0L));
+            io.micrometer.core.instrument.Gauge.builder("orchestrator.test.environments", this,
+                    m -> m.environments.get().getOrDefault(status, 0L))
+                    .description("test environments by status").tag("status", status).register(registry);
         }
     }
 

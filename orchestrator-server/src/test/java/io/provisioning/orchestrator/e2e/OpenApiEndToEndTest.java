@@ -151,7 +151,7 @@ class OpenApiEndToEndTest {
         }
         assertThat(events).isNotEmpty();
         assertThat(events.getLast().data().path("status").asText()).isEqualTo("Completed");
-        assertThat(events.stream().map(SseReader.Event::name).distinct()).containsExactlyInAnyOrder("task", "log");
+        assertThat(events.stream().map(SseReader.Event::name).distinct()).containsExactlyInAnyOrder("task", "progress", "log");
         OpenApiContract contract = OpenApiContract.standard();
         for (SseReader.Event event : events) {
             var asSeen = Json.mapper().createObjectNode().put("id", event.id()).put("event", event.name());

@@ -56,9 +56,20 @@ final class ServerProcess implements AutoCloseable {
                 Components.nu(), extraArgs);
     }
 
+    /** As {@link #start}, on a given port (a restarted server where its clients expect it). */
+    static ServerProcess startOnPort(int port, Path dataDir, Path workspace, Path provisioningPath, String... extraArgs)
+            throws Exception {
+        return launch(port, p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath, Components.nu(),
+                extraArgs);
+    }
+
     private static ServerProcess launch(java.util.function.IntFunction<Api> apiAt, Path dataDir, Path workspace,
             Path provisioningPath, String nuPath, String... extraArgs) throws Exception {
-        int port = freePort();
+        return launch(freePort(), apiAt, dataDir, workspace, provisioningPath, nuPath, extraArgs);
+    }
+
+    private static ServerProcess launch(int port, java.util.function.IntFunction<Api> apiAt, Path dataDir, Path workspace,
+            Path provisioningPath, String nuPath, String... extraArgs) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-Dorchestrator.home=" + Components.repoRoot(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",

@@ -115,6 +115,18 @@ public final class TaskFollower {
                     }
                 }
             }
+            case "progress" -> {
+                // only the progress of the running attempt: laid over the task as last seen
+                if (task != null && task.isObject() && data.isObject() && data.has("progress")) {
+                    com.fasterxml.jackson.databind.node.ObjectNode merged = ((com.fasterxml.jackson.databind.node.ObjectNode) task).deepCopy();
+                    merged.set("progress", data.get("progress"));
+                    merged.put("status", data.path("status").asText(merged.path("status").asText()));
+                    merged.set("updated_at", data.get("updated_at"));
+                    if (show(merged)) {
+                        return merged;
+                    }
+                }
+            }
             case "log" -> {
                 if (showLogs) {
                     progress.log(data.path("stream").asText("stdout"), data.path("line").asText(""));
