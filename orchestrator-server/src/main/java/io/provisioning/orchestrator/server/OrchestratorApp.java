@@ -110,7 +110,7 @@ public final class OrchestratorApp implements AutoCloseable {
                             () -> scheme + "://" + urlHost(options.host()) + ":" + boundPort.get(), Duration.ofSeconds(5)));
             TaskEventBus bus = new TaskEventBus();
             TaskEventStore eventStore = new TaskEventStore(options.dataDir().toAbsolutePath().resolve("logs"), clock,
-                    options.maxLogBytesPerTask(), 100_000);
+                    options.maxLogBytesPerTask(), 100_000, durability);
             opened.add(0, eventStore);
             bus.subscribe(eventStore);
             OrchestratorConfig config = OrchestratorConfig.defaults()
