@@ -67,6 +67,13 @@ final class Journal implements AutoCloseable {
         this.dir = dir;
         this.onDurable = onDurable;
         Files.createDirectories(dir);
+        this.segment = firstSegment - 1;
+        try {
+            // the first segment holds its space ahead too, so a disk that fills soon after a start takes writes
+            prepareNextSegment();
+        } catch (IOException e) {
+            LOG.warn("could not make the first journal segment ahead of time ({}); it grows as it goes", e.getMessage());
+        }
         this.segment = firstSegment;
         this.channel = openSegment(firstSegment);
         this.position = 0;
