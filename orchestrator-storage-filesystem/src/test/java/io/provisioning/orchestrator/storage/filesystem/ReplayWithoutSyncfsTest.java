@@ -30,7 +30,7 @@ class ReplayWithoutSyncfsTest {
         for (int i = 1; i <= 20; i++) {
             Task task = Task.builder().sequence(i).pending(NOW);
             tasks.add(task);
-            lines.append(Json.mapper().writeValueAsString(new JournalRecord(task, Change.QueueOp.ADD))).append('\n');
+            lines.append(Json.mapper().writeValueAsString(JournalRecord.of(new Change(task, Change.QueueOp.ADD)))).append('\n');
         }
         Path segment = Journal.segmentFile(journal, 7);
         Files.writeString(segment, lines); // what a SIGKILL right after the acknowledgements leaves
