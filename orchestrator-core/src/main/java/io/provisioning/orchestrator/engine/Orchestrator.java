@@ -1,6 +1,7 @@
 package io.provisioning.orchestrator.engine;
 
 import io.provisioning.orchestrator.InvalidRequestException;
+import io.provisioning.orchestrator.durability.DurabilityReport;
 import io.provisioning.orchestrator.events.TaskEvent;
 import io.provisioning.orchestrator.events.TaskEventBus;
 import io.provisioning.orchestrator.execution.TaskExecutor;
@@ -56,8 +57,17 @@ public final class Orchestrator implements AutoCloseable {
     private volatile boolean accepting;
     private boolean recovered;
 
+    private final DurabilityReport durability;
+
     public Orchestrator(OrchestratorConfig config, TaskStorage storage, TaskExecutor executor, Clock clock,
             TaskEventBus events) {
+        this(config, storage, executor, clock, events, new DurabilityReport(clock));
+    }
+
+    /** {@code durability}: the parts that cannot be written; the workers pause while any is listed. */
+    public Orchestrator(OrchestratorConfig config, TaskStorage storage, TaskExecutor executor, Clock clock,
+            TaskEventBus events, DurabilityReport durability) {
+        this.durability = durability;
         this.config = config;
         this.storage = storage;
         this.clock = clock;
@@ -195,6 +205,11 @@ public final class Orchestrator implements AutoCloseable {
         return storage;
     }
 
+    /** Which durable parts cannot be written now, and why. */
+    public DurabilityReport durability() {
+        return durability;
+    }
+
     public TaskEventBus events() {
         return events;
     }
@@ -206,7 +221,7 @@ public final class Orchestrator implements AutoCloseable {
     private void workLoop() {
         while (accepting) {
             try {
-                if (!storageAvailable()) { // pause: claims and outcomes could not be stored
+                if (!storageAvailable() || !everythingWritable()) { // pause: claims, outcomes, logs could not be stored
                     Thread.sleep(500);
                     continue;
                 }
@@ -225,6 +240,25 @@ public final class Orchestrator implements AutoCloseable {
                 LOG.error("worker loop error; going on", e);
             }
         }
+    }
+
+    private volatile boolean pausedForDisk;
+
+    /** Pauses the workers while a durable part cannot be written (a full disk); they go on once it heals. */
+    private boolean everythingWritable() {
+        Optional<String> problem = durability.summary();
+        if (problem.isEmpty()) {
+            if (pausedForDisk) {
+                pausedForDisk = false;
+                LOG.info("every durable part can be written again; workers resume");
+            }
+            return true;
+        }
+        if (!pausedForDisk) {
+            pausedForDisk = true;
+            LOG.warn("{}; workers pause until it can", problem.get());
+        }
+        return false;
     }
 
     private volatile boolean pausedForStorage;

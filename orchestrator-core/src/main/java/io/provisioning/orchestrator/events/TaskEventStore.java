@@ -3,16 +3,16 @@ package io.provisioning.orchestrator.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.provisioning.orchestrator.durability.DurabilityReport;
 import io.provisioning.orchestrator.json.Json;
 import io.provisioning.orchestrator.task.Task;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * thread in batches, so a burst of events costs the workers no disk I/O, and synced to disk about
  * once a second. A read first waits until the writer has caught up. Task state itself is durable
  * in storage at once; these files are the logs.
+ *
+ * <p>A full disk: the events of a task that cannot be written are lost whole (never half a line),
+ * counted, and replaced in that task's log by one marker line saying how many and when, written
+ * as soon as the disk takes writes again; meanwhile the {@link DurabilityReport} names the event logs.
  */
 public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskEventStore.class);
@@ -68,6 +72,9 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
     private volatile long writtenUpTo;
     private volatile boolean open = true;
     private final Thread writer;
+    private final DurabilityReport durability;
+    /** Only the writer thread touches it. */
+    private final LostEvents lost = new LostEvents();
 
     /**
      * How far the numbering of a task recounted from its file jumps: events handed to followers
@@ -84,10 +91,22 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
     }
 
     public TaskEventStore(Path root, Clock clock, long maxLogBytesPerTask, int globalCapacity) {
-        this(root, clock, maxLogBytesPerTask, globalCapacity, DEFAULT_RECENT_BYTES);
+        this(root, clock, maxLogBytesPerTask, globalCapacity, DEFAULT_RECENT_BYTES, new DurabilityReport(clock));
     }
 
     public TaskEventStore(Path root, Clock clock, long maxLogBytesPerTask, int globalCapacity, long maxRecentBytes) {
+        this(root, clock, maxLogBytesPerTask, globalCapacity, maxRecentBytes, new DurabilityReport(clock));
+    }
+
+    /** {@code durability}: where it says that the event logs cannot be written (part {@code event logs}). */
+    public TaskEventStore(Path root, Clock clock, long maxLogBytesPerTask, int globalCapacity,
+            DurabilityReport durability) {
+        this(root, clock, maxLogBytesPerTask, globalCapacity, DEFAULT_RECENT_BYTES, durability);
+    }
+
+    public TaskEventStore(Path root, Clock clock, long maxLogBytesPerTask, int globalCapacity, long maxRecentBytes,
+            DurabilityReport durability) {
+        this.durability = durability;
         this.root = root;
         this.clock = clock;
         this.maxLogBytesPerTask = maxLogBytesPerTask;
@@ -208,59 +227,125 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
     }
 
     private void writeLoop() {
-        Map<String, BufferedWriter> files = new LinkedHashMap<>(OPEN_FILES, 0.75f, true);
+        EventLogFiles files = new EventLogFiles(this::fileFor, OPEN_FILES);
         List<RecordedEvent> batch = new ArrayList<>();
         while (open || !toWrite.isEmpty()) {
             try {
                 RecordedEvent first = toWrite.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    retryMarkersNowAndThen(files);
                     continue;
                 }
                 batch.add(first);
                 toWrite.drainTo(batch, 4095);
-                java.util.Set<BufferedWriter> touched = new java.util.HashSet<>();
-                for (RecordedEvent event : batch) {
-                    BufferedWriter out = writerFor(files, event.taskId(), touched);
-                    if (out != null) {
-                        out.write(line(event));
-                        out.newLine();
-                        touched.add(out);
-                    }
-                    if (event.isTerminal()) {
-                        BufferedWriter done = files.remove(event.taskId());
-                        if (done != null) {
-                            done.close();
-                            touched.remove(done);
-                        }
-                    }
-                }
-                for (BufferedWriter out : touched) {
-                    out.flush();
-                }
+                writeBatch(files, batch);
                 syncNowAndThen();
-                long last = batch.get(batch.size() - 1).globalId();
-                globalIds.persist(last);
-                synchronized (written) {
-                    writtenUpTo = last;
-                    written.notifyAll();
-                }
+                globalIds.persist(batch.get(batch.size() - 1).globalId());
             } catch (InterruptedException e) {
                 if (!open) {
                     break;
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.error("writing event logs failed; going on", e);
             } finally {
+                if (!batch.isEmpty()) {
+                    long last = batch.get(batch.size() - 1).globalId();
+                    synchronized (written) {
+                        writtenUpTo = last;
+                        written.notifyAll();
+                    }
+                }
                 batch.clear();
             }
         }
-        for (BufferedWriter out : files.values()) {
+        retryMarkers(files);
+        files.close();
+    }
+
+    /**
+     * Writes each task's events of the batch in one piece, after the marker of what it lost before;
+     * a task whose piece cannot be written loses it whole, counted for its next marker.
+     */
+    private void writeBatch(EventLogFiles files, List<RecordedEvent> batch) {
+        Map<String, List<RecordedEvent>> byTask = new LinkedHashMap<>();
+        for (RecordedEvent event : batch) {
+            byTask.computeIfAbsent(event.taskId(), id -> new ArrayList<>()).add(event);
+        }
+        String failure = null;
+        for (Map.Entry<String, List<RecordedEvent>> entry : byTask.entrySet()) {
+            String taskId = entry.getKey();
+            List<RecordedEvent> events = entry.getValue();
+            StringBuilder text = new StringBuilder();
+            RecordedEvent marker = lost.marker(taskId);
+            if (marker != null) {
+                text.append(line(marker)).append('\n');
+            }
+            for (RecordedEvent event : events) {
+                text.append(line(event)).append('\n');
+            }
             try {
-                out.close();
-            } catch (IOException e) {
-                LOG.debug("close failed: {}", e.getMessage());
+                files.append(taskId, text.toString().getBytes(StandardCharsets.UTF_8));
+                lost.marked(taskId);
+            } catch (IOException | RuntimeException e) {
+                failure = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                Instant now = clock.instant();
+                for (RecordedEvent event : events) {
+                    lost.lost(event, now, failure);
+                }
+            }
+            if (events.get(events.size() - 1).isTerminal()) {
+                files.close(taskId);
             }
         }
+        reportLost(failure);
+    }
+
+    private long lastMarkerTry = System.nanoTime();
+
+    /** While a task's marker is not written (its last events were lost), tries again about once a second. */
+    private void retryMarkersNowAndThen(EventLogFiles files) {
+        if (lost.isEmpty() || System.nanoTime() - lastMarkerTry < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastMarkerTry = System.nanoTime();
+        retryMarkers(files);
+    }
+
+    private void retryMarkers(EventLogFiles files) {
+        String failure = null;
+        for (String taskId : lost.tasks()) {
+            RecordedEvent marker = lost.marker(taskId);
+            try {
+                files.append(taskId, (line(marker) + "\n").getBytes(StandardCharsets.UTF_8));
+                lost.marked(taskId);
+            } catch (IOException | RuntimeException e) {
+                failure = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            }
+            files.close(taskId);
+        }
+        reportLost(failure);
+    }
+
+    private void reportLost(String failure) {
+        if (lost.isEmpty() && failure == null) {
+            if (durability.isFailing(DurabilityReport.EVENT_LOGS)) {
+                durability.recovered(DurabilityReport.EVENT_LOGS);
+                LOG.info("event logs can be written again; every gap is marked in its task's log");
+            }
+            return;
+        }
+        if (failure != null && !durability.isFailing(DurabilityReport.EVENT_LOGS)) {
+            LOG.error("cannot write event logs under {}: {}; lost lines are counted and marked once it can", root,
+                    failure);
+        }
+        durability.failed(DurabilityReport.EVENT_LOGS, lost.total() + " events of " + lost.taskCount()
+                + " task(s) could not be written" + (failure != null ? " (" + failure + ")" : "")
+                + "; each task's log gets a marker line once it can");
+    }
+
+    /** Events that could not be written to their task's log since start (each gap is marked in that log). */
+    public long lostEvents() {
+        return lost.total();
     }
 
     private long lastSync = System.nanoTime();
@@ -279,41 +364,6 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
             LOG.debug("sync -f unavailable: {}", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** {@code touched}: writers of this batch still to flush; one closed to stay under OPEN_FILES leaves it. */
-    private BufferedWriter writerFor(Map<String, BufferedWriter> files, String taskId, java.util.Set<BufferedWriter> touched)
-            throws IOException {
-        BufferedWriter out = files.get(taskId);
-        if (out != null) {
-            return out;
-        }
-        Path file = fileFor(taskId);
-        Files.createDirectories(file.getParent());
-        boolean tornTail = endsMidLine(file);
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        if (tornTail) {
-            out.newLine(); // a crash cut the last line short: start on a fresh one
-        }
-        files.put(taskId, out);
-        if (files.size() > OPEN_FILES) {
-            var eldest = files.entrySet().iterator();
-            BufferedWriter evicted = eldest.next().getValue();
-            evicted.close(); // flushes what it holds
-            touched.remove(evicted);
-            eldest.remove();
-        }
-        return out;
-    }
-
-    private static boolean endsMidLine(Path file) throws IOException {
-        if (!Files.exists(file) || Files.size(file) == 0) {
-            return false;
-        }
-        try (var raf = new java.io.RandomAccessFile(file.toFile(), "r")) {
-            raf.seek(raf.length() - 1);
-            return raf.read() != '\n';
         }
     }
 

@@ -62,10 +62,16 @@ public final class ApiServer implements AutoCloseable {
             ErrorMapping.install(config);
             new AccessControl(edge).install(config);
             config.routes.get("/health", ctx -> {
+                // every part that cannot be written is named, with why: storage (journal, task files), event logs, audit log
+                java.util.List<String> problems = new java.util.ArrayList<>();
                 try {
                     orchestrator.storage().checkHealth();
                 } catch (StorageUnavailableException e) {
-                    Responses.error(ctx, 503, "storage is unavailable: " + e.getMessage());
+                    problems.add("storage is unavailable: " + e.getMessage());
+                }
+                orchestrator.durability().summary().ifPresent(problems::add);
+                if (!problems.isEmpty()) {
+                    Responses.error(ctx, 503, String.join("; ", problems));
                     return;
                 }
                 Responses.ok(ctx, HEALTHY);

@@ -6,6 +6,7 @@ import io.javalin.http.HttpResponseException;
 import io.provisioning.orchestrator.ConflictException;
 import io.provisioning.orchestrator.InvalidRequestException;
 import io.provisioning.orchestrator.OrchestratorException;
+import io.provisioning.orchestrator.audit.AuditUnavailableException;
 import io.provisioning.orchestrator.auth.ForbiddenException;
 import io.provisioning.orchestrator.auth.UnauthorizedException;
 import io.provisioning.orchestrator.ratelimit.RateLimitedException;
@@ -52,6 +53,7 @@ final class ErrorMapping {
                     + (ctx.method().name().equals("POST") ? " (a workflow retried with the same Idempotency-Key header"
                             + " is never created twice)" : "") + " (" + e.getMessage() + ")");
         });
+        config.routes.exception(AuditUnavailableException.class, (e, ctx) -> Responses.error(ctx, 503, e.getMessage()));
         config.routes.exception(OrchestratorException.class, (e, ctx) -> internal(ctx, e));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();

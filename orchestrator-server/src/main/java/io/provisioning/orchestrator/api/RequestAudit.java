@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
  * After every request that could change something (any method but GET, HEAD, OPTIONS), and every
  * request refused with 401 or 403, appends who, what, target, from where and the outcome to the
  * audit log. Requests refused with 429 are only counted: a flood must not flood the log too.
+ * Before a request that could change something, once it is authorized, the log must be able to
+ * take its entry: if it cannot (disk full), the request is refused with 503 and changes nothing,
+ * unless the log fails open ({@code --audit-fail-open}).
  */
 final class RequestAudit {
     private static final Logger LOG = LoggerFactory.getLogger(RequestAudit.class);
@@ -27,7 +30,14 @@ final class RequestAudit {
     }
 
     void install(JavalinConfig config) {
+        config.routes.beforeMatched(this::refuseUnlessAuditable);
         config.routes.after(this::record);
+    }
+
+    private void refuseUnlessAuditable(Context ctx) {
+        if (!RouteRoles.isRead(ctx.method().name())) {
+            audit.checkWritable();
+        }
     }
 
     private void record(Context ctx) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import io.provisioning.orchestrator.durability.DurabilityReport;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -27,6 +28,14 @@ import org.slf4j.LoggerFactory;
  * of the old one). Appends are written at once (a crash of the process loses nothing) and
  * fsynced about once a second and on close. At open, the chain is continued from the last entry on
  * disk; an unterminated last line (a write torn by a machine crash) is cut off with a warning.
+ *
+ * <p>A full disk: a write that fails is cut back off the file at once (and before the next write if
+ * that cut failed too), so part of an entry never stays in the chain to be read as tampering later.
+ * An entry that does not fit takes the space of the {@link AuditReserve}; one that still cannot be
+ * written is counted, and the count written as one {@code audit.gap} entry once the log heals.
+ * The log checks itself about once a second (free space, the reserve, the gap): while it cannot be
+ * written it says so in the {@link DurabilityReport}, and {@link #checkWritable()} refuses mutating
+ * requests unless the settings chose to fail open.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -43,16 +52,33 @@ public final class AuditLog implements AutoCloseable {
     private long lastSeq;
     private String lastHash;
     private boolean dirty;
+    private final boolean failOpen;
+    private final DurabilityReport report;
+    private final AuditReserve reserve;
+    private final AuditGap gap = new AuditGap();
+    private boolean reserveHeld;
+    /** Why the log cannot take entries now; null when it can. */
+    private volatile String problem;
+    /** Where the current file must be cut back to before the next write (a failed write left part of an entry), or -1. */
+    private long repairTo = -1;
 
-    private AuditLog(Path dir, long maxFileBytes, Clock clock) {
+    private AuditLog(Path dir, long maxFileBytes, Clock clock, boolean failOpen, DurabilityReport report) {
         this.dir = dir;
         this.maxFileBytes = maxFileBytes;
         this.clock = clock;
+        this.failOpen = failOpen;
+        this.report = report;
+        this.reserve = new AuditReserve(dir);
         this.syncer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("audit-sync").unstarted(r));
     }
 
     public static AuditLog open(AuditSettings settings, Clock clock) {
-        AuditLog log = new AuditLog(settings.dir(), settings.maxFileBytes(), clock);
+        return open(settings, clock, new DurabilityReport(clock));
+    }
+
+    /** Opens the log; whether it can be written is kept up to date in {@code report} (part {@code audit log}). */
+    public static AuditLog open(AuditSettings settings, Clock clock, DurabilityReport report) {
+        AuditLog log = new AuditLog(settings.dir(), settings.maxFileBytes(), clock, settings.failOpen(), report);
         try {
             Files.createDirectories(settings.dir());
             log.continueChain();
@@ -60,41 +86,173 @@ public final class AuditLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit log in " + settings.dir(), e);
         }
-        log.syncer.scheduleWithFixedDelay(log::sync, 1, 1, TimeUnit.SECONDS);
+        log.heal();
+        log.syncer.scheduleWithFixedDelay(() -> {
+            log.sync();
+            log.heal();
+        }, 1, 1, TimeUnit.SECONDS);
         return log;
+    }
+
+    /** Does a failure to write refuse requests ({@code false}, the default) or only leave a gap? */
+    public boolean failsOpen() {
+        return failOpen;
+    }
+
+    /** Why the log cannot take entries now, or null when it can. */
+    public String problem() {
+        return problem;
+    }
+
+    /**
+     * Before a request that may change something: throws {@link AuditUnavailableException} (503)
+     * when its entry could not be written, so that the request changes nothing. Fails open (never
+     * throws) when the settings say so.
+     */
+    public void checkWritable() {
+        String now = heal();
+        if (now != null && !failOpen) {
+            throw new AuditUnavailableException("the audit log cannot be written (" + now + "), so this request was"
+                    + " refused and changed nothing; try again once there is space (the log checks every second),"
+                    + " or start the server with --audit-fail-open to go on and record the gap");
+        }
+    }
+
+    /**
+     * Checks the disk and, once it has room again, takes the reserve back, cuts off any half-written
+     * entry and writes the gap entry; returns the problem that remains, or null.
+     */
+    String heal() {
+        writing.lock();
+        try {
+            long free = reserve.freeBytes();
+            if (problem == null) {
+                if (free < AuditReserve.MARGIN_BYTES) {
+                    failing("its disk has only " + free + " bytes free");
+                } else if (!reserveHeld) {
+                    takeReserve();
+                }
+                return problem;
+            }
+            if (free < AuditReserve.MARGIN_BYTES + (reserveHeld ? 0 : AuditReserve.BYTES)) {
+                return problem;
+            }
+            try {
+                reserve.take();
+                reserveHeld = true;
+                repairIfNeeded();
+                if (gap.count() > 0) {
+                    AuditEntry entry = appendLocked(gap.record());
+                    LOG.warn("audit log: {} (seq {})", entry.record().detail(), entry.seq());
+                    gap.clear();
+                }
+                problem = null;
+                report.recovered(DurabilityReport.AUDIT_LOG);
+                LOG.info("the audit log can be written again");
+            } catch (IOException e) {
+                failing(reasonOf(e));
+            }
+            return problem;
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private void takeReserve() {
+        try {
+            reserve.take();
+            reserveHeld = true;
+        } catch (IOException e) {
+            failing("cannot keep " + AuditReserve.BYTES + " bytes in reserve: " + reasonOf(e));
+        }
+    }
+
+    private void failing(String reason) {
+        if (problem == null) {
+            LOG.error("the audit log in {} cannot be written: {}{}", dir, reason, failOpen
+                    ? "; going on (--audit-fail-open), the missing entries will be recorded as a gap"
+                    : "; mutating requests are refused until it can");
+        }
+        problem = reason;
+        report.failed(DurabilityReport.AUDIT_LOG, reason);
+    }
+
+    private static String reasonOf(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     public Path dir() {
         return dir;
     }
 
-    /** Numbers, chains and writes one entry; returns it as written. */
+    /**
+     * Numbers, chains and writes one entry; returns it as written. Throws {@link AuditUnavailableException}
+     * when it cannot be written even into the reserve; it is then counted in the gap.
+     */
     public AuditEntry append(AuditRecord record) {
         writing.lock();
         try {
-            return appendLocked(record);
+            try {
+                return appendLocked(record);
+            } catch (IOException failed) {
+                if (reserveHeld && reserve.release()) { // the room the reserve kept is for exactly this
+                    reserveHeld = false;
+                    try {
+                        AuditEntry entry = appendLocked(record);
+                        failing("its disk is full (" + reasonOf(failed) + "); seq " + entry.seq()
+                                + " was written into the space kept in reserve");
+                        return entry;
+                    } catch (IOException again) {
+                        failed = again;
+                    }
+                }
+                gap.lost(clock.instant(), reasonOf(failed));
+                failing(reasonOf(failed));
+                throw new AuditUnavailableException("cannot write the audit log in " + dir + ": " + reasonOf(failed));
+            }
         } finally {
             writing.unlock();
         }
     }
 
-    private AuditEntry appendLocked(AuditRecord record) {
+    /** Cuts off what a failed write left, and reopens the file if a failed rotation closed it. */
+    private void repairIfNeeded() throws IOException {
+        if (channel == null || !channel.isOpen()) {
+            openCurrent();
+        }
+        if (repairTo >= 0) {
+            channel.truncate(repairTo);
+            channel.force(false);
+            size = repairTo;
+            repairTo = -1;
+        }
+    }
+
+    private AuditEntry appendLocked(AuditRecord record) throws IOException {
+        repairIfNeeded();
         AuditEntry unsealed = new AuditEntry(lastSeq + 1, clock.instant(), record, lastHash, null);
         ObjectNode json = unsealed.toJson();
         String hash = AuditHashing.hashOf(json);
         json.put("hash", hash);
         byte[] line = (new String(AuditHashing.canonical(json), StandardCharsets.UTF_8) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
+        if (size > 0 && size + line.length > maxFileBytes) {
+            rotate();
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(line);
         try {
-            if (size > 0 && size + line.length > maxFileBytes) {
-                rotate();
-            }
-            ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the audit log in " + dir, e);
+            // part of the line may be in the file: cut it off now, or before the next write
+            repairTo = size;
+            try {
+                repairIfNeeded();
+            } catch (IOException cutFailed) {
+                e.addSuppressed(cutFailed);
+            }
+            throw e;
         }
         size += line.length;
         dirty = true;

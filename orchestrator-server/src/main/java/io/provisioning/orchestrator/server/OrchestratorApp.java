@@ -4,6 +4,7 @@ import io.provisioning.orchestrator.api.ApiServer;
 import io.provisioning.orchestrator.api.EdgeServices;
 import io.provisioning.orchestrator.audit.AuditLog;
 import io.provisioning.orchestrator.audit.TaskAuditor;
+import io.provisioning.orchestrator.durability.DurabilityReport;
 import io.provisioning.orchestrator.auth.JwtTokenVerifier;
 import io.provisioning.orchestrator.auth.RouteRoles;
 import io.provisioning.orchestrator.auth.TokenVerifier;
@@ -88,6 +89,7 @@ public final class OrchestratorApp implements AutoCloseable {
         }
         Workspace workspace = new Workspace(options.workspace());
         OrchestratorMetrics metrics = new OrchestratorMetrics();
+        DurabilityReport durability = new DurabilityReport(clock);
         List<AutoCloseable> opened = new ArrayList<>(List.of(metrics));
         try {
             StorageChoice choice = storageChoice(options);
@@ -95,7 +97,7 @@ public final class OrchestratorApp implements AutoCloseable {
             SwitchableTaskStorage live = new SwitchableTaskStorage(choice.open());
             TaskStorage storage = new TimedTaskStorage(live, metrics.registry());
             opened.add(0, storage);
-            AuditLog audit = security.audit().enabled() ? AuditLog.open(security.audit(), clock) : null;
+            AuditLog audit = security.audit().enabled() ? AuditLog.open(security.audit(), clock, durability) : null;
             if (audit != null) {
                 opened.add(0, audit);
             }
@@ -109,7 +111,7 @@ public final class OrchestratorApp implements AutoCloseable {
                             () -> scheme + "://" + urlHost(options.host()) + ":" + boundPort.get(), Duration.ofSeconds(5)));
             TaskEventBus bus = new TaskEventBus();
             TaskEventStore eventStore = new TaskEventStore(options.dataDir().toAbsolutePath().resolve("logs"), clock,
-                    options.maxLogBytesPerTask(), 100_000);
+                    options.maxLogBytesPerTask(), 100_000, durability);
             opened.add(0, eventStore);
             bus.subscribe(eventStore);
             OrchestratorConfig config = OrchestratorConfig.defaults()
@@ -117,7 +119,7 @@ public final class OrchestratorApp implements AutoCloseable {
                     .withRetryPolicy(RetryPolicy.exponential(options.retryBaseDelay(), options.retryMaxDelay()))
                     .withShutdownGrace(options.shutdownGrace())
                     .withLimits(options.limits());
-            Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, bus);
+            Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, bus, durability);
             opened.add(0, orchestrator);
             TestEnvironmentWiring testEnvironments = TestEnvironmentWiring.open(options.testEnv(),
                     options.dataDir().toAbsolutePath(), clock);

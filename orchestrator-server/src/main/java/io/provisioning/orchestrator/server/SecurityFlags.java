@@ -54,6 +54,12 @@ final class SecurityFlags {
     @Option(names = "--audit-max-file-bytes", description = "rotate audit.log at this size (default: " + AuditSettings.DEFAULT_MAX_FILE_BYTES + ")")
     Long auditMaxFileBytes;
 
+    @ConfigKey("audit.fail_open")
+    @Option(names = "--audit-fail-open", description = "when the audit log cannot be written (disk full), go on"
+            + " taking requests and record the missing entries as one gap entry once it can; by default such"
+            + " requests are refused with 503 and change nothing")
+    boolean auditFailOpen;
+
     @ConfigKey("audit.enabled")
     @Option(names = "--no-audit", description = "keep no audit log")
     boolean noAudit;
@@ -75,7 +81,7 @@ final class SecurityFlags {
         RateLimitSettings rateLimit = RateLimitSettings.fromConfig(file.section("rate_limit"), rateLimitPerMinute,
                 rateLimitBurst);
         AuditSettings audit = AuditSettings.fromConfig(file.section("audit"), dataDir, noAudit ? Boolean.FALSE : null,
-                auditDir, auditMaxFileBytes);
+                auditDir, auditMaxFileBytes, auditFailOpen);
         TlsSettings tls = TlsSettings.fromConfig(file.section("tls"), tlsKeystore, tlsPasswordFile);
         return new SecurityOptions(auth, rateLimit, audit, tls);
     }

@@ -23,6 +23,9 @@ final class AtomicFiles {
             if (fsync) {
                 channel.force(true);
             }
+        } catch (IOException e) {
+            Files.deleteIfExists(temp); // on a full disk, a half temp file only holds space the others need
+            throw e;
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (fsync) {

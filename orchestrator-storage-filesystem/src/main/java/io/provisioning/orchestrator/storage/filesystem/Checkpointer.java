@@ -19,7 +19,11 @@ import org.slf4j.LoggerFactory;
  * Brings the JSON files up to date with what the journal made durable, then lets the journal go.
  * Changes are coalesced: a task that went Pending, Running, Completed within one interval is
  * written once. The files are synced with one {@code syncfs} (coreutils {@code sync -f}) rather
- * than one fsync per file; where that is unavailable, each file is fsynced.
+ * than one fsync per file; where that is unavailable, each file is fsynced, the files replayed at
+ * open included, before any journal segment that holds them is deleted. A checkpoint that fails
+ * (a full disk) hands its changes back, is tried again every round, and says why until one works
+ * ({@link #problem()}). While the journal cannot make its next segment, no rotation happens: the
+ * journal goes on in the space it already holds.
  */
 final class Checkpointer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
@@ -35,10 +39,29 @@ final class Checkpointer implements AutoCloseable {
     private Thread thread;
     private volatile boolean running;
     private boolean syncfsWorks = true;
+    private final String syncProgram;
+    /** Files synced one by one (where {@code syncfs} is unavailable), for tests and logs. */
+    private final java.util.concurrent.atomic.AtomicLong filesFsynced = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String problem;
 
     Checkpointer(FilesystemLayout layout, TaskIndex index) {
+        this(layout, index, "sync");
+    }
+
+    /** {@code syncProgram}: the coreutils {@code sync} to run as {@code sync -f <root>}; one that fails means one fsync per file. */
+    Checkpointer(FilesystemLayout layout, TaskIndex index, String syncProgram) {
         this.layout = layout;
         this.index = index;
+        this.syncProgram = syncProgram;
+    }
+
+    /** Why the task files could not be written at the last checkpoint, or null if it worked. */
+    String problem() {
+        return problem;
+    }
+
+    long filesFsynced() {
+        return filesFsynced.get();
     }
 
     /** Journal callback: the batch is durable; apply it to memory and remember the files to write. */
@@ -72,12 +95,14 @@ final class Checkpointer implements AutoCloseable {
         }
     }
 
-    /** Writes the file of every task known to the index (used once at open). */
-    synchronized void materializeAll() throws IOException {
-        writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue), new ArrayList<>(dirtyKeys.values()));
+    /** Writes the file of every task the replay changed (used once at open); returns the files written. */
+    synchronized List<Path> materializeAll() throws IOException {
+        List<Path> written = writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue),
+                new ArrayList<>(dirtyKeys.values()));
         dirtyTasks = new HashMap<>();
         dirtyQueue = new HashMap<>();
         dirtyKeys = new HashMap<>();
+        return written;
     }
 
     void start(Journal journal, Duration interval) {
@@ -87,9 +112,16 @@ final class Checkpointer implements AutoCloseable {
             while (prepareNextSegment() && awaitNextRound(interval)) {
                 try {
                     checkpoint();
+                    if (problem != null) {
+                        LOG.info("task files can be written again");
+                    }
+                    problem = null;
                 } catch (Exception e) {
                     // the journal still holds everything and the changes stay dirty; try again next round
-                    LOG.error("checkpoint failed; the journal keeps the changes", e);
+                    if (problem == null) {
+                        LOG.error("checkpoint failed; the journal keeps the changes and it is tried every round", e);
+                    }
+                    problem = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
                 }
             }
         });
@@ -105,6 +137,11 @@ final class Checkpointer implements AutoCloseable {
             synchronized (this) {
                 if (dirtyTasks.isEmpty() && dirtyQueue.isEmpty() && dirtyKeys.isEmpty()) {
                     return;
+                }
+                if (journal.nextSegmentFailed() && running) {
+                    // a rotation now would go into an empty segment on a full disk: stay in the prepared one
+                    throw new IOException("the journal cannot make its next segment ("
+                            + journal.nextSegmentProblem() + "), so no checkpoint is taken");
                 }
                 closedSegment = journal.rotate();
                 tasks = new ArrayList<>(dirtyTasks.values());
@@ -161,8 +198,9 @@ final class Checkpointer implements AutoCloseable {
         }
     }
 
-    void syncAndDropSegmentsBefore(long segment) throws IOException {
-        sync(List.of());
+    /** Syncs the files a replay wrote ({@code written}, one by one if {@code syncfs} is unavailable), then drops the replayed segments. */
+    void syncAndDropSegmentsBefore(long segment, List<Path> written) throws IOException {
+        sync(written);
         dropSegmentsThrough(segment - 1);
     }
 
@@ -197,7 +235,7 @@ final class Checkpointer implements AutoCloseable {
     private void sync(List<Path> written) throws IOException {
         if (syncfsWorks) {
             try {
-                Process sync = new ProcessBuilder("sync", "-f", layout.root().toString())
+                Process sync = new ProcessBuilder(syncProgram, "-f", layout.root().toString())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (sync.waitFor() == 0) {
                     return;
@@ -216,6 +254,7 @@ final class Checkpointer implements AutoCloseable {
                 try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
                     channel.force(true);
                 }
+                filesFsynced.incrementAndGet();
             }
         }
         AtomicFiles.fsyncDirectory(layout.tasks());

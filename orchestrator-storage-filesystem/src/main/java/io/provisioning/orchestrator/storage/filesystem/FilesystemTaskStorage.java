@@ -50,6 +50,11 @@ public final class FilesystemTaskStorage implements TaskStorage {
     }
 
     public FilesystemTaskStorage(Path dataDir, Duration checkpointInterval) {
+        this(dataDir, checkpointInterval, "sync");
+    }
+
+    /** {@code syncProgram}: the {@code sync} run as {@code sync -f}; a missing one means one fsync per file (tests). */
+    FilesystemTaskStorage(Path dataDir, Duration checkpointInterval, String syncProgram) {
         this.layout = new FilesystemLayout(dataDir.resolve("queue.rkvs"));
         try {
             this.lock = DataDirLock.take(layout.root());
@@ -58,10 +63,10 @@ public final class FilesystemTaskStorage implements TaskStorage {
         }
         try {
             layout.create();
-            this.checkpointer = new Checkpointer(layout, index);
+            this.checkpointer = new Checkpointer(layout, index, syncProgram);
             long nextSegment = new OpenExistingData(layout, index).into(checkpointer).run();
-            checkpointer.materializeAll();
-            checkpointer.syncAndDropSegmentsBefore(nextSegment);
+            // the replayed files are on disk before the segments that held them are gone
+            checkpointer.syncAndDropSegmentsBefore(nextSegment, checkpointer.materializeAll());
             this.journal = new Journal(layout.journal(), nextSegment, checkpointer::onDurable);
             checkpointer.start(journal, checkpointInterval);
         } catch (IOException | RuntimeException e) {
@@ -205,11 +210,37 @@ public final class FilesystemTaskStorage implements TaskStorage {
         return index.maxSequence();
     }
 
+    /**
+     * Fails naming each part that cannot be written (the journal, the task files) and why. A failed
+     * journal is tried again here (one newline written and synced), so it heals once space returns
+     * even when nothing else writes.
+     */
     @Override
     public void checkHealth() {
-        if (journal.hasFailed() || !Files.isWritable(layout.tasks())) {
-            throw new StorageUnavailableException("filesystem storage at " + layout.root() + " cannot take writes");
+        List<String> problems = new ArrayList<>();
+        String journalProblem = journal.heal();
+        if (journalProblem != null) {
+            problems.add("journal: cannot write (" + journalProblem + ")");
+        } else if (journal.nextSegmentFailed()) {
+            problems.add("journal: cannot make its next segment (" + journal.nextSegmentProblem()
+                    + "); acknowledged writes go on in the current one while it has room");
         }
+        String filesProblem = checkpointer.problem();
+        if (filesProblem != null) {
+            problems.add("task files: cannot write (" + filesProblem + "); the journal keeps every change");
+        }
+        if (!Files.isWritable(layout.tasks())) {
+            problems.add("task files: " + layout.tasks() + " is not writable");
+        }
+        if (!problems.isEmpty()) {
+            throw new StorageUnavailableException("filesystem storage at " + layout.root() + ": "
+                    + String.join("; ", problems));
+        }
+    }
+
+    /** Files fsynced one by one since open (where {@code syncfs} is unavailable; tests). */
+    long filesFsynced() {
+        return checkpointer.filesFsynced();
     }
 
     /** Makes the next journal segment now instead of at the checkpointer's next round (tests). */

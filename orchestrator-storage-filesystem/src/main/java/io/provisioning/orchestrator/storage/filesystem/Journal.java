@@ -56,6 +56,8 @@ final class Journal implements AutoCloseable {
     private volatile long lastSegmentBytes;
     /** The number of the segment zero-filled ahead of time, or 0 if none is. */
     private long prepared;
+    /** Why the last try to make the next segment failed (a full disk), or null. */
+    private volatile String prepareProblem;
 
     /**
      * @param onDurable called on the flusher thread, in journal order, with each batch's payloads
@@ -65,6 +67,13 @@ final class Journal implements AutoCloseable {
         this.dir = dir;
         this.onDurable = onDurable;
         Files.createDirectories(dir);
+        this.segment = firstSegment - 1;
+        try {
+            // the first segment holds its space ahead too, so a disk that fills soon after a start takes writes
+            prepareNextSegment();
+        } catch (IOException e) {
+            LOG.warn("could not make the first journal segment ahead of time ({}); it grows as it goes", e.getMessage());
+        }
         this.segment = firstSegment;
         this.channel = openSegment(firstSegment);
         this.position = 0;
@@ -164,19 +173,27 @@ final class Journal implements AutoCloseable {
             bytes = (bytes + ZERO_CHUNK - 1) / ZERO_CHUNK * ZERO_CHUNK;
             Path file = segmentFile(dir, next);
             // nothing but this method ever wrote to a segment after the current one: it holds no records
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK);
-                for (long written = 0; written < bytes; written += ZERO_CHUNK) {
-                    zeros.clear();
-                    while (zeros.hasRemaining()) {
-                        ch.write(zeros);
+            try {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK);
+                    for (long written = 0; written < bytes; written += ZERO_CHUNK) {
+                        zeros.clear();
+                        while (zeros.hasRemaining()) {
+                            ch.write(zeros);
+                        }
                     }
+                    ch.force(true);
                 }
-                ch.force(true);
+                AtomicFiles.fsyncDirectory(dir);
+            } catch (IOException e) {
+                // a half-made segment on a full disk would hold the space every other part needs
+                Files.deleteIfExists(file);
+                prepareProblem = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                throw e;
             }
-            AtomicFiles.fsyncDirectory(dir);
             prepared = next;
+            prepareProblem = null;
         }
     }
 
@@ -279,6 +296,46 @@ final class Journal implements AutoCloseable {
 
     boolean hasFailed() {
         return failure != null;
+    }
+
+    /** Did the last try to make the next segment fail? */
+    boolean nextSegmentFailed() {
+        return prepareProblem != null;
+    }
+
+    String nextSegmentProblem() {
+        return prepareProblem;
+    }
+
+    /**
+     * After a failed batch, tries the disk again by writing the newline the next batch would start
+     * with, and syncing it; returns why it still fails, or null (also when nothing had failed).
+     * Replay skips blank lines, so this changes nothing but the journal's health.
+     */
+    String heal() {
+        if (failure == null) {
+            return null;
+        }
+        synchronized (segmentLock) {
+            if (failure == null) {
+                return null;
+            }
+            try {
+                long at = position;
+                ByteBuffer newline = ByteBuffer.wrap(new byte[] {'\n'});
+                while (newline.hasRemaining()) {
+                    at += channel.write(newline, at);
+                }
+                channel.force(false);
+                position = at;
+                failure = null;
+                LOG.info("the journal can be written again");
+                return null;
+            } catch (IOException e) {
+                failure = e;
+                return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            }
+        }
     }
 
     @Override

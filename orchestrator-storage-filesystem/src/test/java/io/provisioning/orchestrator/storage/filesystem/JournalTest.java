@@ -76,8 +76,16 @@ class JournalTest {
         }
         assertThat(segment).isNotNull();
         byte[] torn = "{\"task\":{\"id\":\"0b9e".getBytes(StandardCharsets.UTF_8);
-        Files.write(segment, torn, java.nio.file.StandardOpenOption.APPEND);
-        Files.write(segment, new byte[4096], java.nio.file.StandardOpenOption.APPEND);
+        // the batch goes where the records end: a segment is zero-filled ahead of time
+        byte[] bytes = Files.readAllBytes(segment);
+        int end = 0;
+        while (end < bytes.length && bytes[end] != 0) {
+            end++;
+        }
+        try (var channel = java.nio.channels.FileChannel.open(segment, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(torn), end);
+            channel.write(java.nio.ByteBuffer.wrap(new byte[4096]), end + torn.length);
+        }
 
         assertThat(Journal.readRecords(segment)).hasSize(2);
         try (FilesystemTaskStorage reopened = new FilesystemTaskStorage(afterCrash)) {
