@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a task as {@code <nu> <provisioning-path> <words...>}: an argument list handed to the OS,
  * never a shell string. The working directory is the workspace; the environment tells the script
- * which task and attempt it is and where the orchestrator and its state directory are.
+ * which task and attempt it is and where the orchestrator and its state directory are, and holds
+ * nothing else of the server's environment but the allow-list of {@link ScriptEnvironment}.
  */
 public final class NushellExecutor implements TaskExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(NushellExecutor.class);
@@ -32,7 +33,13 @@ public final class NushellExecutor implements TaskExecutor {
 
     /** Where scripts run and what they are told. */
     public record Settings(Path workspace, Path stateDir, java.util.function.Supplier<String> orchestratorUrl,
-            Duration killGrace) {}
+            Duration killGrace, ScriptEnvironment environment) {
+        /** With the standard allow-listed environment (no operator additions). */
+        public Settings(Path workspace, Path stateDir, java.util.function.Supplier<String> orchestratorUrl,
+                Duration killGrace) {
+            this(workspace, stateDir, orchestratorUrl, killGrace, ScriptEnvironment.standard());
+        }
+    }
 
     private record Running(Process process, boolean[] cancelled) {}
 
@@ -45,6 +52,7 @@ public final class NushellExecutor implements TaskExecutor {
         ProcessBuilder builder = new ProcessBuilder(task.commandLine())
                 .directory(settings.workspace().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        settings.environment().applyTo(builder);
         Map<String, String> env = builder.environment();
         env.put("PROVISIONING_TASK_ID", task.id());
         env.put("PROVISIONING_ATTEMPT", Integer.toString(task.attempts()));

@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.api;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.provisioning.orchestrator.BusyException;
 import io.provisioning.orchestrator.ConflictException;
 import io.provisioning.orchestrator.InvalidRequestException;
 import io.provisioning.orchestrator.OrchestratorException;
@@ -41,6 +42,10 @@ final class ErrorMapping {
         });
         config.routes.exception(ForbiddenException.class, (e, ctx) -> Responses.error(ctx, 403, e.getMessage()));
         config.routes.exception(RateLimitedException.class, (e, ctx) -> {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            Responses.error(ctx, 429, e.getMessage());
+        });
+        config.routes.exception(BusyException.class, (e, ctx) -> {
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             Responses.error(ctx, 429, e.getMessage());
         });
