@@ -13,6 +13,7 @@ import io.provisioning.orchestrator.ratelimit.RateLimitedException;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.task.TaskNotFoundException;
 import io.provisioning.orchestrator.testenv.EnvironmentNotFoundException;
+import io.provisioning.orchestrator.testenv.PrivilegedEnvironmentRefusedException;
 import io.provisioning.orchestrator.testenv.docker.ContainerRuntimeException;
 import io.provisioning.orchestrator.testenv.docker.ContainerRuntimeUnavailableException;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ final class ErrorMapping {
             Responses.error(ctx, 401, e.getMessage());
         });
         config.routes.exception(ForbiddenException.class, (e, ctx) -> Responses.error(ctx, 403, e.getMessage()));
+        config.routes.exception(PrivilegedEnvironmentRefusedException.class, (e, ctx) -> Responses.error(ctx, 403, e.getMessage()));
         config.routes.exception(RateLimitedException.class, (e, ctx) -> {
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             Responses.error(ctx, 429, e.getMessage());

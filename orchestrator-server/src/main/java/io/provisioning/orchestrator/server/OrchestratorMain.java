@@ -173,7 +173,8 @@ public final class OrchestratorMain implements Callable<Integer> {
                         (testenvCatalog != null ? testenvCatalog : ShippedFiles.find(home, homeGiven, "docker/taskservs/catalog.yaml")).toAbsolutePath().normalize(),
                         testenvCatalog != null,
                         (testenvTopologies != null ? testenvTopologies : ShippedFiles.find(home, homeGiven, "docker/topologies.yaml")).toAbsolutePath().normalize(),
-                        testenvTopologies != null, testenvParallelCreations), hardeningOptions);
+                        testenvTopologies != null, testenvParallelCreations, hardeningOptions.allowPrivilegedTestEnv()),
+                hardeningOptions);
         String problem = check(options);
         if (problem != null) {
             System.err.println("orchestrator: " + problem);

@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.testenv;
 import io.provisioning.orchestrator.testenv.TestEnvironment.ContainerInfo;
 import io.provisioning.orchestrator.testenv.TestEnvironment.NetworkInfo;
 import io.provisioning.orchestrator.testenv.catalog.Readiness;
+import io.provisioning.orchestrator.testenv.catalog.Resources;
 import io.provisioning.orchestrator.testenv.catalog.Taskserv;
 import io.provisioning.orchestrator.testenv.catalog.TaskservCatalog;
 import io.provisioning.orchestrator.testenv.docker.ContainerRuntime;
@@ -100,7 +101,8 @@ final class EnvironmentProvisioner {
         String name = Labels.dockerName(id, node.name());
         String containerId = runtime.runContainer(new ContainerSpec(name, node.name(), node.image(), command, node.env(),
                 labels, network, List.of(node.name()), node.resources().nanoCpus(), node.resources().memoryBytes(),
-                volumes, node.profile().capAdd(), node.profile().capDrop(), node.profile().securityOpt()));
+                volumes, node.profile().capAdd(), node.profile().capDrop(), node.profile().securityOpt(),
+                Resources.DEFAULT_PIDS_LIMIT));
         return new ContainerInfo(name, containerId, node.name(), node.role(), node.image(), node.taskservNames(),
                 node.resources().cpuMillicores(), node.resources().memoryMb(), List.copyOf(volumes.keySet()));
     }

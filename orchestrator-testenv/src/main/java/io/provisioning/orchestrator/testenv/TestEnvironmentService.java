@@ -54,6 +54,7 @@ public final class TestEnvironmentService implements AutoCloseable {
     private final LogArchive archive;
     private final Clock clock;
     private final EnvironmentRequestParser parser;
+    private final EnvironmentPrivileges privileges;
     private final EnvironmentPlanner planner;
     private final EnvironmentProvisioner provisioner;
     private final CheckRunner checks;
@@ -70,6 +71,14 @@ public final class TestEnvironmentService implements AutoCloseable {
 
     public TestEnvironmentService(ContainerRuntime runtime, TaskservCatalog catalog, TopologyTemplates templates,
             EnvironmentStore store, LogArchive archive, String owner, Clock clock, int parallelCreations) {
+        this(runtime, catalog, templates, store, archive, owner, clock, parallelCreations, false);
+    }
+
+    /** {@code allowPrivileged}: whether admins may ask for privileged environments (see {@link EnvironmentPrivileges}). */
+    public TestEnvironmentService(ContainerRuntime runtime, TaskservCatalog catalog, TopologyTemplates templates,
+            EnvironmentStore store, LogArchive archive, String owner, Clock clock, int parallelCreations,
+            boolean allowPrivileged) {
+        this.privileges = new EnvironmentPrivileges(allowPrivileged, catalog, templates);
         this.runtime = runtime;
         this.catalog = catalog;
         this.templates = templates;
@@ -99,8 +108,15 @@ public final class TestEnvironmentService implements AutoCloseable {
         return catalog;
     }
 
+    /** As an unprivileged caller: privileged requests are refused (see {@link EnvironmentPrivileges}). */
     public TestEnvironment create(JsonNode body) {
+        return create(body, false);
+    }
+
+    /** {@code callerIsAdmin}: whether the caller may ask for privileges the server allows. */
+    public TestEnvironment create(JsonNode body, boolean callerIsAdmin) {
         EnvironmentRequest request = parser.parse(body);
+        privileges.check(request, callerIsAdmin);
         String id = UUID.randomUUID().toString();
         if (request.unavailable() != null) {
             // never a fake success: the environment exists, Failed from the start, with the catalog's reason
