@@ -98,7 +98,8 @@ public final class OrchestratorApp implements AutoCloseable {
             if (audit != null) {
                 opened.add(0, audit);
             }
-            StorageMigrations migrations = new StorageMigrations(live, choice, options.dataDir(), clock,
+            StorageMigrations migrations = new StorageMigrations(live, choice, options.dataDir(),
+                    options.hardening().migrationRootOr(options.dataDir()), clock,
                     status -> auditMigration(audit, status));
             opened.add(0, migrations);
             String scheme = security.tls().enabled() ? "https" : "http";
