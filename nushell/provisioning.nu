@@ -383,6 +383,12 @@ export def "test env cleanup" [id: string] {
     api DELETE $"/test/environments/(segment $id)"
 }
 
+# Remove the managed containers, networks and volumes whose owning data dir no longer exists or
+# whose environment is gone (admin); returns what was removed: kind, name, environment, reason.
+export def "test env prune" [] {
+    api POST "/test/environments/prune" {} | get removed
+}
+
 # Test one taskserv end to end: create, run the checks, remove. Returns {environment, taskserv, passed, results}.
 export def "test quick" [
     taskserv: string

@@ -26,6 +26,8 @@ final class TestEnvironmentRoutes {
         config.routes.post("/test/environments/create", ctx -> Responses.ok(ctx, service.create(bodies.json(ctx),
                 AccessControl.principal(ctx) != null && AccessControl.principal(ctx).role().includes(Role.ADMIN))));
         config.routes.get("/test/environments", ctx -> Responses.ok(ctx, service.list()));
+        config.routes.post("/test/environments/prune", ctx -> Responses.ok(ctx,
+                java.util.Map.of("removed", service.prune())));
         config.routes.get("/test/environments/{id}", ctx -> Responses.ok(ctx, service.get(ctx.pathParam("id"))));
         config.routes.post("/test/environments/{id}/run", ctx -> Responses.ok(ctx, service.run(ctx.pathParam("id"))));
         config.routes.delete("/test/environments/{id}", ctx -> {

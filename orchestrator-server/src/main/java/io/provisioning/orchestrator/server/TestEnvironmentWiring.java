@@ -49,7 +49,7 @@ final class TestEnvironmentWiring implements AutoCloseable {
         var store = new FileEnvironmentStore(dir);
         var runtime = new DockerContainerRuntime(options.dockerHost());
         var service = new TestEnvironmentService(runtime, catalog, templates, store, new LogArchive(dir.resolve("logs")),
-                OwnerId.load(dir), clock, options.parallelCreations(), options.allowPrivileged());
+                OwnerId.load(dir), dir, clock, options.parallelCreations(), options.allowPrivileged());
         service.recover();
         LOG.info("test environments on Docker at {} ({} taskservs, {} templates; privileged environments {})",
                 options.dockerHost(), catalog.taskservs().size(), templates.templates().size(),

@@ -25,6 +25,7 @@ final class EnvironmentProvisioner {
     private final ContainerRuntime runtime;
     private final TaskservCatalog catalog;
     private final String owner;
+    private final java.nio.file.Path ownerHome;
     private final ReadinessProbe probe;
 
     /** Where progress goes: the service saves each step in the environment's record. */
@@ -37,6 +38,12 @@ final class EnvironmentProvisioner {
     }
 
     EnvironmentProvisioner(ContainerRuntime runtime, TaskservCatalog catalog, String owner) {
+        this(runtime, catalog, owner, null);
+    }
+
+    /** {@code ownerHome}: the folder of the owner id file, labelled on everything made (see {@link DaemonPruner}). */
+    EnvironmentProvisioner(ContainerRuntime runtime, TaskservCatalog catalog, String owner, java.nio.file.Path ownerHome) {
+        this.ownerHome = ownerHome;
         this.runtime = runtime;
         this.catalog = catalog;
         this.owner = owner;
@@ -50,7 +57,7 @@ final class EnvironmentProvisioner {
                         + "docker/build-images.sh (no registry is used)");
             }
         }
-        Map<String, String> labels = Labels.ofEnvironment(owner, id);
+        Map<String, String> labels = Labels.ofEnvironment(owner, ownerHome, id);
         String networkName = Labels.dockerName(id, null);
         String networkId = runtime.createNetwork(new NetworkSpec(networkName, plan.subnet(), labels));
         String subnet = plan.subnet() != null ? plan.subnet() : runtime.listNetworks(labels).stream()

@@ -55,6 +55,7 @@ public final class TestEnvironmentService implements AutoCloseable {
     private final Clock clock;
     private final EnvironmentRequestParser parser;
     private final EnvironmentPrivileges privileges;
+    private final DaemonPruner pruner;
     private final EnvironmentPlanner planner;
     private final EnvironmentProvisioner provisioner;
     private final CheckRunner checks;
@@ -78,6 +79,17 @@ public final class TestEnvironmentService implements AutoCloseable {
     public TestEnvironmentService(ContainerRuntime runtime, TaskservCatalog catalog, TopologyTemplates templates,
             EnvironmentStore store, LogArchive archive, String owner, Clock clock, int parallelCreations,
             boolean allowPrivileged) {
+        this(runtime, catalog, templates, store, archive, owner, null, clock, parallelCreations, allowPrivileged);
+    }
+
+    /**
+     * {@code ownerHome}: the folder of the {@link OwnerId} file ({@code <data-dir>/testenv}), labelled on
+     * everything made, so that {@link #prune} can tell that the owner of a leftover is gone.
+     */
+    public TestEnvironmentService(ContainerRuntime runtime, TaskservCatalog catalog, TopologyTemplates templates,
+            EnvironmentStore store, LogArchive archive, String owner, java.nio.file.Path ownerHome, Clock clock,
+            int parallelCreations, boolean allowPrivileged) {
+        this.pruner = new DaemonPruner(runtime, store, owner);
         this.privileges = new EnvironmentPrivileges(allowPrivileged, catalog, templates);
         this.runtime = runtime;
         this.catalog = catalog;
@@ -87,7 +99,7 @@ public final class TestEnvironmentService implements AutoCloseable {
         this.clock = clock;
         this.parser = new EnvironmentRequestParser(catalog, templates);
         this.planner = new EnvironmentPlanner(catalog);
-        this.provisioner = new EnvironmentProvisioner(runtime, catalog, owner);
+        this.provisioner = new EnvironmentProvisioner(runtime, catalog, owner, ownerHome);
         this.checks = new CheckRunner(runtime, provisioner, clock);
         this.cleaner = new EnvironmentCleaner(runtime, owner);
         this.sweeper = new LeftoverSweeper(runtime, store, cleaner, owner, clock);
@@ -102,6 +114,16 @@ public final class TestEnvironmentService implements AutoCloseable {
     public void recover() {
         List<String> interrupted = sweeper.markInterrupted();
         workers.submit(() -> sweeper.sweep(interrupted));
+    }
+
+    /**
+     * Removes the managed containers, networks and volumes on the daemon whose owning data dir no
+     * longer exists (or now belongs to another server), and this server's whose environment is
+     * gone; returns what was removed and why.
+     */
+    public List<DaemonPruner.Pruned> prune() {
+        runtime.ping();
+        return pruner.prune();
     }
 
     public TaskservCatalog catalog() {
