@@ -29,10 +29,6 @@ final class HardeningFlags {
             description = "POST /storage/migrations takes only data dirs under this folder (default: the data dir)")
     Path migrationRoot;
 
-    @Option(names = "--task-retention-days",
-            description = "finished tasks (and their logs) are deleted this many days after they ended (default: kept)")
-    Integer taskRetentionDays;
-
     /** The options, or a sentence saying which flag is wrong. */
     HardeningOptions resolve() {
         if (clusterPlanLimit < 1 || clusterPlanLimit > 256) {
@@ -41,15 +37,11 @@ final class HardeningFlags {
         if (clusterPlanTimeoutSeconds < 1) {
             throw new IllegalArgumentException("--cluster-plan-timeout must be at least 1 second");
         }
-        if (taskRetentionDays != null && taskRetentionDays < 0) {
-            throw new IllegalArgumentException("--task-retention-days must be 0 or more");
-        }
         if (migrationRoot != null && !migrationRoot.isAbsolute()) {
             migrationRoot = migrationRoot.toAbsolutePath();
         }
         new io.provisioning.orchestrator.execution.ScriptEnvironment(scriptEnv); // checks the names
         return new HardeningOptions(new ClusterPlanner.Limits(clusterPlanLimit, Duration.ofSeconds(clusterPlanTimeoutSeconds)),
-                scriptEnv, allowPrivilegedTestEnv, migrationRoot == null ? null : migrationRoot.normalize(),
-                taskRetentionDays == null ? null : Duration.ofDays(taskRetentionDays));
+                scriptEnv, allowPrivilegedTestEnv, migrationRoot == null ? null : migrationRoot.normalize());
     }
 }

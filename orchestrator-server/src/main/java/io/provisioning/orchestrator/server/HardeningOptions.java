@@ -3,24 +3,23 @@ package io.provisioning.orchestrator.server;
 import io.provisioning.orchestrator.execution.ScriptEnvironment;
 import io.provisioning.orchestrator.workflow.ClusterPlanner;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
- * Resource limits, least privilege and retention: how many cluster plans run at once and for how
- * long, which of the server's environment variables scripts see besides the fixed allow-list,
- * whether admins may ask for privileged test environments, under which root an online storage
- * migration may put its data, and how long finished tasks are kept (null: for ever).
+ * Resource limits and least privilege: how many cluster plans run at once and for how long, which
+ * of the server's environment variables scripts see besides the fixed allow-list, whether admins
+ * may ask for privileged test environments, and under which root an online storage migration may
+ * put its data.
  */
 public record HardeningOptions(ClusterPlanner.Limits clusterPlanning, List<String> scriptEnv,
-        boolean allowPrivilegedTestEnv, Path migrationRoot, Duration taskRetention) {
+        boolean allowPrivilegedTestEnv, Path migrationRoot) {
     public HardeningOptions {
         scriptEnv = List.copyOf(scriptEnv);
     }
 
-    /** The defaults: {@link ClusterPlanner.Limits#DEFAULTS}, no extra variables, nothing privileged, migrations under the data dir, tasks kept. */
+    /** The defaults: {@link ClusterPlanner.Limits#DEFAULTS}, no extra variables, nothing privileged, migrations under the data dir. */
     public static HardeningOptions defaults() {
-        return new HardeningOptions(ClusterPlanner.Limits.DEFAULTS, List.of(), false, null, null);
+        return new HardeningOptions(ClusterPlanner.Limits.DEFAULTS, List.of(), false, null);
     }
 
     public ScriptEnvironment scriptEnvironment() {
