@@ -16,6 +16,8 @@
 # Errors are Nushell errors whose message is one line starting with "provisioning:".
 
 const DEFAULT_URL = "http://localhost:8080"
+# this module's version: the project's version (a test checks it against pom.xml)
+const MODULE_VERSION = "0.1.0-SNAPSHOT"
 const TERMINAL = [Completed Failed Cancelled]
 
 def base-url [] {
@@ -125,6 +127,12 @@ def names [values: list<any>] {
 # Is the orchestrator up? Returns its health message.
 export def health [] {
     api GET "/health"
+}
+
+# This module's version and the orchestrator's (GET /version: version, storage backends built in and in use).
+# (only as `provisioning version`: a bare `version` would shadow Nushell's own)
+export def "provisioning version" [] {
+    {module: $MODULE_VERSION, orchestrator: (api GET "/version")}
 }
 
 # Create servers (POST /workflows/servers/create). Returns {task_id}, or the finished task with --wait.

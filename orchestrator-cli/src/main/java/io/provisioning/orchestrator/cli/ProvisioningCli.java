@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code provisioning}: the one executable for the orchestrator's users. */
-@Command(name = "provisioning", mixinStandardHelpOptions = true, version = "provisioning 0.1.0",
+@Command(name = "provisioning", mixinStandardHelpOptions = true, versionProvider = ProvisioningCli.Version.class,
         scope = CommandLine.ScopeType.INHERIT, // --help, --version and the exit-code footer on every command
         description = "Submits workflows to the provisioning orchestrator, follows tasks and runs test environments.",
         footer = {"", ExitCodes.HELP, "", "Environment: PROVISIONING_URL, PROVISIONING_TOKEN; CI=true or a pipe gives plain progress lines."},
@@ -22,6 +22,14 @@ import picocli.CommandLine.Mixin;
             CommandLine.HelpCommand.class
         })
 public final class ProvisioningCli extends CommandGroup {
+    /** {@code --version}: the CLI's build version (the server's is {@code GET /version}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"provisioning " + io.provisioning.orchestrator.OrchestratorVersion.current()};
+        }
+    }
+
     @Mixin
     GlobalOptions global;
 

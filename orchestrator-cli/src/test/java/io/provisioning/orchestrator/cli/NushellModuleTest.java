@@ -29,6 +29,20 @@ class NushellModuleTest {
     }
 
     @Test
+    void version_gives_the_modules_version_and_the_servers_build() throws Exception {
+        CliResult result = nu("provisioning version");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        JsonNode version = JSON.readTree(result.out());
+        String pomVersion = java.nio.file.Files.readString(TestPaths.repoRoot().resolve("pom.xml"))
+                .replaceFirst("(?s).*?<artifactId>orchestrator-parent</artifactId>\\s*<version>([^<]+)</version>.*", "$1");
+        assertThat(version.path("module").asText()).isEqualTo(pomVersion);
+        assertThat(version.path("orchestrator").path("version").asText()).isEqualTo(pomVersion);
+        assertThat(version.path("orchestrator").path("storage_backends").toString()).contains("filesystem");
+        assertThat(version.path("orchestrator").path("storage_in_use").asText()).isEqualTo("filesystem");
+    }
+
+    @Test
     void a_workflow_with_wait_returns_the_finished_task_as_a_record() throws Exception {
         CliResult result = nu("provisioning workflow servers create --infra production --wait web-n1 [web-n2 web-n3]");
 

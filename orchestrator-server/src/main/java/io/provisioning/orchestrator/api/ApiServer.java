@@ -66,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
                 }
                 Responses.ok(ctx, HEALTHY);
             });
+            new VersionRoutes(orchestrator).install(config);
             new TaskRoutes(orchestrator).install(config);
             new WorkflowRoutes(orchestrator, parser, planner, clusterPlanner, bodies).install(config);
             eventStreams.install(config);

@@ -24,6 +24,7 @@ public final class RouteRoles {
     public static RouteRoles standard(boolean metricsPublic) {
         List<Row> rows = new ArrayList<>();
         rows.add(open("GET", "/health"));
+        rows.add(open("GET", "/version"));
         rows.add(metricsPublic ? open("GET", "/metrics") : row("GET", "/metrics", Role.VIEWER));
         rows.add(row("*", "/audit", Role.ADMIN));
         rows.add(row("*", "/audit/*", Role.ADMIN));

@@ -106,4 +106,36 @@ public final class ConfigSection {
         }
         return value.asBoolean();
     }
+
+    /** The keys of this section, in file order. */
+    public List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    /**
+     * A key's value as the text a command-line flag would carry: a string, number or boolean as is,
+     * a path resolved against the config file's folder, an object as {@code k=v,k2=v2}; null if unset.
+     */
+    public String flagText(String key, boolean isPath) {
+        JsonNode value = node.path(key);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        if (value.isObject()) {
+            List<String> pairs = new ArrayList<>();
+            value.fields().forEachRemaining(e -> {
+                if (!e.getValue().isValueNode()) {
+                    throw new ConfigException(where + "'" + key + "." + e.getKey() + "' must be a plain value");
+                }
+                pairs.add(e.getKey() + "=" + e.getValue().asText());
+            });
+            return String.join(",", pairs);
+        }
+        if (!value.isValueNode()) {
+            throw new ConfigException(where + "'" + key + "' must be a string, number, boolean or object");
+        }
+        return isPath ? base.resolve(value.asText()).normalize().toString() : value.asText();
+    }
 }

@@ -16,10 +16,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bin/orchestrator}: the server, with the Rust orchestrator's flags. */
-@Command(name = "orchestrator", mixinStandardHelpOptions = true, version = "orchestrator 0.1.0",
+@Command(name = "orchestrator", mixinStandardHelpOptions = true, versionProvider = OrchestratorMain.Version.class,
         description = "Runs the provisioning orchestrator: REST API, persistent queue, Nushell workers.",
         sortOptions = false)
 public final class OrchestratorMain implements Callable<Integer> {
+    /** {@code --version}: the build's version and the storage backends built into it. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"orchestrator " + io.provisioning.orchestrator.OrchestratorVersion.current(),
+                    "storage backends: " + String.join(", ", io.provisioning.orchestrator.storage.StorageTypes.builtIn()),
+                    "java " + Runtime.version()};
+        }
+    }
+
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
 
@@ -87,10 +97,10 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Option(names = "--limit-per-server", defaultValue = "1", description = "operations that may run at once on one server of one infra (default: ${DEFAULT-VALUE})")
     int limitPerServer;
 
-    @Option(names = "--limit-workflow", description = "at most N running tasks of a workflow type, e.g. servers.create=2 (repeatable)")
+    @Option(names = "--limit-workflow", split = ",", description = "at most N running tasks of a workflow type, e.g. servers.create=2 (repeatable)")
     Map<String, Integer> limitWorkflow = new java.util.HashMap<>();
 
-    @Option(names = "--limit-infra", description = "at most N running tasks on one infra, e.g. production=3 (repeatable)")
+    @Option(names = "--limit-infra", split = ",", description = "at most N running tasks on one infra, e.g. production=3 (repeatable)")
     Map<String, Integer> limitInfra = new java.util.HashMap<>();
 
     @Option(names = "--log-max-bytes-per-task", defaultValue = "10485760", description = "log lines kept per task; more are dropped with a marker (default: ${DEFAULT-VALUE})")
@@ -119,6 +129,12 @@ public final class OrchestratorMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true);
+        try {
+            cli.setDefaultValueProvider(EnvironmentDefaults.forServer(cli.getCommandSpec(), args, System.getenv()));
+        } catch (OrchestratorException e) {
+            System.err.println("orchestrator: " + e.getMessage());
+            System.exit(2);
+        }
         cli.setParameterExceptionHandler((e, given) -> {
             cli.getErr().println("orchestrator: " + e.getMessage() + " (see --help)");
             return 2;

@@ -67,6 +67,16 @@ class AuthenticationEndToEndTest {
     }
 
     @Test
+    void version_is_open_without_a_token_and_names_the_build() throws Exception {
+        Api.Reply version = anonymous.get("/version");
+        assertThat(version.status()).isEqualTo(200);
+        assertThat(version.data().path("version").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(version.data().path("storage_backends").toString()).contains("filesystem");
+        assertThat(version.data().path("storage_in_use").asText()).isEqualTo("filesystem");
+        assertThat(anonymous.post("/version", "{}").status()).isEqualTo(401);
+    }
+
+    @Test
     void a_request_without_a_token_gets_401_and_a_bearer_challenge() throws Exception {
         Api.Reply reply = anonymous.get("/tasks");
         assertThat(reply.status()).isEqualTo(401);
