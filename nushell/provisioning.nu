@@ -496,6 +496,7 @@ export alias "provisioning test env status" = test env status
 export alias "provisioning test env run" = test env run
 export alias "provisioning test env logs" = test env logs
 export alias "provisioning test env cleanup" = test env cleanup
+export alias "provisioning test env prune" = test env prune
 export alias "provisioning test topology list" = test topology list
 export alias "provisioning test topology load" = test topology load
 export alias "provisioning storage status" = storage status
