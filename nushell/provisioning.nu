@@ -440,8 +440,11 @@ export def "storage status" [] {
 # migration); follows it until it has switched and returns its final status. Offline
 # migration between stores no orchestrator holds is `bin/provisioning storage migrate`.
 export def "storage migrate" [
-    --to: string                    # filesystem, surrealdb-embedded or surrealdb-server
+    --to: string                    # filesystem, postgresql, surrealdb-embedded or surrealdb-server
     --data-dir: string              # the target's data dir (filesystem, surrealdb-embedded)
+    --postgresql-url: string        # the target database (postgresql), jdbc:postgresql://HOST:PORT/DB
+    --postgresql-user: string
+    --postgresql-password-file: string  # a file on the orchestrator's machine; its first line is the password
     --surrealdb-url: string         # the target database (surrealdb-server), ws://...
     --surrealdb-username: string
     --surrealdb-password: string
@@ -450,11 +453,12 @@ export def "storage migrate" [
     --batch-size: int
     --no-wait                       # return the migration's first status instead of following it
 ] {
-    if $to == null { fail "storage migrate needs --to <type>: filesystem, surrealdb-embedded or surrealdb-server" }
+    if $to == null { fail "storage migrate needs --to <type>: filesystem, postgresql, surrealdb-embedded or surrealdb-server" }
     let body = ({
         to: $to, data_dir: $data_dir, surrealdb_url: $surrealdb_url, surrealdb_username: $surrealdb_username,
         surrealdb_password: $surrealdb_password, surrealdb_namespace: $surrealdb_namespace,
-        surrealdb_database: $surrealdb_database, batch_size: $batch_size
+        surrealdb_database: $surrealdb_database, postgresql_url: $postgresql_url, postgresql_user: $postgresql_user,
+        postgresql_password_file: $postgresql_password_file, batch_size: $batch_size
     } | transpose key value | where value != null | transpose -r -d | into record)
     mut status = (api POST "/storage/migrations" $body)
     if $no_wait { return $status }

@@ -15,7 +15,9 @@
 # PROVISIONING_TASK_ID, PROVISIONING_ATTEMPT, PROVISIONING_ORCHESTRATOR_URL,
 # PROVISIONING_STEP_DELAY_MS (overrides local.step_delay_ms).
 # Output: progress lines {"progress": N, "message": "..."} and plain log lines on
-# stdout; errors on stderr with exit code 1.
+# stdout; errors on stderr with a non-zero exit code: 78 bad settings, 64 bad usage of
+# --infra/--settings, 68 a server that does not exist (none of these is retried by the
+# orchestrator; docs/EXIT-CODES.md), 1 anything else.
 
 use lib/util.nu [fail]
 use lib/settings.nu

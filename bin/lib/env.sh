@@ -41,11 +41,12 @@ find_jdk() {
 ensure_npm_packages() {
   if [ -x "$ORCHESTRATOR_HOME/node_modules/@nushell/linux-x64/bin/nu" ] \
      && [ -d "$ORCHESTRATOR_HOME/node_modules/@surrealdb/node" ] \
+     && [ -x "$ORCHESTRATOR_HOME/node_modules/.bin/redocly" ] \
      && [ "$ORCHESTRATOR_HOME/node_modules/.package-lock.json" -nt "$ORCHESTRATOR_HOME/package-lock.json" ]; then
     return 0
   fi
   command -v npm >/dev/null 2>&1 || { echo "$(basename "$0"): npm is needed to install Nushell (apt-get install npm)" >&2; return 1; }
-  echo "installing pinned npm packages (Nushell, SurrealDB engine)..." >&2
+  echo "installing pinned npm packages (Nushell, SurrealDB engine, Redocly CLI)..." >&2
   # npm 11 refuses 'npm ci' on this lockfile (it lists only the linux-x64 build of nushell's optional
   # platform packages); 'npm install --no-save' installs the same pinned versions without touching it.
   (cd "$ORCHESTRATOR_HOME" && { npm ci --no-audit --no-fund --loglevel=error >&2 2>/dev/null \

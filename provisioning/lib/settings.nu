@@ -31,33 +31,33 @@ export def context [
     --check
     --wait
 ] {
-    if $infra == null { fail "--infra is required (the infra name, e.g. --infra production)" }
+    if $infra == null { fail --code 64 "--infra is required (the infra name, e.g. --infra production)" }
     validate-name infra $infra
     if $settings_path == null or ($settings_path | is-empty) {
-        fail "--settings is required (a YAML file relative to the workspace, e.g. --settings ./settings.yaml)"
+        fail --code 64 "--settings is required (a YAML file relative to the workspace, e.g. --settings ./settings.yaml)"
     }
     let workspace = ($env.PROVISIONING_WORKSPACE? | default "" | if ($in | is-empty) { $env.PWD } else { $in } | path expand)
     let file = ($settings_path | path expand)
     if $env.PROVISIONING_WORKSPACE? != null and ($env.PROVISIONING_WORKSPACE | is-not-empty) {
         if not ($file | str starts-with ($workspace | path join "")) and $file != $workspace {
-            fail $"settings file '($settings_path)' is outside the workspace ($workspace)"
+            fail --code 78 $"settings file '($settings_path)' is outside the workspace ($workspace)"
         }
     }
     if not ($file | path exists) {
-        fail $"settings file not found: ($settings_path) \(looked for ($file)\)"
+        fail --code 78 $"settings file not found: ($settings_path) \(looked for ($file)\)"
     }
     if ($file | path type) != "file" {
-        fail $"settings path is not a file: ($settings_path)"
+        fail --code 78 $"settings path is not a file: ($settings_path)"
     }
-    let raw = try { open --raw $file | decode utf-8 } catch { fail $"cannot read settings file ($settings_path)" }
-    let parsed = try { $raw | from yaml } catch {|e| fail $"settings file ($settings_path) is not valid YAML: ($e.msg)" }
+    let raw = try { open --raw $file | decode utf-8 } catch { fail --code 78 $"cannot read settings file ($settings_path)" }
+    let parsed = try { $raw | from yaml } catch {|e| fail --code 78 $"settings file ($settings_path) is not valid YAML: ($e.msg)" }
     let parsed = if $parsed == null { {} } else { $parsed }
     if ($parsed | describe | str starts-with "record") == false {
-        fail $"settings file ($settings_path) must contain a YAML mapping at the top level"
+        fail --code 78 $"settings file ($settings_path) must contain a YAML mapping at the top level"
     }
     let infras = ($parsed.infras? | default {})
     if ($infras | describe | str starts-with "record") == false {
-        fail $"settings file ($settings_path): `infras` must be a mapping of infra name to settings"
+        fail --code 78 $"settings file ($settings_path): `infras` must be a mapping of infra name to settings"
     }
     let section = ($infras | get --optional $infra)
     let merged = if $section == null {
@@ -67,16 +67,16 @@ export def context [
     }
     let provider = ($merged.provider? | default "local")
     if $provider not-in $PROVIDERS {
-        fail $"unknown provider '($provider)' in ($settings_path) \(supported: ($PROVIDERS | str join ', ')\)"
+        fail --code 78 $"unknown provider '($provider)' in ($settings_path) \(supported: ($PROVIDERS | str join ', ')\)"
     }
     let delay_env = ($env.PROVISIONING_STEP_DELAY_MS? | default "")
     let delay = if ($delay_env | is-not-empty) {
-        try { $delay_env | into int } catch { fail $"PROVISIONING_STEP_DELAY_MS must be a whole number of milliseconds, got '($delay_env)'" }
+        try { $delay_env | into int } catch { fail --code 78 $"PROVISIONING_STEP_DELAY_MS must be a whole number of milliseconds, got '($delay_env)'" }
     } else {
         $merged.local?.step_delay_ms? | default 50
     }
     if ($delay | describe) != "int" or $delay < 0 {
-        fail $"local.step_delay_ms must be a whole number >= 0, got ($delay)"
+        fail --code 78 $"local.step_delay_ms must be a whole number >= 0, got ($delay)"
     }
     let state_env = ($env.PROVISIONING_STATE_DIR? | default "")
     let state_dir = if ($state_env | is-empty) { $env.PWD | path join .state } else { $state_env | path expand }
@@ -113,13 +113,13 @@ export def banner [ctx: record] {
 export def defined-servers [ctx: record] {
     let servers = ($ctx.settings.servers? | default [])
     if ($servers | describe | str starts-with "list") == false and ($servers | describe | str starts-with "table") == false {
-        fail "settings: `servers` must be a list of {hostname, plan, zone, ...}"
+        fail --code 78 "settings: `servers` must be a list of {hostname, plan, zone, ...}"
     }
     mut specs = []
     for s in $servers {
-        if ($s | describe | str starts-with "record") == false { fail "settings: every entry of `servers` must be a mapping with a `hostname`" }
+        if ($s | describe | str starts-with "record") == false { fail --code 78 "settings: every entry of `servers` must be a mapping with a `hostname`" }
         let name = ($s.hostname? | default $s.name?)
-        if $name == null { fail "settings: every entry of `servers` needs a `hostname`" }
+        if $name == null { fail --code 78 "settings: every entry of `servers` needs a `hostname`" }
         validate-name server $name
         $specs = ($specs | append (server-spec $ctx $name $s))
     }
@@ -136,7 +136,7 @@ export def server-spec [ctx: record, name: string, entry?: any] {
     let plans = (catalog plans $ctx)
     let plan = ($plans | get --optional $plan_name)
     if $plan == null {
-        fail $"server ($name): unknown plan '($plan_name)' \(known: ($plans | columns | str join ', ')\)"
+        fail --code 78 $"server ($name): unknown plan '($plan_name)' \(known: ($plans | columns | str join ', ')\)"
     }
     let zone = ($entry.zone? | default $defaults.zone? | default "local-1")
     validate-name zone $zone

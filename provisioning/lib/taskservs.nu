@@ -11,7 +11,7 @@ def targets [ctx: record, names: list<string>] {
     if ($names | is-empty) {
         let all = (provider servers $ctx | get --optional name | default [])
         if ($all | is-empty) {
-            fail $"infra ($ctx.infra) has no servers yet: create them first \(servers create\) or name the servers"
+            fail --code 68 $"infra ($ctx.infra) has no servers yet: create them first \(servers create\) or name the servers"
         }
         $all
     } else {
@@ -25,7 +25,7 @@ export def create [ctx: record, taskserv: string, names: list<string>] {
     let servers = ($names | each {|n| {name: $n, record: (provider server $ctx $n)} })
     let missing = ($servers | where record == null | get name)
     if ($missing | is-not-empty) {
-        fail $"cannot install taskserv ($ts.name): server\(s\) ($missing | str join ', ') do not exist in infra ($ctx.infra) \(create them first\)"
+        fail --code 68 $"cannot install taskserv ($ts.name): server\(s\) ($missing | str join ', ') do not exist in infra ($ctx.infra) \(create them first\)"
     }
     let total = ($servers | length)
     progress 0 $"taskserv create ($ts.name) ($ts.version): ($total) server\(s\) in infra ($ctx.infra)"

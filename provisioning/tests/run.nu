@@ -266,7 +266,7 @@ def test-taskserv-missing-server [] {
     let before = (snapshot $state)
     let r = (prov $state [taskserv create postgres ...$PROD web-01 db-09])
     failed $r "taskserv on a missing server" "db-09"
-    check ($r.exit_code == 1) $"exit code ($r.exit_code), expected 1"
+    check ($r.exit_code == 68) $"exit code ($r.exit_code), expected 68: the server does not exist, not retried"
     check ((snapshot $state) == $before) "a failed taskserv create changed the state"
     failed (prov (fresh-state) [taskserv create postgres ...$PROD]) "taskserv with no servers at all" "no servers"
 }

@@ -19,7 +19,7 @@ final class BackendsCommand implements Callable<Integer> {
     @Mixin
     BenchMain.Common common;
 
-    @Option(names = "--storage", split = ",", defaultValue = "filesystem,surrealdb-embedded,surrealdb-server",
+    @Option(names = "--storage", split = ",", defaultValue = "filesystem,surrealdb-embedded,surrealdb-server,postgresql",
             description = "backends to compare, the first is the reference (default: ${DEFAULT-VALUE})")
     List<String> types;
 
@@ -49,7 +49,7 @@ final class BackendsCommand implements Callable<Integer> {
         Map<String, List<RunResult>> results = new LinkedHashMap<>();
         try {
             for (String type : types) {
-                backends.put(type, StorageBackend.of(type, fixture));
+                backends.put(type, StorageBackend.of(type, fixture, common.postgres()));
                 results.put(type, new ArrayList<>());
             }
             for (StorageBackend backend : backends.values()) {
@@ -86,7 +86,7 @@ final class BackendsCommand implements Callable<Integer> {
                 Table.f2(Stats.median(list.stream().map(RunResult::coresBusy).toList()))));
         table.print(System.out);
         System.out.println("medians of " + runs + " runs; x " + reference + " = median completed/s over " + reference
-                + "'s; JVM cores busy leaves out the SurrealDB engine's own process");
+                + "'s; JVM cores busy leaves out the SurrealDB engine's and PostgreSQL's own processes");
         return 0;
     }
 

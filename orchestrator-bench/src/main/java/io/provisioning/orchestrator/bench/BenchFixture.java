@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -73,10 +74,7 @@ final class BenchFixture {
     /** The same with the given priority ({@code null}: the planner's default). */
     TaskBuilder task(Integer priority) {
         long n = SERVERS.incrementAndGet();
-        return planner.plan(new io.provisioning.orchestrator.workflow.WorkflowRequest(request.kind(), request.operation(),
-                request.infra(), request.settings(), request.target(), java.util.List.of("web-" + n), request.checkMode(),
-                request.waitForReady(), priority, request.maxAttempts(), request.timeoutSeconds(),
-                request.dependsOn(), request.continueOnDependencyFailure()));
+        return planner.plan(request.toBuilder().servers(List.of("web-" + n)).priority(priority).build());
     }
 
     Path workspace() {

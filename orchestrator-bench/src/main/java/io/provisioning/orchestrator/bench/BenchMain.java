@@ -29,6 +29,20 @@ public final class BenchMain {
                 + "(default: the JVM's temp dir)")
         Path dataRoot;
 
+        @Option(names = "--postgresql-url", description = "postgresql: a server to use, e.g. jdbc:postgresql://127.0.0.1:55432/bench"
+                + " (bin/bench starts a throw-away one when this is not given); each store gets a schema of its own")
+        String postgresUrl;
+
+        @Option(names = "--postgresql-user", defaultValue = "postgres", description = "postgresql: user (default: ${DEFAULT-VALUE})")
+        String postgresUser;
+
+        @Option(names = "--postgresql-password-file", description = "postgresql: a file whose first line is the password")
+        Path postgresPasswordFile;
+
+        PostgresServer postgres() {
+            return postgresUrl == null ? null : new PostgresServer(postgresUrl, postgresUser, postgresPasswordFile);
+        }
+
         BenchFixture fixture() {
             return fixture(Path.of(System.getProperty("java.io.tmpdir")));
         }

@@ -55,7 +55,7 @@ final class EngineThroughput {
             for (int i = 0; i < submitters; i++) {
                 threads.add(Thread.ofPlatform().name("submitter-" + i).start(() -> {
                     while (next.getAndIncrement() < tasks) {
-                        orchestrator.submit(fixture.task(), null, null);
+                        orchestrator.submit(fixture.task());
                     }
                 }));
             }

@@ -77,7 +77,7 @@ final class LatencyRun {
             long[] floor = new long[path.equals("http") ? samples : 0];
             for (int i = 0; i < warmup + samples; i++) {
                 if (withBacklog) {
-                    target.orchestrator().submit(fixture.task(Priority.LOW), null, null); // keeps the queue at `backlog`
+                    target.orchestrator().submit(fixture.task(Priority.LOW)); // keeps the queue at `backlog`
                 }
                 long call = System.nanoTime();
                 String id = target.submitProbe(withBacklog ? Integer.valueOf(Priority.HIGH) : null);
@@ -120,7 +120,7 @@ final class LatencyRun {
         for (int t = 0; t < 4; t++) {
             threads.add(Thread.ofPlatform().name("filler-" + t).start(() -> {
                 while (next.getAndIncrement() < total) {
-                    orchestrator.submit(fixture.task(Priority.LOW), null, null);
+                    orchestrator.submit(fixture.task(Priority.LOW));
                 }
             }));
         }

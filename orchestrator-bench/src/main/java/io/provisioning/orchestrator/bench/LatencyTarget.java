@@ -64,7 +64,7 @@ sealed interface LatencyTarget extends AutoCloseable {
 
         @Override
         public String submitProbe(Integer priority) {
-            return orchestrator.submit(fixture.task(priority), null, null).task().id();
+            return orchestrator.submit(fixture.task(priority)).id();
         }
 
         @Override

@@ -85,7 +85,7 @@ final class MemoryCommand implements Callable<Integer> {
             for (int i = 0; i < submitters; i++) {
                 threads.add(Thread.ofPlatform().start(() -> {
                     while (next.getAndIncrement() < tasks) {
-                        app.orchestrator().submit(fixture.task(), null, null);
+                        app.orchestrator().submit(fixture.task());
                     }
                 }));
             }

@@ -75,7 +75,7 @@ final class MigrationCommand implements Callable<Integer> {
                 String[] ends = split(pair);
                 for (String type : ends) {
                     if (!backends.containsKey(type)) {
-                        backends.put(type, StorageBackend.of(type, fixture));
+                        backends.put(type, StorageBackend.of(type, fixture, common.postgres()));
                     }
                 }
                 if (!sources.containsKey(ends[0])) {

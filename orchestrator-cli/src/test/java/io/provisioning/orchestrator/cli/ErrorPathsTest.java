@@ -141,7 +141,7 @@ class ErrorPathsTest {
 
         assertThat(storage.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(storage.errLines()).containsExactly("provisioning: --from is required: "
-                + "filesystem, surrealdb-embedded, surrealdb-server");
+                + "filesystem, postgresql, surrealdb-embedded, surrealdb-server");
         assertThat(auth.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(auth.errLines()).containsExactly("provisioning: 'provisioning auth' is not available in this build");
     }

@@ -12,29 +12,32 @@ import org.slf4j.LoggerFactory;
 /**
  * For a store shared by several nodes. Other nodes' changes arrive live and keep this node's
  * queue, gates and event stream in step. Every few seconds a sweep takes over Running tasks whose
- * lease lapsed (their node died) and queues what this node missed (while it was disconnected, say).
+ * lease lapsed (their node died; {@link RecoverInterruptedTasks} ends their tree first where it can
+ * see it) and queues what this node missed (while it was disconnected, say).
  */
 final class FollowOtherNodes implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FollowOtherNodes.class);
     private final TaskStorage storage;
-    private final TaskLifecycle lifecycle;
+    private final FollowChange follow;
+    private final AttemptsHere here;
     private final RecoverInterruptedTasks recovery;
     private final TaskQueue queue;
     private final Duration sweepEvery;
     private AutoCloseable watch;
     private Thread sweeper;
 
-    FollowOtherNodes(TaskStorage storage, TaskLifecycle lifecycle, RecoverInterruptedTasks recovery, TaskQueue queue,
-            Duration sweepEvery) {
+    FollowOtherNodes(TaskStorage storage, FollowChange follow, AttemptsHere here, RecoverInterruptedTasks recovery,
+            TaskQueue queue, Duration sweepEvery) {
         this.storage = storage;
-        this.lifecycle = lifecycle;
+        this.follow = follow;
+        this.here = here;
         this.recovery = recovery;
         this.queue = queue;
         this.sweepEvery = sweepEvery;
     }
 
     void start() {
-        watch = storage.watchOtherNodes(lifecycle::changedElsewhere);
+        watch = storage.watchOtherNodes(follow::changedElsewhere);
         sweeper = Thread.ofVirtual().name("follow-other-nodes").start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
@@ -53,17 +56,18 @@ final class FollowOtherNodes implements AutoCloseable {
 
     void sweep() {
         for (Task orphan : storage.findOrphaned(false)) {
-            if (lifecycle.isRunningHere(orphan.id())) {
+            if (here.isRunning(orphan.id())) {
                 continue; // its lease lapsed while the store was away; the worker here still holds it
             }
             recovery.takeOver(orphan, "its node stopped renewing its lease").ifPresent(next -> {
                 LOG.warn("took over task {} from a node that stopped renewing its lease: {}", next.id(), next.status());
-                lifecycle.follow(next, java.time.Duration.ZERO);
+                follow.follow(next, Duration.ZERO);
             });
         }
         for (String id : storage.queuedTaskIds()) {
-            if (!queue.contains(id) && !lifecycle.isHeldBack(id)) {
-                storage.find(id).filter(t -> t.status() == TaskStatus.Pending).ifPresent(t -> lifecycle.follow(t, TaskLifecycle.OTHER_NODES_FIRST));
+            if (!queue.contains(id) && !follow.isHeldBack(id)) {
+                storage.find(id).filter(t -> t.status() == TaskStatus.Pending)
+                        .ifPresent(t -> follow.follow(t, FollowChange.OTHER_NODES_FIRST));
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.provisioning.orchestrator.engine;
 
-import io.provisioning.orchestrator.ConflictException;
 import io.provisioning.orchestrator.InvalidRequestException;
 import io.provisioning.orchestrator.events.TaskEvent;
 import io.provisioning.orchestrator.events.TaskEventBus;
@@ -8,6 +7,7 @@ import io.provisioning.orchestrator.execution.TaskExecutor;
 import io.provisioning.orchestrator.queue.QueueEntry;
 import io.provisioning.orchestrator.queue.TaskQueue;
 import io.provisioning.orchestrator.storage.DuplicateSequenceException;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
@@ -17,9 +17,12 @@ import io.provisioning.orchestrator.task.TaskBuilder;
 import io.provisioning.orchestrator.task.TaskNotFoundException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -41,7 +44,12 @@ public final class Orchestrator implements AutoCloseable {
     private final DependencyGate gate;
     private final ConcurrencyGate concurrency;
     private final SequenceNumbers sequence;
+    private final AttemptsHere here = new AttemptsHere();
+    private final AnnounceChange announce;
+    private final FollowChange follow;
     private final TaskLifecycle lifecycle;
+    private final CancelTask cancelTask;
+    private final RetryTask retryTask;
     private final RecoverInterruptedTasks recovery;
     private FollowOtherNodes otherNodes;
     private final List<Thread> workers = new ArrayList<>();
@@ -57,8 +65,15 @@ public final class Orchestrator implements AutoCloseable {
         this.queue = new TaskQueue(clock);
         this.gate = new DependencyGate(storage::find);
         this.concurrency = new ConcurrencyGate(config.limits());
-        this.lifecycle = new TaskLifecycle(storage, executor, clock, events, queue, gate, concurrency, locks,
-                config.retryPolicy());
+        this.announce = new AnnounceChange(events, queue, gate);
+        this.follow = new FollowChange(clock, queue, gate, concurrency, announce);
+        this.lifecycle = new TaskLifecycle(
+                new ClaimTask(storage, executor, clock, queue, gate, concurrency, locks, here, announce),
+                new RunAttempt(storage, clock, events, locks, here),
+                new RecordOutcome(storage, clock, concurrency, locks, config.retryPolicy(), here, announce),
+                queue, here);
+        this.cancelTask = new CancelTask(storage, executor, clock, queue, gate, concurrency, locks, here, announce);
+        this.retryTask = new RetryTask(storage, clock, locks, announce);
         this.recovery = new RecoverInterruptedTasks(storage, clock, events);
         this.sequence = new SequenceNumbers(clock, storage.isShared());
     }
@@ -69,7 +84,7 @@ public final class Orchestrator implements AutoCloseable {
         recovery.run();
         for (Task task : storage.findUnfinished()) {
             if (task.status() == io.provisioning.orchestrator.task.TaskStatus.Pending) {
-                queue.add(entryFor(task));
+                queue.add(QueueEntries.of(task));
             }
         }
         recovered = true;
@@ -82,7 +97,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         accepting = true;
         if (storage.isShared()) {
-            otherNodes = new FollowOtherNodes(storage, lifecycle, recovery, queue, Duration.ofSeconds(2));
+            otherNodes = new FollowOtherNodes(storage, follow, here, recovery, queue, Duration.ofSeconds(2));
             otherNodes.start();
         }
         for (int i = 0; i < config.workers(); i++) {
@@ -93,33 +108,45 @@ public final class Orchestrator implements AutoCloseable {
         LOG.info("started {} workers; {} tasks queued", config.workers(), queue.size());
     }
 
-    public Submission submit(TaskBuilder builder, String idempotencyKey, String requestHash) {
-        if (idempotencyKey == null) {
-            return new Submission(enqueueNew(builder), true);
-        }
-        synchronized (locks.forTask("idempotency:" + idempotencyKey)) {
-            Optional<Task> earlier = storage.findByIdempotencyKey(idempotencyKey);
-            if (earlier.isPresent()) {
-                if (requestHash != null && !requestHash.equals(earlier.get().requestHash())) {
-                    throw new ConflictException("Idempotency-Key '" + idempotencyKey
-                            + "' was already used with a different request body");
-                }
-                return new Submission(earlier.get(), false);
-            }
-            return new Submission(enqueueNew(builder.idempotencyKey(idempotencyKey).requestHash(requestHash)), true);
-        }
+    /** Queues one task without an idempotency key; it is stored (durably) before this returns. */
+    public Task submit(TaskBuilder builder) {
+        List<Task> stored = new ArrayList<>(1);
+        store(List.of(builder), null, stored);
+        return stored.get(0);
     }
 
-    private Task enqueueNew(TaskBuilder builder) {
-        Task task = builder.sequence(sequence.next()).pending(clock.instant());
-        for (String dependency : task.dependencies()) {
-            if (storage.find(dependency).isEmpty()) {
-                throw new InvalidRequestException("depends_on names unknown task " + dependency);
+    /**
+     * Stores a whole submission and queues its tasks: every task, and the idempotency record unless
+     * it is null, in one atomic write ({@link TaskStorage#saveSubmission}). The builders come in an
+     * order where each task follows the ones it depends on; a dependency outside the submission
+     * must exist. When the key is already stored, nothing is written or queued and the stored
+     * record is answered; empty means all of it was stored.
+     */
+    public Optional<IdempotencyRecord> submitAll(List<TaskBuilder> builders, IdempotencyRecord idempotency) {
+        return store(builders, idempotency, new ArrayList<>());
+    }
+
+    /** Stores and queues the tasks (added to {@code stored}), or answers the record that already holds the key. */
+    private Optional<IdempotencyRecord> store(List<TaskBuilder> builders, IdempotencyRecord idempotency,
+            List<Task> stored) {
+        Set<String> inSubmission = new HashSet<>();
+        builders.forEach(b -> inSubmission.add(b.id()));
+        for (TaskBuilder builder : builders) {
+            for (String dependency : builder.dependencies()) {
+                if (!inSubmission.contains(dependency) && storage.find(dependency).isEmpty()) {
+                    throw new InvalidRequestException("depends_on names unknown task " + dependency);
+                }
             }
         }
+        Instant now = clock.instant();
+        List<Task> tasks;
         for (int tries = 1; ; tries++) {
+            tasks = builders.stream().map(b -> b.sequence(sequence.next()).pending(now)).toList();
             try {
-                storage.saveAndEnqueue(task);
+                Optional<IdempotencyRecord> taken = storage.saveSubmission(tasks, idempotency);
+                if (taken.isPresent()) {
+                    return taken;
+                }
                 break;
             } catch (StorageUnavailableException e) {
                 queueNeedsRebuild.set(true); // the write may have been stored before its answer was lost
@@ -128,12 +155,14 @@ public final class Orchestrator implements AutoCloseable {
                 if (tries == 5) {
                     throw e;
                 }
-                task = builder.sequence(sequence.next()).pending(task.createdAt());
             }
         }
-        events.publish(new TaskEvent.Changed(task)); // before a worker can take it, so watchers see Pending first
-        queue.add(entryFor(task));
-        return task;
+        for (Task task : tasks) {
+            events.publish(new TaskEvent.Changed(task)); // before a worker can take it, so watchers see Pending first
+            queue.add(QueueEntries.of(task));
+        }
+        stored.addAll(tasks);
+        return Optional.empty();
     }
 
     public Optional<Task> find(String id) {
@@ -154,12 +183,12 @@ public final class Orchestrator implements AutoCloseable {
 
     /** Cancels a Pending task, or ends a Running one's process tree; a finished task answers 409. */
     public Task cancel(String id) {
-        return lifecycle.cancel(id);
+        return cancelTask.cancel(id);
     }
 
     /** Puts a Failed or Cancelled task back in the queue as a new attempt. */
     public Task retry(String id) {
-        return lifecycle.retry(id);
+        return retryTask.retry(id);
     }
 
     public TaskStorage storage() {
@@ -235,8 +264,8 @@ public final class Orchestrator implements AutoCloseable {
             int added = 0;
             for (Task task : storage.findUnfinished()) {
                 if (task.status() == io.provisioning.orchestrator.task.TaskStatus.Pending && !queue.contains(task.id())
-                        && !lifecycle.isHeldBack(task.id()) && !lifecycle.isRunningHere(task.id())) {
-                    queue.add(entryFor(task));
+                        && !follow.isHeldBack(task.id()) && !here.isRunning(task.id())) {
+                    queue.add(QueueEntries.of(task));
                     added++;
                 }
             }
@@ -286,9 +315,5 @@ public final class Orchestrator implements AutoCloseable {
             }
         }
         workers.clear();
-    }
-
-    static QueueEntry entryFor(Task task) {
-        return new QueueEntry(task.id(), task.priority(), task.sequence(), task.nextAttemptAt());
     }
 }

@@ -9,6 +9,15 @@ import io.provisioning.orchestrator.task.Task;
 public interface TaskExecutor {
 
     /**
+     * Makes the next attempt of this Pending task ready without running it (see {@link PreparedAttempt}).
+     *
+     * @throws AttemptRejectedException when it cannot run at all; the task then fails without using an attempt
+     */
+    default PreparedAttempt prepare(Task pending) {
+        return PreparedAttempt.inProcess(this);
+    }
+
+    /**
      * Runs the attempt and returns when it is over: finished, failed, timed out or cancelled.
      * Must not throw for a failure of the work itself; that is a result.
      */

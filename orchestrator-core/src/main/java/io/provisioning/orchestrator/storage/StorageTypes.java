@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /** Finds the backend for a {@code --storage-type} among those built in. */
 public final class StorageTypes {
     /** Every type the product knows; only some are in a given build. */
-    public static final List<String> KNOWN = List.of("filesystem", "surrealdb-embedded", "surrealdb-server");
+    public static final List<String> KNOWN = List.of("filesystem", "postgresql", "surrealdb-embedded", "surrealdb-server");
 
     private StorageTypes() {}
 

@@ -40,7 +40,20 @@ public interface TaskStorage extends AutoCloseable {
     /** Task ids that have a queue entry, in no particular order. */
     List<String> queuedTaskIds();
 
+    /** A task that carries {@code key} (tasks submitted before {@link IdempotencyRecord}s existed carry it too). */
     Optional<Task> findByIdempotencyKey(String key);
+
+    /**
+     * Stores one whole submission as a single atomic, durable change: every task with its queue
+     * entry and, unless {@code idempotency} is null, that record under its key. The key is unique
+     * in the store, for every process that uses it (a unique key or index, not a lock in this
+     * process): when it is already stored, nothing at all is written and the stored record is
+     * answered. Empty means all of it was stored.
+     */
+    Optional<IdempotencyRecord> saveSubmission(List<Task> tasks, IdempotencyRecord idempotency);
+
+    /** The record stored under an idempotency key by {@link #saveSubmission}. */
+    Optional<IdempotencyRecord> findIdempotencyRecord(String key);
 
     /** Highest task sequence number stored, or 0; new tasks continue after it. */
     long maxSequence();

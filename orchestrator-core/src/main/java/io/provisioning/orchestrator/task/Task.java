@@ -19,7 +19,7 @@ import java.util.List;
     "id", "name", "command", "args", "dependencies", "status", "created_at", "started_at",
     "completed_at", "output", "error", "priority", "attempts", "max_attempts", "next_attempt_at",
     "timeout_seconds", "progress", "exit_code", "workflow", "infra", "updated_at", "sequence",
-    "waiting_for", "locks", "continue_on_dependency_failure", "history"
+    "waiting_for", "locks", "continue_on_dependency_failure", "history", "process"
 })
 public record Task(
         String id,
@@ -49,7 +49,8 @@ public record Task(
         boolean continueOnDependencyFailure,
         List<AttemptRecord> history,
         @JsonInclude(JsonInclude.Include.NON_NULL) String idempotencyKey,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String requestHash) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String requestHash,
+        @JsonInclude(JsonInclude.Include.NON_NULL) AttemptProcess process) {
 
     public Task {
         args = args == null ? List.of() : List.copyOf(args);
@@ -81,13 +82,20 @@ public record Task(
         Draft d = draft();
         d.status = next;
         d.updatedAt = now;
+        d.process = null;
         change.accept(d);
         return d.build();
     }
 
     /** Pending -> Running: a new attempt begins. */
     public Task start(Instant now) {
+        return start(now, null);
+    }
+
+    /** Pending -> Running: a new attempt begins, run by {@code tree} (null: not run by a process of its own). */
+    public Task start(Instant now, AttemptProcess tree) {
         return transition(TaskStatus.Running, now, d -> {
+            d.process = tree;
             d.startedAt = now;
             d.completedAt = null;
             d.output = null;
@@ -149,13 +157,27 @@ public record Task(
         });
     }
 
-    /** Running -> Pending because the process running it went away; the attempt still counts. */
+    /**
+     * Running -> Pending because the process running it went away (or was ended by the orchestrator
+     * stopping); the attempt still counts and stays in the history, marked interrupted.
+     */
     public Task requeueAfterInterruption(Instant now, String reason) {
         return transition(TaskStatus.Pending, now, d -> {
             d.error = reason;
             d.nextAttemptAt = null;
             d.waitingFor = null;
-            d.history = appended(TaskStatus.Failed, now, null, reason);
+            d.history = appended(TaskStatus.Failed, now, null, reason, true);
+        });
+    }
+
+    /** Running -> Failed because the process running it went away and no attempts are left. */
+    public Task failAfterInterruption(Instant now, String reason) {
+        return transition(TaskStatus.Failed, now, d -> {
+            d.completedAt = now;
+            d.error = reason;
+            d.nextAttemptAt = null;
+            d.waitingFor = null;
+            d.history = appended(TaskStatus.Failed, now, null, reason, true);
         });
     }
 
@@ -185,8 +207,12 @@ public record Task(
     }
 
     private List<AttemptRecord> appended(TaskStatus outcome, Instant now, Integer exit, String why) {
+        return appended(outcome, now, exit, why, false);
+    }
+
+    private List<AttemptRecord> appended(TaskStatus outcome, Instant now, Integer exit, String why, boolean interrupted) {
         List<AttemptRecord> list = new ArrayList<>(history);
-        list.add(new AttemptRecord(attempts, outcome, startedAt, now, exit, why));
+        list.add(new AttemptRecord(attempts, outcome, startedAt, now, exit, why, interrupted, process));
         return list;
     }
 
@@ -204,6 +230,7 @@ public record Task(
         int priority, attempts, maxAttempts, timeoutSeconds;
         Progress progress;
         Integer exitCode;
+        AttemptProcess process;
         long sequence;
         boolean continueOnDependencyFailure;
 
@@ -217,14 +244,14 @@ public record Task(
             progress = t.progress; exitCode = t.exitCode; workflow = t.workflow; infra = t.infra;
             updatedAt = t.updatedAt; sequence = t.sequence; waitingFor = t.waitingFor; locks = t.locks;
             continueOnDependencyFailure = t.continueOnDependencyFailure; history = t.history;
-            idempotencyKey = t.idempotencyKey; requestHash = t.requestHash;
+            idempotencyKey = t.idempotencyKey; requestHash = t.requestHash; process = t.process;
         }
 
         Task build() {
             return new Task(id, name, command, args, dependencies, status, createdAt, startedAt, completedAt, output,
                     error, priority, attempts, maxAttempts, nextAttemptAt, timeoutSeconds, progress, exitCode, workflow,
                     infra, updatedAt, sequence, waitingFor, locks, continueOnDependencyFailure, history,
-                    idempotencyKey, requestHash);
+                    idempotencyKey, requestHash, process);
         }
     }
 }

@@ -41,10 +41,17 @@ public final class WorkflowRequestParser {
             case CLUSTER -> Names.require("cluster_type", requiredString(body, "cluster_type"));
         };
         List<String> servers = names(body, "servers", kind == WorkflowKind.SERVERS);
-        return new WorkflowRequest(kind, operation, infra, settings, target, servers,
-                bool(body, "check_mode"), bool(body, "wait"),
-                priority(body), intIn(body, "max_attempts", 1, 20), intIn(body, "timeout_seconds", 1, 86_400),
-                taskIds(body, "depends_on"), bool(body, "continue_on_dependency_failure"));
+        return WorkflowRequest.builder(kind, operation, infra, settings)
+                .target(target)
+                .servers(servers)
+                .checkMode(bool(body, "check_mode"))
+                .waitForReady(bool(body, "wait"))
+                .priority(priority(body))
+                .maxAttempts(intIn(body, "max_attempts", 1, 20))
+                .timeoutSeconds(intIn(body, "timeout_seconds", 1, 86_400))
+                .dependsOn(taskIds(body, "depends_on"))
+                .continueOnDependencyFailure(bool(body, "continue_on_dependency_failure"))
+                .build();
     }
 
     private static String requiredString(JsonNode body, String field) {

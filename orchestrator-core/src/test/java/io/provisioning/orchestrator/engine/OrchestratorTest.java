@@ -2,13 +2,16 @@ package io.provisioning.orchestrator.engine;
 
 import static io.provisioning.orchestrator.testing.TaskFixtures.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.provisioning.orchestrator.InvalidRequestException;
 import io.provisioning.orchestrator.events.TaskEventBus;
 import io.provisioning.orchestrator.execution.ExecutionListener;
 import io.provisioning.orchestrator.execution.ExecutionResult;
 import io.provisioning.orchestrator.execution.TaskExecutor;
 import io.provisioning.orchestrator.retry.RetryPolicy;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskBuilder;
 import io.provisioning.orchestrator.task.TaskStatus;
@@ -16,6 +19,7 @@ import io.provisioning.orchestrator.testing.InMemoryTaskStorage;
 import io.provisioning.orchestrator.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +60,7 @@ class OrchestratorTest {
     @Test
     void retries_a_failed_task_with_backoff_until_max_attempts_then_fails_it() {
         start(1, t -> new ExecutionResult(ExecutionResult.Outcome.FAILED, 1, "", "exit code 1: boom"));
-        Task task = orchestrator.submit(named("flaky").maxAttempts(3), null, null).task();
+        Task task = orchestrator.submit(named("flaky").maxAttempts(3));
 
         await().until(() -> orchestrator.get(task.id()).attempts() == 1
                 && orchestrator.get(task.id()).status() == TaskStatus.Pending);
@@ -91,13 +95,13 @@ class OrchestratorTest {
         start(2, t -> t.name().startsWith("bad")
                 ? new ExecutionResult(ExecutionResult.Outcome.FAILED, 1, "", "bad")
                 : ExecutionResult.succeeded("ok"));
-        Task first = orchestrator.submit(named("good"), null, null).task();
-        Task second = orchestrator.submit(named("after-good").dependencies(List.of(first.id())), null, null).task();
+        Task first = orchestrator.submit(named("good"));
+        Task second = orchestrator.submit(named("after-good").dependencies(List.of(first.id())));
         await().until(() -> orchestrator.get(second.id()).status() == TaskStatus.Completed);
         assertThat(orchestrator.get(second.id()).startedAt()).isAfterOrEqualTo(orchestrator.get(first.id()).completedAt());
 
-        Task bad = orchestrator.submit(named("bad").maxAttempts(1), null, null).task();
-        Task dependent = orchestrator.submit(named("after-bad").dependencies(List.of(bad.id())), null, null).task();
+        Task bad = orchestrator.submit(named("bad").maxAttempts(1));
+        Task dependent = orchestrator.submit(named("after-bad").dependencies(List.of(bad.id())));
         await().until(() -> orchestrator.get(dependent.id()).status() == TaskStatus.Failed);
         assertThat(orchestrator.get(dependent.id()).error()).contains(bad.id());
         assertThat(ran).doesNotContain("after-bad#1");
@@ -117,13 +121,29 @@ class OrchestratorTest {
     }
 
     @Test
-    void an_idempotency_key_returns_the_first_task_and_refuses_a_different_body() {
+    void a_whole_submission_is_stored_and_queued_together_and_a_taken_key_queues_nothing() {
         start(1, t -> ExecutionResult.succeeded("ok"));
-        Submission first = orchestrator.submit(named("a"), "key-1", "h1");
-        Submission again = orchestrator.submit(named("a"), "key-1", "h1");
-        assertThat(again.created()).isFalse();
-        assertThat(again.task().id()).isEqualTo(first.task().id());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> orchestrator.submit(named("b"), "key-1", "h2"))
-                .isInstanceOf(io.provisioning.orchestrator.ConflictException.class);
+        TaskBuilder servers = named("servers");
+        TaskBuilder cluster = named("cluster").dependencies(List.of(servers.id()));
+        IdempotencyRecord record = new IdempotencyRecord("key-1", "h1", Map.of("task", cluster.id()), clock.instant());
+        assertThat(orchestrator.submitAll(List.of(servers, cluster), record)).isEmpty();
+        await().until(() -> orchestrator.get(cluster.id()).status() == TaskStatus.Completed);
+        assertThat(orchestrator.get(cluster.id()).startedAt()).isAfterOrEqualTo(orchestrator.get(servers.id()).completedAt());
+
+        TaskBuilder other = named("other");
+        IdempotencyRecord again = new IdempotencyRecord("key-1", "h2", Map.of("task", other.id()), clock.instant());
+        assertThat(orchestrator.submitAll(List.of(other), again)).contains(record);
+        assertThat(orchestrator.find(other.id())).isEmpty();
+        assertThat(storage.count()).isEqualTo(2);
+    }
+
+    @Test
+    void a_submission_naming_an_unknown_task_outside_it_is_refused_whole() {
+        start(1, t -> ExecutionResult.succeeded("ok"));
+        TaskBuilder first = named("first");
+        TaskBuilder second = named("second").dependencies(List.of(first.id(), "00000000-0000-0000-0000-00000000dead"));
+        assertThatThrownBy(() -> orchestrator.submitAll(List.of(first, second), null))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("unknown task");
+        assertThat(storage.count()).isZero();
     }
 }

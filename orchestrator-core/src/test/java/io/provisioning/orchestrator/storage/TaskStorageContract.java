@@ -8,8 +8,12 @@ import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -29,6 +33,14 @@ public abstract class TaskStorageContract {
 
     /** Closes {@code current} and opens the same data again, as a restarted process would. */
     protected abstract TaskStorage reopen(TaskStorage current) throws Exception;
+
+    /**
+     * A second process's store on the same data, for a backend several processes share; a
+     * single-process backend answers null (its data directory is locked to one process).
+     */
+    protected TaskStorage openAnotherNode() throws Exception {
+        return null;
+    }
 
     @BeforeEach
     void openStorage() throws Exception {
@@ -231,6 +243,113 @@ public abstract class TaskStorageContract {
         assertThat(storage.find(queued.id())).contains(queued);
         assertThat(storage.queuedTaskIds()).containsExactly(queued.id());
         assertThat(storage.count()).isEqualTo(2);
+    }
+
+    // ---- whole submissions and their idempotency keys ----
+
+    @Test
+    void stores_a_whole_submission_with_its_queue_entries_and_key_record_across_a_restart() throws Exception {
+        Task servers = aTask().pending();
+        Task taskserv = aTask().withDependencies(servers.id()).pending();
+        Task cluster = aTask().withDependencies(taskserv.id()).pending();
+        IdempotencyRecord record = keyRecord("cluster-7", "hash-a", Map.of("task", cluster.id()));
+        assertThat(storage.saveSubmission(List.of(servers, taskserv, cluster), record)).isEmpty();
+        storage = reopen(storage);
+        assertThat(storage.find(servers.id())).contains(servers);
+        assertThat(storage.find(taskserv.id())).contains(taskserv);
+        assertThat(storage.find(cluster.id())).contains(cluster);
+        assertThat(storage.queuedTaskIds()).containsExactlyInAnyOrder(servers.id(), taskserv.id(), cluster.id());
+        assertThat(storage.findIdempotencyRecord("cluster-7")).contains(record);
+        assertThat(storage.findIdempotencyRecord("cluster-8")).isEmpty();
+    }
+
+    @Test
+    void stores_a_submission_without_a_key() {
+        Task one = aTask().pending();
+        Task two = aTask().pending();
+        assertThat(storage.saveSubmission(List.of(one, two), null)).isEmpty();
+        assertThat(storage.queuedTaskIds()).containsExactlyInAnyOrder(one.id(), two.id());
+        assertThat(storage.count()).isEqualTo(2);
+    }
+
+    @Test
+    void a_submission_under_a_key_already_stored_writes_nothing_and_answers_the_stored_record() {
+        Task first = aTask().pending();
+        IdempotencyRecord record = keyRecord("batch-1", "hash-a", Map.of("a", first.id()));
+        storage.saveSubmission(List.of(first), record);
+        Task second = aTask().pending();
+        Task third = aTask().pending();
+        Optional<IdempotencyRecord> answer = storage.saveSubmission(List.of(second, third),
+                keyRecord("batch-1", "hash-b", Map.of("a", second.id(), "b", third.id())));
+        assertThat(answer).contains(record);
+        assertThat(storage.find(second.id())).isEmpty();
+        assertThat(storage.find(third.id())).isEmpty();
+        assertThat(storage.count()).isEqualTo(1);
+        assertThat(storage.queuedTaskIds()).containsExactly(first.id());
+    }
+
+    @Test
+    void keeps_the_order_of_a_key_records_task_ids() {
+        Map<String, String> ids = new LinkedHashMap<>();
+        List<Task> tasks = new ArrayList<>();
+        for (String ref : List.of("zeta", "alpha", "mid", "beta")) {
+            Task task = aTask().pending();
+            tasks.add(task);
+            ids.put(ref, task.id());
+        }
+        storage.saveSubmission(tasks, keyRecord("ordered", "hash-a", ids));
+        assertThat(storage.findIdempotencyRecord("ordered").orElseThrow().taskIds().keySet())
+                .containsExactly("zeta", "alpha", "mid", "beta");
+    }
+
+    @Test
+    void concurrent_submissions_with_one_key_store_exactly_one_even_from_two_processes() throws Exception {
+        TaskStorage other = openAnotherNode();
+        try {
+            int writers = 20;
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Optional<IdempotencyRecord>>> answers = new ArrayList<>();
+            List<List<Task>> submitted = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                List<Task> tasks = List.of(aTask().pending(), aTask().pending());
+                submitted.add(tasks);
+                TaskStorage node = other != null && i % 2 == 1 ? other : storage;
+                IdempotencyRecord record = keyRecord("race", "hash-" + i, Map.of("task", tasks.get(1).id()));
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return node.saveSubmission(tasks, record);
+                }));
+            }
+            go.countDown();
+            List<Integer> winners = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                if (answers.get(i).get().isEmpty()) {
+                    winners.add(i);
+                }
+            }
+            pool.shutdown();
+            assertThat(winners).hasSize(1);
+            List<Task> won = submitted.get(winners.get(0));
+            assertThat(storage.count()).isEqualTo(2);
+            assertThat(storage.queuedTaskIds()).containsExactlyInAnyOrder(won.get(0).id(), won.get(1).id());
+            assertThat(storage.findIdempotencyRecord("race")).get().extracting(IdempotencyRecord::requestHash)
+                    .isEqualTo("hash-" + winners.get(0));
+            for (int i = 0; i < writers; i++) {
+                if (i != winners.get(0)) {
+                    assertThat(answers.get(i).get()).get().extracting(IdempotencyRecord::requestHash)
+                            .isEqualTo("hash-" + winners.get(0));
+                }
+            }
+        } finally {
+            if (other != null) {
+                other.close();
+            }
+        }
+    }
+
+    private static IdempotencyRecord keyRecord(String key, String hash, Map<String, String> ids) {
+        return new IdempotencyRecord(key, hash, ids, Instant.parse("2026-01-01T00:00:00.123456Z"));
     }
 
     private static final int HIGH_PRIORITY = 90;

@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.testing;
 
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class InMemoryTaskStorage implements TaskStorage {
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final Map<String, IdempotencyRecord> keys = new ConcurrentHashMap<>();
 
     @Override public String type() { return "in-memory"; }
     @Override public void save(Task task) { tasks.put(task.id(), task); }
@@ -41,6 +43,23 @@ public class InMemoryTaskStorage implements TaskStorage {
     @Override
     public Optional<Task> findByIdempotencyKey(String key) {
         return tasks.values().stream().filter(t -> key.equals(t.idempotencyKey())).findFirst();
+    }
+
+    @Override
+    public synchronized Optional<IdempotencyRecord> saveSubmission(List<Task> submitted, IdempotencyRecord idempotency) {
+        if (idempotency != null && keys.containsKey(idempotency.key())) {
+            return Optional.of(keys.get(idempotency.key()));
+        }
+        submitted.forEach(this::saveAndEnqueue);
+        if (idempotency != null) {
+            keys.put(idempotency.key(), idempotency);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
+        return Optional.ofNullable(keys.get(key));
     }
 
     @Override

@@ -5,11 +5,14 @@ import io.provisioning.orchestrator.engine.Orchestrator;
 import io.provisioning.orchestrator.events.TaskEventStore;
 import io.provisioning.orchestrator.migration.StorageMigrations;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
+import io.provisioning.orchestrator.submission.Submissions;
 import io.provisioning.orchestrator.testenv.TestEnvironmentService;
 import io.provisioning.orchestrator.tls.HttpsConnector;
-import io.provisioning.orchestrator.workflow.ClusterPlanner;
-import io.provisioning.orchestrator.workflow.WorkflowPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowRequestParser;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** The HTTP edge: routes, limits, access control, audit, metrics and error mapping, on Javalin. */
 public final class ApiServer implements AutoCloseable {
@@ -17,41 +20,42 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
     private final EdgeServices edge;
     private final EventStreams eventStreams;
+    private static final Set<String> ENDPOINT_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** Every endpoint as registered ({@code GET /tasks/{id}}); what the OpenAPI document is checked against. */
+    private final List<String> endpoints = new CopyOnWriteArrayList<>();
     private volatile String bindHost;
     private volatile int bindPort;
 
-    public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
-            ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes) {
-        this(orchestrator, parser, planner, clusterPlanner, eventStore, maxBodyBytes, EdgeServices.none());
-    }
-
-    public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
-            ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes, EdgeServices edge) {
-        this(orchestrator, parser, planner, clusterPlanner, eventStore, maxBodyBytes, edge, null, "not configured");
-    }
-
-    public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
-            ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes, EdgeServices edge,
-            TestEnvironmentService testEnvironments, String testEnvDisabledReason) {
-        this(orchestrator, parser, planner, clusterPlanner, eventStore, maxBodyBytes, edge, testEnvironments,
-                testEnvDisabledReason, null);
-    }
-
     /**
-     * {@code testEnvironments} null: the /test routes answer 503 with {@code testEnvDisabledReason};
-     * {@code storage} null: no /storage routes.
+     * The one way to make the HTTP edge: what every server needs here, the rest on the builder
+     * (defaults: 1 MiB bodies, no edge services, test environments off, no /storage routes).
      */
-    public ApiServer(Orchestrator orchestrator, WorkflowRequestParser parser, WorkflowPlanner planner,
-            ClusterPlanner clusterPlanner, TaskEventStore eventStore, long maxBodyBytes, EdgeServices edge,
-            TestEnvironmentService testEnvironments, String testEnvDisabledReason, StorageMigrations storage) {
+    public static Builder builder(Orchestrator orchestrator, Submissions submissions, WorkflowRequestParser parser,
+            TaskEventStore eventStore) {
+        return new Builder(orchestrator, submissions, parser, eventStore);
+    }
+
+    private ApiServer(Builder b) {
+        Orchestrator orchestrator = b.orchestrator;
+        EdgeServices edge = b.edge;
+        TestEnvironmentService testEnvironments = b.testEnvironments;
+        String testEnvDisabledReason = b.testEnvDisabledReason;
+        StorageMigrations storage = b.storageMigrations;
+        long maxBodyBytes = b.maxBodyBytes;
         this.edge = edge;
-        this.eventStreams = new EventStreams(orchestrator, eventStore);
+        this.eventStreams = new EventStreams(orchestrator, b.eventStore);
         RequestBodies bodies = new RequestBodies(maxBodyBytes);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = maxBodyBytes;
             config.http.defaultContentType = "application/json";
             config.concurrency.useVirtualThreads = true;
+            config.events.handlerAdded(handler -> {
+                String method = handler.getHttpMethod().name().toUpperCase(Locale.ROOT);
+                if (ENDPOINT_METHODS.contains(method)) {
+                    endpoints.add(method + " " + handler.getPath());
+                }
+            });
             if (edge.tls().enabled()) {
                 config.jetty.addConnector((server, http) -> HttpsConnector.create(server, http, edge.tls(), bindHost, bindPort));
             }
@@ -67,8 +71,9 @@ public final class ApiServer implements AutoCloseable {
                 Responses.ok(ctx, HEALTHY);
             });
             new VersionRoutes(orchestrator).install(config);
+            new OpenApiRoutes(OpenApiDocument.load()).install(config);
             new TaskRoutes(orchestrator).install(config);
-            new WorkflowRoutes(orchestrator, parser, planner, clusterPlanner, bodies).install(config);
+            new WorkflowRoutes(b.submissions, b.parser, bodies).install(config);
             eventStreams.install(config);
             if (testEnvironments != null) {
                 new TestEnvironmentRoutes(testEnvironments, bodies).install(config);
@@ -104,6 +109,11 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The endpoints this server registered, as {@code METHOD /path/{param}} (SSE endpoints are GET). */
+    public List<String> endpoints() {
+        return List.copyOf(endpoints);
+    }
+
     /** {@code https} when a keystore was given, else {@code http}. */
     public String scheme() {
         return edge.tls().enabled() ? "https" : "http";
@@ -113,5 +123,55 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         eventStreams.close(); // while the server still runs, so each stream's request ends normally
         app.stop();
+    }
+
+    /** Options of the HTTP edge, each with its default. */
+    public static final class Builder {
+        private final Orchestrator orchestrator;
+        private final Submissions submissions;
+        private final WorkflowRequestParser parser;
+        private final TaskEventStore eventStore;
+        private long maxBodyBytes = 1 << 20;
+        private EdgeServices edge = EdgeServices.none();
+        private TestEnvironmentService testEnvironments;
+        private String testEnvDisabledReason = "not configured";
+        private StorageMigrations storageMigrations;
+
+        private Builder(Orchestrator orchestrator, Submissions submissions, WorkflowRequestParser parser,
+                TaskEventStore eventStore) {
+            this.orchestrator = orchestrator;
+            this.submissions = submissions;
+            this.parser = parser;
+            this.eventStore = eventStore;
+        }
+
+        /** Larger request bodies answer 413. */
+        public Builder maxBodyBytes(long bytes) {
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /** Access control, rate limit, audit, metrics, TLS. */
+        public Builder edge(EdgeServices edge) {
+            this.edge = edge;
+            return this;
+        }
+
+        /** The /test routes; with a null service they answer 503 with {@code disabledReason}. */
+        public Builder testEnvironments(TestEnvironmentService service, String disabledReason) {
+            this.testEnvironments = service;
+            this.testEnvDisabledReason = disabledReason;
+            return this;
+        }
+
+        /** The /storage routes (none without). */
+        public Builder storageMigrations(StorageMigrations migrations) {
+            this.storageMigrations = migrations;
+            return this;
+        }
+
+        public ApiServer build() {
+            return new ApiServer(this);
+        }
     }
 }

@@ -25,6 +25,8 @@ public final class RouteRoles {
         List<Row> rows = new ArrayList<>();
         rows.add(open("GET", "/health"));
         rows.add(open("GET", "/version"));
+        rows.add(open("GET", "/openapi.json"));
+        rows.add(open("GET", "/openapi.yaml"));
         rows.add(metricsPublic ? open("GET", "/metrics") : row("GET", "/metrics", Role.VIEWER));
         rows.add(row("*", "/audit", Role.ADMIN));
         rows.add(row("*", "/audit/*", Role.ADMIN));

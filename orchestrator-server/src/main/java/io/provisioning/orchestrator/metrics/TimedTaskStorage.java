@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
@@ -91,6 +92,16 @@ public final class TimedTaskStorage implements TaskStorage {
     @Override
     public Optional<Task> findByIdempotencyKey(String key) {
         return timed("find_by_idempotency_key", () -> inner.findByIdempotencyKey(key));
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> saveSubmission(List<Task> tasks, IdempotencyRecord idempotency) {
+        return timed("save_submission", () -> inner.saveSubmission(tasks, idempotency));
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
+        return timed("find_idempotency_record", () -> inner.findIdempotencyRecord(key));
     }
 
     @Override

@@ -15,11 +15,13 @@ import java.util.Map;
  * The body of {@code POST /storage/migrations}: {@code {"to": TYPE}} plus where the target is
  * ({@code data_dir}, absolute, default the orchestrator's own; {@code surrealdb_url},
  * {@code surrealdb_username}, {@code surrealdb_password}, {@code surrealdb_namespace},
- * {@code surrealdb_database}) and {@code batch_size} (1-10000, default 500).
+ * {@code surrealdb_database}; {@code postgresql_url}, {@code postgresql_user},
+ * {@code postgresql_password} or {@code postgresql_password_file}) and {@code batch_size} (1-10000, default 500).
  */
 public record MigrationRequest(StorageChoice target, int batchSize) {
     private static final List<String> FIELDS = List.of("to", "data_dir", "surrealdb_url", "surrealdb_username",
-            "surrealdb_password", "surrealdb_namespace", "surrealdb_database", "batch_size");
+            "surrealdb_password", "surrealdb_namespace", "surrealdb_database", "postgresql_url", "postgresql_user",
+            "postgresql_password", "postgresql_password_file", "batch_size");
 
     /** @param serverDataDir the default data dir; {@code live} lends its lease setting to a SurrealDB target */
     public static MigrationRequest parse(JsonNode body, Path serverDataDir, StorageChoice live) {
@@ -79,6 +81,26 @@ public record MigrationRequest(StorageChoice target, int batchSize) {
             String lease = live.options().get("surrealdb-lease-seconds");
             if (lease != null) {
                 options.put("surrealdb-lease-seconds", lease);
+            }
+        }
+        if (type.equals("postgresql")) {
+            String url = text(body, "postgresql_url");
+            if (url == null) {
+                throw new InvalidRequestException("a postgresql target needs field 'postgresql_url' (jdbc:postgresql://HOST:PORT/DATABASE)");
+            }
+            options.put("postgresql-url", url);
+            options.put("postgresql-user", orDefault(body, "postgresql_user", "orchestrator"));
+            String password = text(body, "postgresql_password");
+            String passwordFile = text(body, "postgresql_password_file");
+            if (password != null) {
+                options.put("postgresql-password", password);
+            }
+            if (passwordFile != null) {
+                options.put("postgresql-password-file", passwordFile);
+            }
+            String lease = live.options().get("postgresql-lease-seconds");
+            if (lease != null) {
+                options.put("postgresql-lease-seconds", lease);
             }
         }
         int batchSize = 500;

@@ -41,8 +41,19 @@ public record StorageChoice(String type, Path dataDir, Map<String, String> optio
             case "surrealdb-server" -> type + " (" + options.get("surrealdb-url") + " "
                     + options.getOrDefault("surrealdb-namespace", "orchestrator") + "/"
                     + options.getOrDefault("surrealdb-database", "tasks") + ")";
+            case "postgresql" -> type + " (" + postgresWhere(options.get("postgresql-url")) + ")";
             default -> type + " (" + dataDir + ")";
         };
+    }
+
+    /** Host, port and database of a JDBC URL, without its parameters (they may carry credentials). */
+    private static String postgresWhere(String url) {
+        if (url == null) {
+            return "no --postgresql-url";
+        }
+        String rest = url.replaceFirst("^jdbc:postgresql://", "");
+        rest = rest.contains("?") ? rest.substring(0, rest.indexOf('?')) : rest;
+        return rest.contains("@") ? rest.substring(rest.lastIndexOf('@') + 1) : rest;
     }
 
     /** Whether two choices name the same store (then a migration would read and write one place). */
@@ -50,7 +61,7 @@ public record StorageChoice(String type, Path dataDir, Map<String, String> optio
         if (!type.equals(other.type)) {
             return false;
         }
-        if (type.equals("surrealdb-server")) {
+        if (type.equals("surrealdb-server") || type.equals("postgresql")) {
             return describe().equals(other.describe());
         }
         return dataDir.toAbsolutePath().normalize().equals(other.dataDir.toAbsolutePath().normalize());

@@ -26,6 +26,7 @@ import io.provisioning.orchestrator.migration.StorageMigrations;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.storage.migration.OnlineMigration;
 import io.provisioning.orchestrator.storage.migration.SwitchableTaskStorage;
+import io.provisioning.orchestrator.submission.Submissions;
 import io.provisioning.orchestrator.workflow.ClusterPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowPlanner;
 import io.provisioning.orchestrator.workflow.WorkflowRequestParser;
@@ -138,9 +139,13 @@ public final class OrchestratorApp implements AutoCloseable {
             RateLimiter limiter = security.rateLimit().enabled() ? new RateLimiter(security.rateLimit(), clock) : null;
             EdgeServices edge = new EdgeServices(verifier, RouteRoles.standard(security.auth().metricsPublic()), limiter,
                     audit, metrics, security.tls());
-            ApiServer api = new ApiServer(orchestrator, new WorkflowRequestParser(workspace), planner, clusterPlanner,
-                    eventStore, options.maxBodyBytes(), edge, testEnvironments.service(), testEnvironments.disabledReason(),
-                    migrations)
+            Submissions submissions = new Submissions(orchestrator, planner, clusterPlanner, clock);
+            ApiServer api = ApiServer.builder(orchestrator, submissions, new WorkflowRequestParser(workspace), eventStore)
+                    .maxBodyBytes(options.maxBodyBytes())
+                    .edge(edge)
+                    .testEnvironments(testEnvironments.service(), testEnvironments.disabledReason())
+                    .storageMigrations(migrations)
+                    .build()
                     .start(options.host(), options.port());
             opened.add(0, api);
             boundPort.set(api.port());
@@ -219,6 +224,11 @@ public final class OrchestratorApp implements AutoCloseable {
 
     private static String urlHost(String host) {
         return host.equals("0.0.0.0") ? "127.0.0.1" : host;
+    }
+
+    /** The HTTP endpoints the server registered (see {@link ApiServer#endpoints()}). */
+    public java.util.List<String> endpoints() {
+        return api.endpoints();
     }
 
     public int port() {

@@ -40,7 +40,7 @@ public final class OrchestratorMain implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--storage-type",
-            description = "filesystem, surrealdb-embedded or surrealdb-server (default: the backend an online migration "
+            description = "filesystem, postgresql, surrealdb-embedded or surrealdb-server (default: the backend an online migration "
                     + "recorded in <data-dir>/storage.json, else filesystem)")
     String storageType;
 
@@ -63,6 +63,23 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Option(names = "--surrealdb-lease-seconds", defaultValue = "10",
             description = "surrealdb-server: a running task stays this node's this long without renewal; then other nodes take it over (default: ${DEFAULT-VALUE})")
     int surrealLeaseSeconds;
+
+    @Option(names = "--postgresql-url", description = "postgresql: the database, as a JDBC URL, e.g. jdbc:postgresql://db:5432/orchestrator")
+    String postgresUrl;
+
+    @Option(names = "--postgresql-user", defaultValue = "orchestrator", description = "postgresql: user to connect as (default: ${DEFAULT-VALUE})")
+    String postgresUser;
+
+    @Option(names = "--postgresql-password-file", paramLabel = "FILE",
+            description = "postgresql: a file whose first line is the password (default: $POSTGRESQL_PASSWORD, else none); never logged")
+    String postgresPasswordFile;
+
+    @Option(names = "--postgresql-pool-size", defaultValue = "10", description = "postgresql: connections in the pool (default: ${DEFAULT-VALUE})")
+    int postgresPoolSize;
+
+    @Option(names = "--postgresql-lease-seconds", defaultValue = "10",
+            description = "postgresql: a running task stays this node's this long without renewal; then other nodes take it over (default: ${DEFAULT-VALUE})")
+    int postgresLeaseSeconds;
 
     @Option(names = "--nu-path", defaultValue = "nu", description = "the Nushell binary (default: ${DEFAULT-VALUE})")
     String nuPath;
@@ -223,6 +240,17 @@ public final class OrchestratorMain implements Callable<Integer> {
         options.put("surrealdb-namespace", surrealNamespace);
         options.put("surrealdb-database", surrealDatabase);
         options.put("surrealdb-lease-seconds", Integer.toString(surrealLeaseSeconds));
+        if (postgresUrl != null) {
+            options.put("postgresql-url", postgresUrl);
+        }
+        options.put("postgresql-user", postgresUser);
+        if (postgresPasswordFile != null) {
+            options.put("postgresql-password-file", postgresPasswordFile);
+        } else if (System.getenv("POSTGRESQL_PASSWORD") != null) {
+            options.put("postgresql-password", System.getenv("POSTGRESQL_PASSWORD"));
+        }
+        options.put("postgresql-pool-size", Integer.toString(postgresPoolSize));
+        options.put("postgresql-lease-seconds", Integer.toString(postgresLeaseSeconds));
         return Map.copyOf(options);
     }
 

@@ -62,12 +62,24 @@ record Api(String base, HttpClient client, java.util.List<String> headers) {
         return new Reply(response.statusCode(), body, response.headers().map());
     }
 
-    /** Sends with this API's headers and returns the response as text (for non-envelope answers such as /metrics). */
+    /**
+     * Sends with this API's headers and returns the response as text (for non-envelope answers such as
+     * /metrics). Every answer is checked against the served OpenAPI document ({@link OpenApiContract}):
+     * an answer the document does not promise fails the test that got it.
+     */
     HttpResponse<String> raw(HttpRequest.Builder builder) throws IOException, InterruptedException {
         for (int i = 0; i + 1 < headers.size(); i += 2) {
             builder.setHeader(headers.get(i), headers.get(i + 1));
         }
-        return client.send(builder.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = builder.timeout(Duration.ofSeconds(120)).build();
+        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        java.util.List<String> problems = OpenApiContract.standard().problems(request.method(),
+                request.uri().getRawPath(), response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(null), response.body());
+        if (!problems.isEmpty()) {
+            throw new AssertionError("the answer does not match the OpenAPI document:\n  " + String.join("\n  ", problems));
+        }
+        return response;
     }
 
     HttpResponse<String> text(String path) throws IOException, InterruptedException {

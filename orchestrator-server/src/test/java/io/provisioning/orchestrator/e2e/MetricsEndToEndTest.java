@@ -58,7 +58,7 @@ class MetricsEndToEndTest {
                     "jvm_threads_live_threads",
                     "process_uptime_seconds");
             assertThat(text).containsPattern("orchestrator_storage_operation_seconds_count\\{backend=\"filesystem\","
-                    + "operation=\"save_and_enqueue\",outcome=\"ok\"} [1-9]");
+                    + "operation=\"save_submission\",outcome=\"ok\"} [1-9]");
             assertThat(text).containsPattern("http_server_requests_seconds_bucket\\{method=\"GET\",route=\"/tasks/\\{id}\","
                     + "status=\"200\",le=\"0.1\"} [1-9]");
         }

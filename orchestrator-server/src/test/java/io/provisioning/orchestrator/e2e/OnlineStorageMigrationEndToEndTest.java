@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.provisioning.orchestrator.storage.StorageTypes;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.storage.migration.StoreContents;
+import io.provisioning.orchestrator.storage.postgresql.testing.PostgresCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +73,7 @@ class OnlineStorageMigrationEndToEndTest {
     @MethodSource("everyOrderedPair")
     void moves_the_live_store_while_clients_write_and_loses_doubles_and_refuses_nothing(String from, String to)
             throws Exception {
-        Assumptions.assumeTrue(builtInOrCi(), "built without -Psurrealdb");
+        Assumptions.assumeTrue(builtInOrCi() || !(from + to).contains("surrealdb"), "built without -Psurrealdb");
         Path workspace = Files.createDirectories(root.resolve("workspace"));
         Files.writeString(workspace.resolve("settings.yaml"), "provider: local\n");
         Path script = Components.repoRoot().resolve("orchestrator-server/src/test/resources/fixtures/cluster.sh");
@@ -215,6 +216,11 @@ class OnlineStorageMigrationEndToEndTest {
         return switch (type) {
             case "filesystem" -> new String[] {"--workers", "8", "--storage-type", "filesystem"};
             case "surrealdb-embedded" -> new String[] {"--workers", "8", "--storage-type", "surrealdb-embedded"};
+            case "postgresql" -> {
+                List<String> flags = postgres().serverFlags(postgres().createDatabase(databaseName));
+                flags.addAll(List.of("--workers", "8"));
+                yield flags.toArray(String[]::new);
+            }
             default -> database.flags("--workers", "8", "--surrealdb-namespace", "migration", "--surrealdb-database",
                     databaseName);
         };
@@ -226,7 +232,16 @@ class OnlineStorageMigrationEndToEndTest {
                     + "\"surrealdb_password\":\"" + EngineHostProcess.PASSWORD + "\",\"surrealdb_namespace\":\"migration\","
                     + "\"surrealdb_database\":\"" + databaseName + "\",\"batch_size\":5}";
         }
+        if (type.equals("postgresql")) {
+            return "{\"to\":\"postgresql\",\"postgresql_url\":\"" + postgres().url(postgres().createDatabase(databaseName))
+                    + "\",\"postgresql_user\":\"" + PostgresCluster.USER + "\",\"postgresql_password_file\":\""
+                    + postgres().passwordFile() + "\",\"batch_size\":5}";
+        }
         return "{\"to\":\"" + type + "\",\"data_dir\":\"" + dir + "\",\"batch_size\":5}";
+    }
+
+    private static PostgresCluster postgres() {
+        return PostgresCluster.shared();
     }
 
     private static TaskStorage openTarget(String type, Path dir, String databaseName) {
@@ -234,6 +249,11 @@ class OnlineStorageMigrationEndToEndTest {
             return StorageTypes.open(type, dir, Map.of("surrealdb-url", database.url(), "surrealdb-username", "root",
                     "surrealdb-password", EngineHostProcess.PASSWORD, "surrealdb-namespace", "migration",
                     "surrealdb-database", databaseName, "surrealdb-node-id", "test"));
+        }
+        if (type.equals("postgresql")) {
+            Map<String, String> options = postgres().storageOptions(databaseName);
+            options.put("postgresql-node-id", "test");
+            return StorageTypes.open(type, dir, options);
         }
         return StorageTypes.open(type, dir, Map.of());
     }

@@ -34,17 +34,27 @@ class SharedDatabaseClusterEndToEndTest {
     @Test
     void three_nodes_share_the_work_and_take_over_the_tasks_of_a_node_killed_mid_run() throws Exception {
         Assumptions.assumeTrue(StorageTypes.builtIn().contains("surrealdb-server"), "built without -Psurrealdb");
+        try (EngineHostProcess db = EngineHostProcess.start(Files.createDirectories(root.resolve("db")))) {
+            threeNodesKillOne(root, db.flags("--workers", "4", "--surrealdb-lease-seconds", "3"));
+        }
+    }
+
+    /**
+     * The scenario on any shared backend: three nodes started with {@code dbFlags}, 1,000 tasks,
+     * node 1 killed while it runs one; every task Completed once, no attempt on two nodes at once,
+     * live events of every node on node 0.
+     */
+    static void threeNodesKillOne(Path root, String... dbFlags) throws Exception {
         Path workspace = Files.createDirectories(root.resolve("workspace"));
         Files.writeString(workspace.resolve("settings.yaml"), "provider: local\n");
         Path script = Components.repoRoot().resolve("orchestrator-server/src/test/resources/fixtures/cluster.sh");
         List<ServerProcess> nodes = new ArrayList<>();
         List<Path> dataDirs = new ArrayList<>();
-        try (EngineHostProcess db = EngineHostProcess.start(Files.createDirectories(root.resolve("db")))) {
+        try {
             for (int i = 0; i < 3; i++) {
                 Path dataDir = root.resolve("node-" + i);
                 dataDirs.add(dataDir);
-                nodes.add(ServerProcess.startWith(dataDir, workspace, script, "sh",
-                        db.flags("--workers", "4", "--surrealdb-lease-seconds", "3")));
+                nodes.add(ServerProcess.startWith(dataDir, workspace, script, "sh", dbFlags));
             }
             Api first = nodes.get(0).api();
             try (SseReader everyEvent = new SseReader("http://127.0.0.1:" + nodes.get(0).port() + "/events", null)) {
@@ -84,7 +94,8 @@ class SharedDatabaseClusterEndToEndTest {
                         for (Run b : ofTask) {
                             if (a != b && a.node() != b.node()) {
                                 assertThat(a.end() <= b.start() || b.end() <= a.start())
-                                        .as(id + " ran on node " + a.node() + " and node " + b.node() + " at once").isTrue();
+                                        .as(id + " ran on node " + a.node() + " and node " + b.node() + " at once: " + ofTask
+                                                + "\n" + nodeLogs(nodes, id)).isTrue();
                             }
                         }
                     }
@@ -116,6 +127,18 @@ class SharedDatabaseClusterEndToEndTest {
                 node.close();
             }
         }
+    }
+
+    /** What the nodes logged about one task, and their warnings, for a failure's message. */
+    private static String nodeLogs(List<ServerProcess> nodes, String id) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < nodes.size(); i++) {
+            int node = i;
+            nodes.get(i).log().stream().filter(l -> !l.contains("|-"))
+                    .filter(l -> l.contains(id) || l.contains("WARN") || l.contains("ERROR") || l.contains("Exception"))
+                    .limit(60).forEach(l -> out.append("node ").append(node).append(": ").append(l).append('\n'));
+        }
+        return out.toString();
     }
 
     /** Submits in batches of 100 (POST /workflows/batch), spread over the nodes. */

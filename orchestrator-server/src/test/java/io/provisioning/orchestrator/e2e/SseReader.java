@@ -22,9 +22,17 @@ final class SseReader implements AutoCloseable {
     private volatile Stream<String> lines;
 
     SseReader(String url, String lastEventId) {
+        this(url, lastEventId, null);
+    }
+
+    /** {@code bearerToken}: sent as {@code Authorization: Bearer ...} when not null. */
+    SseReader(String url, String lastEventId, String bearerToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
+        }
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
         }
         thread = Thread.ofVirtual().start(() -> {
             try {

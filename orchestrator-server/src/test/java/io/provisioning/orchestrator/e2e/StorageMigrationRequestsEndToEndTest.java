@@ -49,10 +49,13 @@ class StorageMigrationRequestsEndToEndTest {
 
     @Test
     void bad_requests_get_400_with_one_sentence() throws Exception {
-        assertRefused("{}", "field 'to' is required: one of filesystem, surrealdb-embedded, surrealdb-server");
-        assertRefused("{\"to\":\"mysql\"}", "unknown storage type \"mysql\"; known types: filesystem, surrealdb-embedded, surrealdb-server");
+        assertRefused("{}", "field 'to' is required: one of filesystem, postgresql, surrealdb-embedded, surrealdb-server");
+        assertRefused("{\"to\":\"mysql\"}", "unknown storage type \"mysql\"; known types: filesystem, postgresql, surrealdb-embedded, surrealdb-server");
         assertRefused("{\"to\":\"filesystem\",\"colour\":\"red\"}", "unknown field \"colour\"; known fields: to, data_dir, "
-                + "surrealdb_url, surrealdb_username, surrealdb_password, surrealdb_namespace, surrealdb_database, batch_size");
+                + "surrealdb_url, surrealdb_username, surrealdb_password, surrealdb_namespace, surrealdb_database, postgresql_url, "
+                + "postgresql_user, postgresql_password, postgresql_password_file, batch_size");
+        assertRefused("{\"to\":\"postgresql\"}",
+                "a postgresql target needs field 'postgresql_url' (jdbc:postgresql://HOST:PORT/DATABASE)");
         assertRefused("{\"to\":\"filesystem\",\"data_dir\":\"relative/dir\"}",
                 "field 'data_dir' must be an absolute path; got \"relative/dir\"");
         assertRefused("{\"to\":\"filesystem\",\"data_dir\":\"" + elsewhere + "\",\"batch_size\":0}",

@@ -101,7 +101,7 @@ class StorageOutageEndToEndTest {
         void run() throws Exception;
     }
 
-    private static void showLogOnFailure(ServerProcess server, Steps steps) throws Exception {
+    static void showLogOnFailure(ServerProcess server, Steps steps) throws Exception {
         try {
             steps.run();
         } catch (Exception | AssertionError e) {
@@ -110,7 +110,7 @@ class StorageOutageEndToEndTest {
         }
     }
 
-    private static List<String> submit(Api api, int count, String prefix) throws Exception {
+    static List<String> submit(Api api, int count, String prefix) throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             ids.add(api.createServers("", prefix + "-" + i));
@@ -118,13 +118,13 @@ class StorageOutageEndToEndTest {
         return ids;
     }
 
-    private static void awaitRunning(Api api) {
+    static void awaitRunning(Api api) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> total(api, "Running") > 0);
     }
 
     /** /health says why; a write is refused with a one-sentence reason; a read answers or says why; nothing fails. */
-    private static void assertUnavailable(Api api, String reason) throws Exception {
+    static void assertUnavailable(Api api, String reason) throws Exception {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(() -> api.get("/health").status() == 503);
         Api.Reply health = api.get("/health");
@@ -150,7 +150,7 @@ class StorageOutageEndToEndTest {
         assertThat(reply.body().toString()).doesNotContain("Exception", "\\tat ", ".java:");
     }
 
-    private static void awaitHealthy(Api api) {
+    static void awaitHealthy(Api api) {
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                 .until(() -> api.get("/health").status() == 200);
     }
@@ -159,7 +159,7 @@ class StorageOutageEndToEndTest {
      * Every acknowledged task is there and Completed after one attempt: none failed because the
      * database was away, and no outcome was lost (a lost one would have made the task run again).
      */
-    private static void assertEveryTaskRanOnceAndCompleted(Api api, List<String> acknowledged, Path dataDir)
+    static void assertEveryTaskRanOnceAndCompleted(Api api, List<String> acknowledged, Path dataDir)
             throws Exception {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .until(() -> total(api, "Completed") >= acknowledged.size());

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 public final class MigrateCommand implements Callable<Integer> {
     private final Session session;
 
-    @Option(names = "--from", paramLabel = "TYPE", description = "source backend: filesystem, surrealdb-embedded or surrealdb-server (offline)")
+    @Option(names = "--from", paramLabel = "TYPE", description = "source backend: filesystem, postgresql, surrealdb-embedded or surrealdb-server (offline)")
     String fromType;
 
     @Option(names = "--from-data-dir", paramLabel = "DIR", description = "source data dir (filesystem, surrealdb-embedded)")
@@ -46,7 +46,16 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--from-surrealdb-database", paramLabel = "DB", description = "(default: tasks)")
     String fromDatabase;
 
-    @Option(names = "--to", paramLabel = "TYPE", required = true, description = "target backend: filesystem, surrealdb-embedded or surrealdb-server")
+    @Option(names = "--from-postgresql-url", paramLabel = "JDBC-URL", description = "source PostgreSQL, e.g. jdbc:postgresql://db:5432/orchestrator")
+    String fromPgUrl;
+
+    @Option(names = "--from-postgresql-user", paramLabel = "USER", description = "(default: orchestrator)")
+    String fromPgUser;
+
+    @Option(names = "--from-postgresql-password-file", paramLabel = "FILE", description = "first line: the password (default: $POSTGRESQL_PASSWORD)")
+    Path fromPgPasswordFile;
+
+    @Option(names = "--to", paramLabel = "TYPE", required = true, description = "target backend: filesystem, postgresql, surrealdb-embedded or surrealdb-server")
     String toType;
 
     @Option(names = "--to-data-dir", paramLabel = "DIR", description = "target data dir (filesystem, surrealdb-embedded)")
@@ -67,6 +76,15 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--to-surrealdb-database", paramLabel = "DB", description = "(default: tasks)")
     String toDatabase;
 
+    @Option(names = "--to-postgresql-url", paramLabel = "JDBC-URL", description = "target PostgreSQL, e.g. jdbc:postgresql://db:5432/orchestrator")
+    String toPgUrl;
+
+    @Option(names = "--to-postgresql-user", paramLabel = "USER", description = "(default: orchestrator)")
+    String toPgUser;
+
+    @Option(names = "--to-postgresql-password-file", paramLabel = "FILE", description = "first line: the password (default: $POSTGRESQL_PASSWORD)")
+    Path toPgPasswordFile;
+
     @Option(names = "--dry-run", description = "read and verify the source, report what would be copied, write nothing")
     boolean dryRun;
 
@@ -82,12 +100,13 @@ public final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StoreLocation to = new StoreLocation("to", toType, toDataDir, toUrl, toUser, toPassword, toNamespace, toDatabase);
+        StoreLocation to = new StoreLocation("to", toType, toDataDir, toUrl, toUser, toPassword, toNamespace, toDatabase,
+                toPgUrl, toPgUser, toPgPasswordFile);
         if (online) {
             return online(to);
         }
         StoreLocation from = new StoreLocation("from", fromType, fromDataDir, fromUrl, fromUser, fromPassword,
-                fromNamespace, fromDatabase);
+                fromNamespace, fromDatabase, fromPgUrl, fromPgUser, fromPgPasswordFile);
         OfflineMigrate migrate = new OfflineMigrate(from, to, batchSize, dryRun);
         boolean json = session.printer().isJson();
         MigrationProgressView progress = MigrationProgressView.of(json ? session.err() : session.out(),
@@ -103,7 +122,8 @@ public final class MigrateCommand implements Callable<Integer> {
 
     private int online(StoreLocation to) {
         if (fromType != null || fromDataDir != null || fromUrl != null || fromUser != null || fromPassword != null
-                || fromNamespace != null || fromDatabase != null) {
+                || fromNamespace != null || fromDatabase != null || fromPgUrl != null || fromPgUser != null
+                || fromPgPasswordFile != null) {
             throw new CliException.BadInput("--online moves the orchestrator's live store; leave out --from and its options");
         }
         if (dryRun) {

@@ -14,7 +14,8 @@ import java.util.Map;
  * {@code --to-…} options). {@code side} is "from" or "to", for messages that name the option.
  */
 public record StoreLocation(String side, String type, Path dataDir, String surrealUrl, String surrealUser,
-        String surrealPassword, String surrealNamespace, String surrealDatabase) {
+        String surrealPassword, String surrealNamespace, String surrealDatabase, String postgresUrl, String postgresUser,
+        Path postgresPasswordFile) {
 
     /** Checks what the type needs is there; says which option is missing in one sentence. */
     public StoreLocation checked() {
@@ -35,11 +36,15 @@ public record StoreLocation(String side, String type, Path dataDir, String surre
         if (type.equals("surrealdb-server") && (surrealUrl == null || surrealUrl.isBlank())) {
             throw new CliException.BadInput("--" + side + " surrealdb-server needs --" + side + "-surrealdb-url ws://HOST:PORT");
         }
+        if (type.equals("postgresql") && (postgresUrl == null || postgresUrl.isBlank())) {
+            throw new CliException.BadInput("--" + side + " postgresql needs --" + side
+                    + "-postgresql-url jdbc:postgresql://HOST:PORT/DATABASE");
+        }
         return this;
     }
 
     public boolean usesDataDir() {
-        return !type.equals("surrealdb-server");
+        return !type.equals("surrealdb-server") && !type.equals("postgresql");
     }
 
     /** Whether anything of this store exists yet (a server database always may). */
@@ -59,6 +64,9 @@ public record StoreLocation(String side, String type, Path dataDir, String surre
         if (usesDataDir()) {
             return dataDir.toAbsolutePath().normalize().equals(other.dataDir.toAbsolutePath().normalize());
         }
+        if (type.equals("postgresql")) {
+            return postgresWhere().equals(other.postgresWhere());
+        }
         return surrealUrl.equals(other.surrealUrl) && namespace().equals(other.namespace())
                 && database().equals(other.database());
     }
@@ -73,11 +81,24 @@ public record StoreLocation(String side, String type, Path dataDir, String surre
         options.put("surrealdb-namespace", namespace());
         options.put("surrealdb-database", database());
         options.put("surrealdb-node-id", "provisioning-storage-migrate"); // keeps no node-id file anywhere
+        if (postgresUrl != null) {
+            options.put("postgresql-url", postgresUrl);
+        }
+        options.put("postgresql-user", postgresUser != null ? postgresUser : "orchestrator");
+        if (postgresPasswordFile != null) {
+            options.put("postgresql-password-file", postgresPasswordFile.toString());
+        } else if (System.getenv("POSTGRESQL_PASSWORD") != null) {
+            options.put("postgresql-password", System.getenv("POSTGRESQL_PASSWORD"));
+        }
+        options.put("postgresql-node-id", "provisioning-storage-migrate");
         return StorageTypes.open(type, usesDataDir() ? dataDir : Path.of("."), options);
     }
 
     /** How the store is named to the user: the type and its folder or database. */
     public String describe() {
+        if (type.equals("postgresql")) {
+            return type + " (" + postgresWhere() + ")";
+        }
         return type + " (" + (usesDataDir() ? dataDir.toString() : surrealUrl + " " + namespace() + "/" + database()) + ")";
     }
 
@@ -103,7 +124,23 @@ public record StoreLocation(String side, String type, Path dataDir, String surre
         if (surrealDatabase != null) {
             body.put("surrealdb_database", surrealDatabase);
         }
+        if (postgresUrl != null) {
+            body.put("postgresql_url", postgresUrl);
+        }
+        if (postgresUser != null) {
+            body.put("postgresql_user", postgresUser);
+        }
+        if (postgresPasswordFile != null) {
+            body.put("postgresql_password_file", postgresPasswordFile.toAbsolutePath().toString());
+        }
         return body;
+    }
+
+    /** Host, port and database of the JDBC URL, without its parameters (they may carry credentials). */
+    private String postgresWhere() {
+        String rest = postgresUrl.replaceFirst("^jdbc:postgresql://", "");
+        rest = rest.contains("?") ? rest.substring(0, rest.indexOf('?')) : rest;
+        return rest.contains("@") ? rest.substring(rest.lastIndexOf('@') + 1) : rest;
     }
 
     private String namespace() {

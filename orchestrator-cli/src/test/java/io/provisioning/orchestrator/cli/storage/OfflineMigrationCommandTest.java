@@ -10,6 +10,7 @@ import io.provisioning.orchestrator.cli.support.SurrealServer;
 import io.provisioning.orchestrator.storage.StorageTypes;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.storage.migration.StoreContents;
+import io.provisioning.orchestrator.storage.postgresql.testing.PostgresCluster;
 import io.provisioning.orchestrator.task.Task;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@code provisioning storage migrate} offline, on the real backends: the filesystem store, the
  * embedded SurrealDB engine (started by the backend itself) and a SurrealDB server (the real engine
- * behind the project's engine host, as in the storage module's contract tests).
+ * behind the project's engine host, as in the storage module's contract tests) and a real
+ * PostgreSQL server (a throw-away initdb cluster, a database of its own per side).
  */
 class OfflineMigrationCommandTest {
     private static final int TASKS = 300;
@@ -72,7 +74,7 @@ class OfflineMigrationCommandTest {
         Side source = side("from", "filesystem");
         fill(source, 120);
         CliResult plain = Cli.against(null).run(args(source, side("to", "filesystem"), "--batch-size", "10"));
-        Side secondTarget = new Side("to", "filesystem", root.resolve("second-target"), null, null);
+        Side secondTarget = new Side("to", "filesystem", root.resolve("second-target"), null, null, null);
         CliResult bar = Cli.against(null).onTerminal().env("COLUMNS", "100")
                 .run(args(source, secondTarget, "--batch-size", "10"));
 
@@ -174,7 +176,7 @@ class OfflineMigrationCommandTest {
 
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(unknown.errLines()).containsExactly("provisioning: unknown storage type 'mysql' for --from; known types: "
-                + "filesystem, surrealdb-embedded, surrealdb-server");
+                + "filesystem, postgresql, surrealdb-embedded, surrealdb-server");
         assertThat(noDir.errLines()).containsExactly("provisioning: --from filesystem needs --from-data-dir DIR");
         assertThat(same.errLines()).containsExactly("provisioning: --from and --to name the same store: filesystem (" + dir + ")");
         assertThat(missing.errLines()).containsExactly("provisioning: there is no filesystem store in " + dir
@@ -186,10 +188,13 @@ class OfflineMigrationCommandTest {
     // ---- helpers ----------------------------------------------------------------------------
 
     /** Where one side's data is: a data dir, or a database of its own on the shared test engine. */
-    private record Side(String prefix, String type, Path dataDir, String url, String database) {
+    private record Side(String prefix, String type, Path dataDir, String url, String database, PostgresCluster pg) {
         List<String> flags() {
             List<String> flags = new ArrayList<>(List.of("--" + prefix, type));
-            if (dataDir != null) {
+            if (pg != null) {
+                flags.addAll(List.of("--" + prefix + "-postgresql-url", pg.url(database), "--" + prefix + "-postgresql-user",
+                        PostgresCluster.USER, "--" + prefix + "-postgresql-password-file", pg.passwordFile().toString()));
+            } else if (dataDir != null) {
                 flags.addAll(List.of("--" + prefix + "-data-dir", dataDir.toString()));
             } else {
                 flags.addAll(List.of("--" + prefix + "-surrealdb-url", url, "--" + prefix + "-surrealdb-username",
@@ -200,6 +205,11 @@ class OfflineMigrationCommandTest {
         }
 
         TaskStorage open() {
+            if (pg != null) {
+                Map<String, String> options = pg.storageOptions(database);
+                options.put("postgresql-node-id", "test");
+                return StorageTypes.open(type, Path.of("."), options);
+            }
             if (dataDir != null) {
                 return StorageTypes.open(type, dataDir, Map.of());
             }
@@ -211,9 +221,13 @@ class OfflineMigrationCommandTest {
 
     private Side side(String prefix, String type) {
         if (type.equals("surrealdb-server")) {
-            return new Side(prefix, type, null, engine().url(), SurrealServer.uniqueDatabase());
+            return new Side(prefix, type, null, engine().url(), SurrealServer.uniqueDatabase(), null);
         }
-        return new Side(prefix, type, root.resolve(prefix + "-" + type), null, null);
+        if (type.equals("postgresql")) {
+            PostgresCluster pg = PostgresCluster.shared();
+            return new Side(prefix, type, null, null, pg.createDatabase(), pg);
+        }
+        return new Side(prefix, type, root.resolve(prefix + "-" + type), null, null, null);
     }
 
     private static String[] args(Side source, Side target, String... more) {

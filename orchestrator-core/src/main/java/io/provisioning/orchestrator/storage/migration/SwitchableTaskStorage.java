@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.storage.migration;
 
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
@@ -169,6 +170,20 @@ public final class SwitchableTaskStorage implements TaskStorage {
     }
 
     @Override
+    public Optional<IdempotencyRecord> saveSubmission(List<Task> tasks, IdempotencyRecord idempotency) {
+        pause.readLock().lock();
+        try {
+            Optional<IdempotencyRecord> taken = active.saveSubmission(tasks, idempotency);
+            if (taken.isEmpty()) {
+                mirrorWrite(s -> s.saveSubmission(tasks, idempotency));
+            }
+            return taken;
+        } finally {
+            pause.readLock().unlock();
+        }
+    }
+
+    @Override
     public void importBatch(List<Task> tasks, Set<String> queued) {
         pause.readLock().lock();
         try {
@@ -187,6 +202,7 @@ public final class SwitchableTaskStorage implements TaskStorage {
     @Override public List<Task> findUnfinished() { return active.findUnfinished(); }
     @Override public List<String> queuedTaskIds() { return active.queuedTaskIds(); }
     @Override public Optional<Task> findByIdempotencyKey(String key) { return active.findByIdempotencyKey(key); }
+    @Override public Optional<IdempotencyRecord> findIdempotencyRecord(String key) { return active.findIdempotencyRecord(key); }
     @Override public long maxSequence() { return active.maxSequence(); }
     @Override public void checkHealth() { active.checkHealth(); }
     @Override public boolean isShared() { return active.isShared(); }

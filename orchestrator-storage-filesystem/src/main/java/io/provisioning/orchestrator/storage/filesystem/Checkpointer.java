@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.storage.filesystem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.task.Task;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ final class Checkpointer implements AutoCloseable {
     private final TaskIndex index;
     private Map<String, Task> dirtyTasks = new HashMap<>();
     private Map<String, Boolean> dirtyQueue = new HashMap<>();
+    private Map<String, IdempotencyRecord> dirtyKeys = new HashMap<>();
     private Journal journal;
     private final Object wake = new Object();
     private Thread thread;
@@ -43,7 +45,11 @@ final class Checkpointer implements AutoCloseable {
     void onDurable(List<Object> changes) {
         synchronized (this) {
             for (Object o : changes) {
-                absorb((Change) o);
+                if (o instanceof SubmissionChange submission) {
+                    absorb(submission);
+                } else {
+                    absorb((Change) o);
+                }
             }
         }
     }
@@ -58,11 +64,20 @@ final class Checkpointer implements AutoCloseable {
         }
     }
 
+    synchronized void absorb(SubmissionChange submission) {
+        submission.changes().forEach(this::absorb);
+        if (submission.idempotency() != null) {
+            index.applyKey(submission.idempotency());
+            dirtyKeys.put(submission.idempotency().key(), submission.idempotency());
+        }
+    }
+
     /** Writes the file of every task known to the index (used once at open). */
     synchronized void materializeAll() throws IOException {
-        writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue));
+        writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue), new ArrayList<>(dirtyKeys.values()));
         dirtyTasks = new HashMap<>();
         dirtyQueue = new HashMap<>();
+        dirtyKeys = new HashMap<>();
     }
 
     void start(Journal journal, Duration interval) {
@@ -84,23 +99,26 @@ final class Checkpointer implements AutoCloseable {
     void checkpoint() throws IOException {
         List<Task> tasks;
         Map<String, Boolean> queue;
+        List<IdempotencyRecord> keys;
         long closedSegment;
         synchronized (journal.segmentLock()) {
             synchronized (this) {
-                if (dirtyTasks.isEmpty() && dirtyQueue.isEmpty()) {
+                if (dirtyTasks.isEmpty() && dirtyQueue.isEmpty() && dirtyKeys.isEmpty()) {
                     return;
                 }
                 closedSegment = journal.rotate();
                 tasks = new ArrayList<>(dirtyTasks.values());
                 queue = dirtyQueue;
+                keys = new ArrayList<>(dirtyKeys.values());
                 dirtyTasks = new HashMap<>();
                 dirtyQueue = new HashMap<>();
+                dirtyKeys = new HashMap<>();
             }
         }
         try {
-            sync(writeFiles(tasks, queue));
+            sync(writeFiles(tasks, queue, keys));
         } catch (IOException | RuntimeException e) {
-            giveBack(tasks, queue);
+            giveBack(tasks, queue, keys);
             throw e;
         }
         dropSegmentsThrough(closedSegment);
@@ -110,11 +128,12 @@ final class Checkpointer implements AutoCloseable {
      * A failed checkpoint hands its changes back, so that the next one writes their files before it
      * drops the journal segments that hold them. Changes that arrived meanwhile are newer and win.
      */
-    private synchronized void giveBack(List<Task> tasks, Map<String, Boolean> queue) {
+    private synchronized void giveBack(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys) {
         for (Task task : tasks) {
             dirtyTasks.putIfAbsent(task.id(), task);
         }
         queue.forEach(dirtyQueue::putIfAbsent);
+        keys.forEach(k -> dirtyKeys.putIfAbsent(k.key(), k));
     }
 
     /** Has the journal make its next segment ahead of time, off the writers' path; always true. */
@@ -147,8 +166,14 @@ final class Checkpointer implements AutoCloseable {
         dropSegmentsThrough(segment - 1);
     }
 
-    private List<Path> writeFiles(List<Task> tasks, Map<String, Boolean> queue) throws IOException {
-        List<Path> written = new ArrayList<>(tasks.size() + queue.size());
+    private List<Path> writeFiles(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys)
+            throws IOException {
+        List<Path> written = new ArrayList<>(tasks.size() + queue.size() + keys.size());
+        for (IdempotencyRecord record : keys) {
+            Path file = IdempotencyFiles.fileFor(layout, record.key());
+            AtomicFiles.write(file, JSON.writeValueAsBytes(record), false);
+            written.add(file);
+        }
         for (Task task : tasks) {
             Path file = layout.taskFile(task.id());
             AtomicFiles.write(file, JSON.writeValueAsBytes(task), false);
@@ -195,6 +220,7 @@ final class Checkpointer implements AutoCloseable {
         }
         AtomicFiles.fsyncDirectory(layout.tasks());
         AtomicFiles.fsyncDirectory(layout.queue());
+        AtomicFiles.fsyncDirectory(layout.idempotency());
     }
 
     private void dropSegmentsThrough(long segment) throws IOException {

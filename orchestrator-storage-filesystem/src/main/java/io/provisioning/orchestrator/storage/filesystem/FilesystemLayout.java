@@ -14,6 +14,11 @@ record FilesystemLayout(Path root) {
         return root.resolve("queue");
     }
 
+    /** One file per idempotency key record ({@link IdempotencyFiles}). */
+    Path idempotency() {
+        return root.resolve("idempotency");
+    }
+
     Path journal() {
         return root.resolve("journal");
     }
@@ -35,5 +40,6 @@ record FilesystemLayout(Path root) {
         Files.createDirectories(tasks());
         Files.createDirectories(queue());
         Files.createDirectories(journal());
+        Files.createDirectories(idempotency());
     }
 }

@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.storage.filesystem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.StorageException;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
@@ -15,8 +16,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +43,7 @@ public final class FilesystemTaskStorage implements TaskStorage {
     private final Checkpointer checkpointer;
     private final Journal journal;
     private final DataDirLock lock;
+    private final Map<String, CompletableFuture<Void>> keysInFlight = new ConcurrentHashMap<>();
 
     public FilesystemTaskStorage(Path dataDir) {
         this(dataDir, Duration.ofSeconds(1));
@@ -89,13 +94,59 @@ public final class FilesystemTaskStorage implements TaskStorage {
     }
 
     private void write(Change change) {
-        byte[] line;
+        journal.append(line(JournalRecord.of(change)), change);
+    }
+
+    /**
+     * One journal line holds the whole submission, so a crash keeps all of it or none. One process
+     * owns the data directory ({@link DataDirLock}), so the index is the unique key: a key is
+     * reserved in {@link #keysInFlight} from the check until its line is durable, and a second
+     * writer of the same key waits for the first and then answers the stored record.
+     */
+    @Override
+    public Optional<IdempotencyRecord> saveSubmission(List<Task> tasks, IdempotencyRecord idempotency) {
+        SubmissionChange change = new SubmissionChange(List.copyOf(tasks), idempotency);
+        if (idempotency == null) {
+            journal.append(line(JournalRecord.of(change)), change);
+            return Optional.empty();
+        }
+        String key = idempotency.key();
+        while (true) {
+            Optional<IdempotencyRecord> stored = index.findIdempotencyRecord(key);
+            if (stored.isPresent()) {
+                return stored;
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> other = keysInFlight.putIfAbsent(key, mine);
+            if (other != null) {
+                other.handle((ok, failed) -> null).join();
+                continue;
+            }
+            try {
+                stored = index.findIdempotencyRecord(key); // the writer before may have finished just now
+                if (stored.isPresent()) {
+                    return stored;
+                }
+                journal.append(line(JournalRecord.of(change)), change);
+                return Optional.empty();
+            } finally {
+                keysInFlight.remove(key, mine);
+                mine.complete(null);
+            }
+        }
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
+        return index.findIdempotencyRecord(key);
+    }
+
+    private static byte[] line(JournalRecord record) {
         try {
-            line = JSON.writeValueAsBytes(new JournalRecord(change.task(), change.queue()));
+            return JSON.writeValueAsBytes(record);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        journal.append(line, change);
     }
 
     @Override
@@ -105,7 +156,7 @@ public final class FilesystemTaskStorage implements TaskStorage {
         for (Task task : tasks) {
             Change change = new Change(task, queued.contains(task.id()) ? Change.QueueOp.ADD : Change.QueueOp.REMOVE);
             try {
-                lines.add(JSON.writeValueAsBytes(new JournalRecord(change.task(), change.queue())));
+                lines.add(JSON.writeValueAsBytes(JournalRecord.of(change)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

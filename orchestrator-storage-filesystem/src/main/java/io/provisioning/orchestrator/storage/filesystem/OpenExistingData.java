@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.storage.filesystem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.task.Task;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ final class OpenExistingData {
     long run() throws IOException {
         loadTaskFiles();
         loadQueueFiles();
+        loadKeyFiles();
         return replayJournal();
     }
 
@@ -84,6 +86,28 @@ final class OpenExistingData {
         }
     }
 
+    private void loadKeyFiles() throws IOException {
+        for (Path file : list(layout.idempotency())) {
+            String name = file.getFileName().toString();
+            if (name.endsWith(".tmp")) {
+                Files.deleteIfExists(file);
+                continue;
+            }
+            if (!name.endsWith(".json")) {
+                continue;
+            }
+            try {
+                IdempotencyRecord record = JSON.readValue(file.toFile(), IdempotencyRecord.class);
+                if (record.key() == null || !file.equals(IdempotencyFiles.fileFor(layout, record.key()))) {
+                    throw new IOException("file name does not match idempotency key " + record.key());
+                }
+                index.applyKey(record);
+            } catch (IOException | RuntimeException e) {
+                moveAside(file, e);
+            }
+        }
+    }
+
     private long replayJournal() throws IOException {
         List<Long> segments = Journal.segments(layout.journal());
         List<List<String>> records = new ArrayList<>();
@@ -105,7 +129,12 @@ final class OpenExistingData {
                 }
                 try {
                     JournalRecord record = JSON.readValue(line, JournalRecord.class);
-                    replayTarget().absorb(record.toChange());
+                    Object change = record.toChange();
+                    if (change instanceof SubmissionChange submission) {
+                        replayTarget().absorb(submission);
+                    } else {
+                        replayTarget().absorb((Change) change);
+                    }
                     replayed++;
                 } catch (IOException | RuntimeException e) {
                     boolean lastLine = s == lastWithRecords && i == lines.size() - 1;

@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.storage.filesystem;
 
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.task.Task;
@@ -21,6 +22,7 @@ final class TaskIndex {
     private final ConcurrentSkipListMap<Long, String> newestFirst = new ConcurrentSkipListMap<>(Comparator.reverseOrder());
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final Map<String, String> byIdempotencyKey = new ConcurrentHashMap<>();
+    private final Map<String, IdempotencyRecord> keyRecords = new ConcurrentHashMap<>();
     private final Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
 
     synchronized void apply(Change change) {
@@ -39,6 +41,14 @@ final class TaskIndex {
             case REMOVE -> queued.remove(task.id());
             case KEEP -> { }
         }
+    }
+
+    void applyKey(IdempotencyRecord record) {
+        keyRecords.put(record.key(), record);
+    }
+
+    Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
+        return Optional.ofNullable(keyRecords.get(key));
     }
 
     void markQueued(String taskId) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.StorageException;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.storage.TaskStorageContract;
@@ -14,6 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +71,7 @@ class FilesystemTaskStorageTest extends TaskStorageContract {
         storage.close();
         // a process that died after the journal fsync and before its checkpoint: only the journal has it
         Path segment = dataDir.resolve("queue.rkvs/journal/segment-000000000099.log");
-        String line = Json.mapper().writeValueAsString(new JournalRecord(task, Change.QueueOp.ADD));
+        String line = Json.mapper().writeValueAsString(JournalRecord.of(new Change(task, Change.QueueOp.ADD)));
         Files.writeString(segment, line + "\n");
         storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
         assertThat(storage.find(task.id())).contains(task);
@@ -76,11 +80,37 @@ class FilesystemTaskStorageTest extends TaskStorageContract {
     }
 
     @Test
+    void a_submission_is_one_journal_line_replayed_whole_with_its_key_record_and_a_torn_one_leaves_none_of_it()
+            throws Exception {
+        Task servers = aTask().pending();
+        Task cluster = aTask().withDependencies(servers.id()).pending();
+        IdempotencyRecord record = new IdempotencyRecord("cluster-1", "h", Map.of("task", cluster.id()),
+                Instant.parse("2026-01-01T00:00:00Z"));
+        Task torn = aTask().pending();
+        storage.close();
+        Path segment = dataDir.resolve("queue.rkvs/journal/segment-000000000099.log");
+        String line = Json.mapper().writeValueAsString(JournalRecord.of(new SubmissionChange(List.of(servers, cluster), record)));
+        String tornLine = Json.mapper().writeValueAsString(JournalRecord.of(new SubmissionChange(List.of(torn, aTask().pending()),
+                new IdempotencyRecord("cluster-2", "h", Map.of("task", torn.id()), Instant.parse("2026-01-01T00:00:00Z")))));
+        Files.writeString(segment, line + "\n" + tornLine.substring(0, tornLine.length() - 40), StandardCharsets.UTF_8);
+        storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
+        assertThat(storage.find(servers.id())).contains(servers);
+        assertThat(storage.find(cluster.id())).contains(cluster);
+        assertThat(storage.queuedTaskIds()).containsExactlyInAnyOrder(servers.id(), cluster.id());
+        assertThat(storage.findIdempotencyRecord("cluster-1")).contains(record);
+        assertThat(storage.find(torn.id())).isEmpty();
+        assertThat(storage.findIdempotencyRecord("cluster-2")).isEmpty();
+        storage = reopen(storage); // now from the files the checkpoint wrote
+        assertThat(storage.findIdempotencyRecord("cluster-1")).contains(record);
+        assertThat(storage.count()).isEqualTo(2);
+    }
+
+    @Test
     void ignores_a_torn_last_journal_line_and_keeps_everything_before_it() throws Exception {
         Task task = aTask().pending();
         storage.close();
         Path segment = dataDir.resolve("queue.rkvs/journal/segment-000000000099.log");
-        String line = Json.mapper().writeValueAsString(new JournalRecord(task, Change.QueueOp.ADD));
+        String line = Json.mapper().writeValueAsString(JournalRecord.of(new Change(task, Change.QueueOp.ADD)));
         Files.writeString(segment, line + "\n" + line.substring(0, line.length() / 2), StandardCharsets.UTF_8);
         storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(50));
         assertThat(storage.find(task.id())).contains(task);

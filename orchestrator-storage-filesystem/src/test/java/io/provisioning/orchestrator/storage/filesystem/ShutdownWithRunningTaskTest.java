@@ -52,7 +52,7 @@ class ShutdownWithRunningTaskTest {
             Orchestrator orchestrator = new Orchestrator(OrchestratorConfig.defaults().withWorkers(1)
                     .withShutdownGrace(Duration.ZERO), storage, new RunsUntilInterrupted(), Clock.systemUTC(), events);
             orchestrator.start();
-            Task task = orchestrator.submit(Task.builder(), null, null).task();
+            Task task = orchestrator.submit(Task.builder());
             await().atMost(Duration.ofSeconds(10)).until(() -> orchestrator.get(task.id()).status() == TaskStatus.Running);
 
             orchestrator.close();

@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.storage.surrealdb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.provisioning.orchestrator.storage.DuplicateSequenceException;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.StorageException;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
@@ -151,6 +152,45 @@ public final class SurrealTaskStorage implements TaskStorage {
         Map<String, Object> vars = Map.of("tasks", rows, "queued", queueRows, "unqueued", unqueued);
         write("import " + tasks.size() + " tasks", () -> client.query(
                 "BEGIN TRANSACTION; " + TaskRecords.IMPORT + " COMMIT TRANSACTION;", vars, Duration.ofMinutes(2)));
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> saveSubmission(List<Task> tasks, IdempotencyRecord idempotency) {
+        List<Map<String, Object>> rows = new ArrayList<>(tasks.size());
+        List<Map<String, Object>> queueRows = new ArrayList<>(tasks.size());
+        for (Task task : tasks) {
+            rows.add(TaskRecords.importRow(task, settings.nodeId()));
+            queueRows.add(TaskRecords.importQueueRow(task));
+        }
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("tasks", rows);
+        vars.put("queued", queueRows);
+        if (idempotency == null) {
+            write("store a submission of " + tasks.size() + " tasks", () -> client.query(TaskRecords.SUBMIT, vars));
+            return Optional.empty();
+        }
+        vars.put("key", idempotency.key());
+        vars.put("record", TaskRecords.toJson(idempotency));
+        String what = "store a submission of " + tasks.size() + " tasks under idempotency key " + idempotency.key();
+        try {
+            JsonNode taken = write(what, () -> client.query(TaskRecords.SUBMIT_WITH_KEY, vars)).last();
+            return taken == null || taken.isNull() || taken.isMissingNode() ? Optional.empty()
+                    : Optional.of(TaskRecords.recordFromJson(taken));
+        } catch (StorageException e) {
+            if (e instanceof StorageUnavailableException || !String.valueOf(e.getMessage()).contains("already exists")) {
+                throw e;
+            }
+            // another node created the key between this transaction's read and its write
+            return Optional.of(findIdempotencyRecord(idempotency.key()).orElseThrow(() -> e));
+        }
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
+        JsonNode json = read("find an idempotency key",
+                "SELECT VALUE json FROM ONLY type::record('idempotency', $key)", Map.of("key", key));
+        return json == null || json.isNull() || json.isMissingNode() ? Optional.empty()
+                : Optional.of(TaskRecords.recordFromJson(json));
     }
 
     private String owner() {

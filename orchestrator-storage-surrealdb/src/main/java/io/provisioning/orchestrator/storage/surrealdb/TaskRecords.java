@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.StorageException;
 import io.provisioning.orchestrator.task.Task;
@@ -32,6 +33,7 @@ final class TaskRecords {
             DEFINE INDEX IF NOT EXISTS task_status ON task FIELDS status;
             DEFINE INDEX IF NOT EXISTS task_idem ON task FIELDS idem;
             DEFINE TABLE IF NOT EXISTS queue SCHEMALESS;
+            DEFINE TABLE IF NOT EXISTS idempotency SCHEMALESS;
             """;
 
     /** The fields of a task record, as SET assignments over the variables of {@link #vars}. */
@@ -73,6 +75,32 @@ final class TaskRecords {
             INSERT INTO queue $queued ON DUPLICATE KEY UPDATE priority = $input.priority, seq = $input.seq,
                 not_before = $input.not_before RETURN NONE;
             DELETE $unqueued.map(|$id| type::record('queue', $id)) RETURN NONE;
+            """;
+
+    /**
+     * A whole submission in one transaction: its tasks and their queue entries (rows of
+     * {@link #importRow} and {@link #importQueueRow}) and, under {@code $key}, its idempotency
+     * record {@code idempotency:⟨key⟩}. The key is the record id, so it is unique in the database:
+     * when it is already there nothing is written and the stored record's JSON is answered; two
+     * nodes creating it at once conflict, and the one run again finds it there.
+     */
+    static final String SUBMIT_WITH_KEY = """
+            BEGIN TRANSACTION;
+            LET $taken = (SELECT VALUE json FROM ONLY type::record('idempotency', $key));
+            IF $taken = NONE {
+                CREATE type::record('idempotency', $key) SET json = $record RETURN NONE;
+                INSERT INTO task $tasks RETURN NONE;
+                INSERT INTO queue $queued RETURN NONE;
+            };
+            COMMIT TRANSACTION;
+            RETURN $taken;
+            """;
+
+    static final String SUBMIT = """
+            BEGIN TRANSACTION;
+            INSERT INTO task $tasks RETURN NONE;
+            INSERT INTO queue $queued RETURN NONE;
+            COMMIT TRANSACTION;
             """;
 
     private TaskRecords() {}
@@ -142,6 +170,22 @@ final class TaskRecords {
             return JSON.writeValueAsString(task);
         } catch (JsonProcessingException e) {
             throw new StorageException("cannot write task " + task.id() + " as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static String toJson(IdempotencyRecord record) {
+        try {
+            return JSON.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new StorageException("cannot write idempotency record " + record.key() + " as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static IdempotencyRecord recordFromJson(JsonNode json) {
+        try {
+            return JSON.readValue(json.asText(), IdempotencyRecord.class);
+        } catch (JsonProcessingException e) {
+            throw new StorageException("an idempotency record in SurrealDB is not valid JSON: " + e.getMessage(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.storage.TaskStorageContract;
 import io.provisioning.orchestrator.storage.surrealdb.testing.TestEngine;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SurrealServerStorageContractTest extends TaskStorageContract {
     @TempDir static Path engineDir;
     @TempDir Path dataDir;
+    @TempDir Path otherDataDir;
     static TestEngine engine;
     private Map<String, String> options;
 
@@ -34,6 +36,13 @@ class SurrealServerStorageContractTest extends TaskStorageContract {
     protected TaskStorage openFresh() {
         options = engine.storageOptions(TestEngine.uniqueDatabase());
         return StorageTypes.open("surrealdb-server", dataDir, options);
+    }
+
+    @Override
+    protected TaskStorage openAnotherNode() {
+        Map<String, String> other = new HashMap<>(options);
+        other.put("surrealdb-node-id", "node-other");
+        return StorageTypes.open("surrealdb-server", otherDataDir, other);
     }
 
     @Override

@@ -1,0 +1,86 @@
+package io.provisioning.orchestrator.storage.postgresql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Extends this node's leases on its Running tasks four times per lease period, by the database's
+ * clock ({@code now()}), so nodes need not agree on the time. It has a connection of its own: a
+ * renewal must not wait behind the pool's other work, or a busy node would lose its own tasks. A
+ * node that dies stops renewing; once its leases lapse, the other nodes take its tasks over.
+ */
+final class LeaseRenewal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseRenewal.class);
+    static final String RENEW = "UPDATE task SET lease_until = now() + ? * interval '1 millisecond'"
+            + " WHERE status = 'Running' AND lease_owner = ?";
+
+    private final PostgresTaskStorage.Connector connector;
+    private final String nodeId;
+    private final long leaseMillis;
+    private final Thread thread;
+    private Connection connection;
+
+    private LeaseRenewal(PostgresTaskStorage.Connector connector, String nodeId, Duration lease) {
+        this.connector = connector;
+        this.nodeId = nodeId;
+        this.leaseMillis = lease.toMillis();
+        Duration every = lease.dividedBy(4);
+        this.thread = Thread.ofPlatform().daemon().name("postgresql-lease-renewal").unstarted(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(every);
+                    renew();
+                } catch (InterruptedException e) {
+                    break;
+                } catch (SQLException e) {
+                    LOG.warn("cannot renew leases: {}", SqlFailures.firstLine(e));
+                    closeConnection();
+                }
+            }
+            closeConnection();
+        });
+    }
+
+    static LeaseRenewal start(PostgresTaskStorage.Connector connector, String nodeId, Duration lease) {
+        LeaseRenewal renewal = new LeaseRenewal(connector, nodeId, lease);
+        renewal.thread.start();
+        return renewal;
+    }
+
+    /** Extends every lease this node holds; returns how many. */
+    synchronized int renew() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = connector.open();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(RENEW)) {
+            ps.setLong(1, leaseMillis);
+            ps.setString(2, nodeId);
+            return ps.executeUpdate();
+        }
+    }
+
+    private synchronized void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // gone anyway
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.interrupt();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

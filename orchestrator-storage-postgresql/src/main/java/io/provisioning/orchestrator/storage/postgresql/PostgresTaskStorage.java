@@ -1,0 +1,414 @@
+package io.provisioning.orchestrator.storage.postgresql;
+
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.QueueChange;
+import io.provisioning.orchestrator.storage.StorageUnavailableException;
+import io.provisioning.orchestrator.storage.TaskPage;
+import io.provisioning.orchestrator.storage.TaskQuery;
+import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * Tasks and queue entries in PostgreSQL (layout: {@link TaskRows}). Every acknowledged write is a
+ * committed transaction (the server flushes each commit to its WAL before answering). Several
+ * nodes share one database: claims are compare-and-set, Running tasks carry a lease of this node
+ * that {@link LeaseRenewal} extends, and other nodes' changes arrive through
+ * {@code LISTEN/NOTIFY} ({@link TaskNotifications}). An unreachable server makes every call fail
+ * with {@link StorageUnavailableException} (HTTP 503) until the pool connects again.
+ */
+public final class PostgresTaskStorage implements TaskStorage {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresTaskStorage.class);
+    private static final int WRITE_TRIES = 8;
+
+    /**
+     * @param where  the server and database, for messages (no credentials)
+     * @param nodeId this node, stable across its restarts
+     * @param lease  how long a Running task stays this node's without a renewal
+     */
+    public record Settings(String where, String nodeId, Duration lease) {}
+
+    /** How to open a connection of its own (the listener's), outside the pool. */
+    interface Connector {
+        Connection open() throws SQLException;
+    }
+
+    private final DataSource pool;
+    private final Connector connector;
+    private final Settings settings;
+    private final long leaseMillis;
+    private final AutoCloseable onClose;
+    private final HealthProbe health;
+    private final LeaseRenewal renewal;
+
+    PostgresTaskStorage(DataSource pool, Connector connector, Settings settings, AutoCloseable onClose) {
+        this.pool = pool;
+        this.connector = connector;
+        this.settings = settings;
+        this.leaseMillis = settings.lease().toMillis();
+        this.onClose = onClose;
+        this.health = new HealthProbe(this::probe, this::renewLeasesNow);
+        run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
+        this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease());
+    }
+
+    @Override
+    public String type() {
+        return PostgresStorageFactory.TYPE;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    // ---- writes -------------------------------------------------------------------------
+
+    @Override
+    public void save(Task task) {
+        plainWrite(task, QueueChange.KEEP);
+    }
+
+    @Override
+    public void saveAndEnqueue(Task task) {
+        plainWrite(task, QueueChange.ADD);
+    }
+
+    @Override
+    public void saveAndDequeue(Task task) {
+        plainWrite(task, QueueChange.REMOVE);
+    }
+
+    private void plainWrite(Task task, QueueChange queue) {
+        String sql = TaskRows.upsert(queue);
+        write("store task " + task.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = TaskRows.bindUpsert(ps, 1, task, settings.nodeId(), leaseMillis);
+                TaskRows.bindQueue(ps, i, task, queue);
+                ps.executeQuery().close();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
+        String sql = TaskRows.compareAndSet(queue, expected.status() == TaskStatus.Pending);
+        return write("update task " + next.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = TaskRows.bindExpected(ps, 1, expected, settings.nodeId());
+                i = TaskRows.bindFields(ps, i, next, settings.nodeId(), leaseMillis);
+                TaskRows.bindQueue(ps, i, next, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) > 0;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void importBatch(List<Task> tasks, Set<String> queued) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        write("import " + tasks.size() + " tasks", c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                BulkImport.run(c, tasks, queued, settings.nodeId());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> saveSubmission(List<Task> tasks, IdempotencyRecord idempotency) {
+        String what = "store a submission of " + tasks.size() + " tasks"
+                + (idempotency == null ? "" : " under idempotency key " + idempotency.key());
+        Optional<IdempotencyRecord> taken = write(what, c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                if (idempotency != null && !Submissions.claimKey(c, idempotency)) {
+                    c.rollback();
+                    return Optional.of(Submissions.NO_RECORD);
+                }
+                if (!tasks.isEmpty()) {
+                    BulkImport.insertQueued(c, tasks, settings.nodeId());
+                }
+                c.commit();
+                return Optional.<IdempotencyRecord>empty();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        });
+        if (taken.isEmpty()) {
+            return taken;
+        }
+        // the key was stored by an earlier or a concurrent submission, which has committed by now
+        return Optional.of(findIdempotencyRecord(idempotency.key()).orElseThrow(() -> new io.provisioning.orchestrator
+                .storage.StorageException("idempotency key " + idempotency.key() + " is taken but its record is gone")));
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
+        return run("find an idempotency key", c -> Submissions.find(c, key));
+    }
+
+    // ---- reads --------------------------------------------------------------------------
+
+    @Override
+    public Optional<Task> find(String id) {
+        return tasks("read task " + id, "SELECT json FROM task WHERE id = ?", ps -> ps.setString(1, id))
+                .stream().findFirst();
+    }
+
+    @Override
+    public TaskPage list(TaskQuery query) {
+        String where = query.status() == null ? "" : " WHERE status = ?";
+        List<Task> page = tasks("list tasks", "SELECT json FROM task" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", ps -> {
+            int i = 1;
+            if (query.status() != null) {
+                ps.setString(i++, query.status().name());
+            }
+            ps.setInt(i++, query.limit());
+            ps.setInt(i, query.offset());
+        });
+        long total = number("count tasks", "SELECT count(*) FROM task" + where, ps -> {
+            if (query.status() != null) {
+                ps.setString(1, query.status().name());
+            }
+        });
+        return new TaskPage(page, total);
+    }
+
+    @Override
+    public List<Task> findUnfinished() {
+        return tasks("read unfinished tasks", "SELECT json FROM task WHERE status IN ('Pending', 'Running') ORDER BY seq",
+                ps -> { });
+    }
+
+    @Override
+    public List<String> queuedTaskIds() {
+        return run("read the queue", c -> {
+            List<String> ids = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT task_id FROM queue")) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        });
+    }
+
+    @Override
+    public Optional<Task> findByIdempotencyKey(String key) {
+        return tasks("find an idempotency key", "SELECT json FROM task WHERE idem = ? ORDER BY seq LIMIT 1",
+                ps -> ps.setString(1, key)).stream().findFirst();
+    }
+
+    @Override
+    public long maxSequence() {
+        return number("read the highest sequence", "SELECT coalesce(max(seq), 0) FROM task", ps -> { });
+    }
+
+    @Override
+    public List<Task> scan(long afterSequence, int limit) {
+        return tasks("scan tasks", "SELECT json FROM task WHERE seq > ? ORDER BY seq LIMIT ?", ps -> {
+            ps.setLong(1, afterSequence);
+            ps.setInt(2, limit);
+        });
+    }
+
+    @Override
+    public long count() {
+        return number("count tasks", "SELECT count(*) FROM task", ps -> { });
+    }
+
+    // ---- several nodes ------------------------------------------------------------------
+
+    @Override
+    public boolean isShared() {
+        return true;
+    }
+
+    @Override
+    public List<Task> findOrphaned(boolean atStart) {
+        return tasks("find orphaned tasks", "SELECT json FROM task WHERE status = 'Running' AND (lease_until IS NULL"
+                + " OR lease_until < now() OR (? AND lease_owner = ?)) ORDER BY seq", ps -> {
+                    ps.setBoolean(1, atStart);
+                    ps.setString(2, settings.nodeId());
+                });
+    }
+
+    /** Extends the leases of every task this node runs; returns how many. */
+    int renewLeases() {
+        return write("renew leases", c -> {
+            try (PreparedStatement ps = c.prepareStatement(LeaseRenewal.RENEW)) {
+                ps.setLong(1, leaseMillis);
+                ps.setString(2, settings.nodeId());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Leases lapse while the server is away; this node's tasks are its own again as soon as it is back. */
+    private void renewLeasesNow() {
+        try {
+            LOG.info("PostgreSQL is back; renewed the leases of {} running tasks", renewLeases());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot renew leases after PostgreSQL came back: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public AutoCloseable watchOtherNodes(Consumer<Task> changed) {
+        return TaskNotifications.start(connector, this, settings.nodeId(), changed);
+    }
+
+    /** The current rows of these tasks, for {@link TaskNotifications}: id, version, writer, json. */
+    List<TaskNotifications.Row> rows(List<String> ids) {
+        return run("read changed tasks", c -> {
+            List<TaskNotifications.Row> rows = new ArrayList<>(ids.size());
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, version, writer, json FROM task WHERE id = ANY (?)")) {
+                ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new TaskNotifications.Row(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+                    }
+                }
+            }
+            return rows;
+        });
+    }
+
+    @Override
+    public void checkHealth() {
+        health.check();
+    }
+
+    private void probe() {
+        run("check the connection", c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT 1");
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        renewal.close();
+        if (onClose != null) {
+            try {
+                onClose.close();
+            } catch (Exception e) {
+                LOG.warn("closing PostgreSQL storage: {}", e.getMessage());
+            }
+        }
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------
+
+    interface Work<T> {
+        T on(Connection connection) throws SQLException;
+    }
+
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<Task> tasks(String what, String sql, Binder binder) {
+        return run(what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                List<Task> tasks = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tasks.add(TaskRows.fromJson(rs.getString(1)));
+                    }
+                }
+                return tasks;
+            }
+        });
+    }
+
+    private long number(String what, String sql, Binder binder) {
+        return run(what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    /** Runs a write, again after a serialization failure or deadlock (the transaction did nothing). */
+    private <T> T write(String what, Work<T> work) {
+        for (int tries = 1; ; tries++) {
+            try {
+                return attempt(work);
+            } catch (SQLException e) {
+                if (SqlFailures.isRetryable(e) && tries < WRITE_TRIES) {
+                    pause(tries);
+                    continue;
+                }
+                throw failed(what, e);
+            }
+        }
+    }
+
+    private <T> T run(String what, Work<T> work) {
+        try {
+            return attempt(work);
+        } catch (SQLException e) {
+            throw failed(what, e);
+        }
+    }
+
+    private <T> T attempt(Work<T> work) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            return work.on(c);
+        }
+    }
+
+    private RuntimeException failed(String what, SQLException e) {
+        if (SqlFailures.isUnavailable(e)) {
+            health.lost();
+        }
+        return SqlFailures.map(what, settings.where(), e);
+    }
+
+    private static void pause(int tries) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L << Math.min(tries, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageUnavailableException("interrupted while retrying a write");
+        }
+    }
+}

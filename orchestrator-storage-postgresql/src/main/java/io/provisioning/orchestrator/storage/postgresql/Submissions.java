@@ -1,0 +1,60 @@
+package io.provisioning.orchestrator.storage.postgresql;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.StorageException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Idempotency records (table {@code idempotency}, migration V2). A key is claimed with
+ * {@code INSERT … ON CONFLICT DO NOTHING} on its primary key inside the submission's transaction:
+ * when another transaction inserts the same key at that moment, PostgreSQL makes this one wait
+ * for it and then answers "taken" (it committed) or lets this one have the key (it rolled back).
+ */
+final class Submissions {
+    /** Marks "taken" inside the transaction; the stored record is read once it has ended. */
+    static final IdempotencyRecord NO_RECORD = new IdempotencyRecord("", "", null, null);
+
+    private Submissions() {}
+
+    /** True when this transaction now holds the key; false when it was stored already. */
+    static boolean claimKey(Connection c, IdempotencyRecord record) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO idempotency (key, request_hash, json) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING")) {
+            ps.setString(1, record.key());
+            ps.setString(2, String.valueOf(record.requestHash()));
+            ps.setString(3, toJson(record));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    static Optional<IdempotencyRecord> find(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT json FROM idempotency WHERE key = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(fromJson(rs.getString(1))) : Optional.empty();
+            }
+        }
+    }
+
+    private static String toJson(IdempotencyRecord record) {
+        try {
+            return Json.mapper().writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new StorageException("cannot write idempotency record " + record.key() + " as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static IdempotencyRecord fromJson(String json) {
+        try {
+            return Json.mapper().readValue(json, IdempotencyRecord.class);
+        } catch (JsonProcessingException e) {
+            throw new StorageException("an idempotency record in PostgreSQL is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+}
