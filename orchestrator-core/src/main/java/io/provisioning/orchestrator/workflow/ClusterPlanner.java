@@ -3,7 +3,6 @@ package io.provisioning.orchestrator.workflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.provisioning.orchestrator.BusyException;
 import io.provisioning.orchestrator.InvalidRequestException;
-import io.provisioning.orchestrator.execution.ProcessTree;
 import io.provisioning.orchestrator.execution.ScriptEnvironment;
 import io.provisioning.orchestrator.json.Json;
 import java.io.BufferedReader;
@@ -119,14 +118,14 @@ public final class ClusterPlanner {
         });
         try {
             if (!process.waitFor(limits.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                ProcessTree.terminate(process, KILL_GRACE);
+                endTree(process);
                 throw new InvalidRequestException("planning cluster " + request.target() + " took longer than "
                         + limits.timeout().toSeconds() + "s; its process was ended");
             }
             outPump.join(Duration.ofSeconds(5));
             errPump.join(Duration.ofSeconds(5));
         } catch (InterruptedException e) {
-            ProcessTree.terminate(process, KILL_GRACE);
+            endTree(process);
             Thread.currentThread().interrupt();
             throw new InvalidRequestException("interrupted while planning the cluster");
         }
@@ -145,6 +144,27 @@ public final class ClusterPlanner {
         } catch (IOException e) {
             throw new InvalidRequestException("cannot plan cluster " + request.target() + ": its plan is not JSON");
         }
+    }
+
+    /** TERM to the plan and everything it started, then KILL to what is left after {@link #KILL_GRACE}. */
+    private static void endTree(Process process) {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + KILL_GRACE.toNanos();
+        for (ProcessHandle handle : tree) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left > 0) {
+                    handle.onExit().get(left, TimeUnit.NANOSECONDS);
+                }
+            } catch (Exception timedOutOrInterrupted) {
+                // KILL below
+            }
+        }
+        List<ProcessHandle> survivors = new ArrayList<>(process.descendants().toList());
+        survivors.addAll(tree);
+        survivors.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     private static Thread pump(InputStream stream, Consumer<String> sink) {
