@@ -397,6 +397,12 @@ export def "test env cleanup" [id: string] {
     api DELETE $"/test/environments/(segment $id)"
 }
 
+# Remove the managed containers, networks and volumes whose owning data dir no longer exists or
+# whose environment is gone (admin); returns what was removed: kind, name, environment, reason.
+export def "test env prune" [] {
+    api POST "/test/environments/prune" {} | get removed
+}
+
 # Test one taskserv end to end: create, run the checks, remove. Returns {environment, taskserv, passed, results}.
 export def "test quick" [
     taskserv: string
@@ -501,6 +507,7 @@ export alias "provisioning test env status" = test env status
 export alias "provisioning test env run" = test env run
 export alias "provisioning test env logs" = test env logs
 export alias "provisioning test env cleanup" = test env cleanup
+export alias "provisioning test env prune" = test env prune
 export alias "provisioning test topology list" = test topology list
 export alias "provisioning test topology load" = test topology load
 export alias "provisioning storage status" = storage status

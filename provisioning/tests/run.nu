@@ -112,7 +112,7 @@ def test-servers-create [] {
         check ($rec.plan == "small" and $rec.zone == "local-1") $"plan/zone ($rec.plan)/($rec.zone)"
         check ($rec.ip =~ '^10\.42\.[0-9]+\.[0-9]+$') $"ip ($rec.ip)"
         check ($rec.created_at =~ '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$') $"created_at ($rec.created_at)"
-        let dir = ($state | path join production servers $name)
+        let dir = ($state | path join production servers $"($name).d")
         check ((open --raw ($dir | path join hostname) | str trim) == $name) "hostname file"
         check (open --raw ($dir | path join hosts) | str contains $"($rec.ip)\t($name)") "hosts file lacks own entry"
     }
@@ -138,6 +138,20 @@ def test-create-all-from-settings [] {
     ok (prov $state [servers create ...$PROD]) "servers create without names"
     let names = (ls ($state | path join production servers) | where type == file | get name | each {|p| $p | path parse | get stem } | sort)
     check ($names == [db-01 web-01 web-02]) $"created ($names)"
+}
+
+def test-names-differing-by-a-suffix [] {
+    let state = (fresh-state)
+    ok (prov $state [servers create ...$PROD app]) "servers create app"
+    ok (prov $state [servers create ...$PROD app.json app.d]) "servers create app.json app.d"
+    ok (prov $state [taskserv create postgres ...$PROD app.json]) "taskserv on app.json"
+    for name in [app app.json app.d] {
+        check ((server-json $state production $name).name == $name) $"record of ($name)"
+        let dir = ($state | path join production servers $"($name).d")
+        check ((open --raw ($dir | path join hostname) | str trim) == $name) $"hostname of ($name)"
+    }
+    check ($state | path join production servers app.json.d taskservs postgres installed | path exists) "postgres on app.json"
+    check (not ($state | path join production servers app.d taskservs | path exists)) "postgres landed on app"
 }
 
 def test-ip-deterministic-and-per-infra [] {
@@ -220,9 +234,9 @@ def test-delete [] {
     progress-of $r "servers delete" | ignore
     let dir = ($state | path join production servers)
     check (not ($dir | path join web-01.json | path exists)) "record still there"
-    check (not ($dir | path join web-01 | path exists)) "server folder still there"
+    check (not ($dir | path join web-01.d | path exists)) "server folder still there"
     check ($dir | path join web-02.json | path exists) "the other server was deleted"
-    check (not (open --raw ($dir | path join web-02 hosts) | str contains "web-01")) "hosts of web-02 still list web-01"
+    check (not (open --raw ($dir | path join web-02.d hosts) | str contains "web-01")) "hosts of web-02 still list web-01"
     check ($r.stdout | str contains "ghost-01 does not exist") "no line for the absent server"
     failed (prov $state [servers delete ...$PROD]) "delete without names" "server names"
 }
@@ -233,7 +247,7 @@ def test-taskserv-create [] {
     let r = (prov $state [taskserv create postgres ...$PROD --wait db-01])
     ok $r "taskserv create"
     progress-of $r "taskserv create" | ignore
-    let dir = ($state | path join production servers db-01 taskservs postgres)
+    let dir = ($state | path join production servers db-01.d taskservs postgres)
     let conf = (open --raw ($dir | path join postgres.conf))
     let ip = (server-json $state production db-01).ip
     check ($conf | str contains "port = 5432") "config lacks port"
@@ -262,13 +276,13 @@ def test-taskserv-all-servers-and-delete [] {
     ok (prov $state [servers create ...$PROD web-01 web-02]) "setup"
     ok (prov $state [taskserv create containerd ...$PROD]) "taskserv create on all servers"
     for s in [web-01 web-02] {
-        check ($state | path join production servers $s taskservs containerd installed | path exists) $"containerd missing on ($s)"
+        check ($state | path join production servers $"($s).d" taskservs containerd installed | path exists) $"containerd missing on ($s)"
     }
     let r = (prov $state [taskserv delete containerd ...$PROD web-02])
     ok $r "taskserv delete"
     progress-of $r "taskserv delete" | ignore
-    check (not ($state | path join production servers web-02 taskservs containerd | path exists)) "taskserv not removed"
-    check ($state | path join production servers web-01 taskservs containerd installed | path exists) "removed from the wrong server"
+    check (not ($state | path join production servers web-02.d taskservs containerd | path exists)) "taskserv not removed"
+    check ($state | path join production servers web-01.d taskservs containerd installed | path exists) "removed from the wrong server"
 }
 
 def test-cluster-create [] {
@@ -364,6 +378,7 @@ def main [] {
         [servers-create {|| test-servers-create }]
         [settings-and-defaults {|| test-settings-and-defaults }]
         [create-all-from-settings {|| test-create-all-from-settings }]
+        [names-differing-by-a-suffix {|| test-names-differing-by-a-suffix }]
         [ip-deterministic-and-per-infra {|| test-ip-deterministic-and-per-infra }]
         [idempotent-create {|| test-idempotent-create }]
         [check-mode-fresh {|| test-check-mode-fresh }]

@@ -2,10 +2,12 @@
 #
 # State layout (under PROVISIONING_STATE_DIR, default ./.state):
 #   <infra>/servers/<name>.json                       server record
-#   <infra>/servers/<name>/hostname                   rendered hostname file
-#   <infra>/servers/<name>/hosts                      rendered /etc/hosts-like file (all servers of the infra)
-#   <infra>/servers/<name>/taskservs/<ts>/<ts>.conf   rendered taskserv config
-#   <infra>/servers/<name>/taskservs/<ts>/installed   installed marker (JSON)
+#   <infra>/servers/<name>.d/hostname                 rendered hostname file
+#   <infra>/servers/<name>.d/hosts                    rendered /etc/hosts-like file (all servers of the infra)
+#   <infra>/servers/<name>.d/taskservs/<ts>/<ts>.conf rendered taskserv config
+#   <infra>/servers/<name>.d/taskservs/<ts>/installed installed marker (JSON)
+# A record ends in .json and a folder in .d, so no server's folder is another's record
+# (`app` and `app.json` are two servers: app.json + app.d/, app.json.json + app.json.d/).
 #   <infra>/clusters/<type>.json                      cluster record
 #   <infra>/hosts                                     hosts file of the whole infra
 #
@@ -16,7 +18,7 @@ use ../util.nu [fail now-iso write-atomic read-json]
 
 def servers-dir [ctx: record] { $ctx.infra_dir | path join servers }
 def record-path [ctx: record, name: string] { servers-dir $ctx | path join $"($name).json" }
-def server-dir [ctx: record, name: string] { servers-dir $ctx | path join $name }
+def server-dir [ctx: record, name: string] { servers-dir $ctx | path join $"($name).d" }
 def taskserv-dir [ctx: record, server: string, taskserv: string] {
     server-dir $ctx $server | path join taskservs $taskserv
 }

@@ -151,7 +151,7 @@ class NushellModuleTest {
     @Test
     void storage_migrate_moves_a_running_orchestrator_and_storage_status_shows_the_new_store(@TempDir Path root)
             throws Exception {
-        RealOrchestrator own = RealOrchestrator.dedicated();
+        RealOrchestrator own = RealOrchestrator.dedicated("--storage-migration-root", root.toString());
         try {
             Api ownApi = new Api(own.url());
             List<String> ids = List.of(ownApi.submitServers("mig-n1"), ownApi.submitServers("mig-n2"),

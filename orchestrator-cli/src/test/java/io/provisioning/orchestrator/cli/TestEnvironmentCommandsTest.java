@@ -215,6 +215,51 @@ class TestEnvironmentCommandsTest {
         nu("provisioning test env cleanup " + environment.path("id").asText());
     }
 
+    @Test
+    void prune_in_the_cli_and_the_module_removes_what_a_deleted_data_dir_left_and_says_so() throws Exception {
+        String forCli = leftoverNetwork();
+        String forModule = leftoverNetwork();
+        try {
+            CliResult pruned = cli.run("test", "env", "prune");
+            assertThat(pruned.exitCode()).as(pruned.toString()).isZero();
+            assertThat(pruned.out()).contains("removed network " + forCli.split(" ")[0] + " of environment "
+                    + forCli.split(" ")[1] + ": its data dir " + forCli.split(" ")[2] + " no longer exists");
+            assertThat(docker("network", "ls", "-q", "--filter", "name=" + forModule.split(" ")[0]).strip())
+                    .as("the CLI pruned every leftover, the module's too").isEmpty();
+            String again = leftoverNetwork();
+            CliResult module = nu("provisioning test env prune");
+            assertThat(module.exitCode()).as(module.toString()).isZero();
+            JsonNode removed = JSON.readTree(module.out());
+            assertThat(removed.toString()).contains("\"kind\":\"network\"", "\"name\":\"" + again.split(" ")[0] + "\"",
+                    "its data dir " + again.split(" ")[2] + " no longer exists");
+            assertThat(cli.run("test", "env", "prune").out()).doesNotContain(again.split(" ")[0]);
+        } finally {
+            docker("network", "rm", forCli.split(" ")[0]);
+            docker("network", "rm", forModule.split(" ")[0]);
+        }
+    }
+
+    /** A managed network whose owner's data dir does not exist, as a deleted data dir leaves one: "name env datadir". */
+    private static String leftoverNetwork() throws Exception {
+        String env = java.util.UUID.randomUUID().toString();
+        String owner = java.util.UUID.randomUUID().toString().replace("-", "");
+        String dataDir = "/tmp/deleted-data-dir-" + owner.substring(0, 8);
+        String name = "te-" + env.replace("-", "").substring(0, 12);
+        docker("network", "create", "--label", "io.provisioning.managed=true", "--label",
+                "io.provisioning.testenv.owner=" + owner, "--label", "io.provisioning.testenv.owner-home=" + dataDir
+                        + "/testenv", "--label", "io.provisioning.testenv=" + env, name);
+        return name + " " + env + " " + dataDir;
+    }
+
+    private static String docker(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        process.waitFor();
+        return out;
+    }
+
     private CliResult nu(String pipeline) {
         String script = "use " + TestPaths.nushellModule() + " *; " + pipeline + " | to json -r";
         return Cli.against(server.url()).exec(List.of(TestPaths.nu().toString(), "-n", "-c", script), null);

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a task as {@code <nu> <provisioning-path> <words...>}: an argument list handed to the OS,
  * never a shell string. The working directory is the workspace; the environment tells the script
- * which task and attempt it is and where the orchestrator and its state directory are.
+ * which task and attempt it is and where the orchestrator and its state directory are, and holds
+ * nothing else of the server's environment but the allow-list of {@link ScriptEnvironment}.
  *
  * <p>Each attempt runs under a watchdog ({@code attempt-watchdog.pl}, run by {@code setsid perl}): a
  * session of its own, so the attempt's whole tree is one process group; held until the claim with the
@@ -59,9 +60,20 @@ public final class NushellExecutor implements TaskExecutor {
      * records, {@code perl} runs the watchdog.
      */
     public record Settings(Path workspace, Path stateDir, Supplier<String> orchestratorUrl, Duration killGrace,
-            String node, String perl) {
+            String node, String perl, ScriptEnvironment environment) {
         public Settings(Path workspace, Path stateDir, Supplier<String> orchestratorUrl, Duration killGrace) {
-            this(workspace, stateDir, orchestratorUrl, killGrace, defaultNode(), "perl");
+            this(workspace, stateDir, orchestratorUrl, killGrace, defaultNode(), "perl", ScriptEnvironment.standard());
+        }
+
+        public Settings(Path workspace, Path stateDir, Supplier<String> orchestratorUrl, Duration killGrace,
+                String node, String perl) {
+            this(workspace, stateDir, orchestratorUrl, killGrace, node, perl, ScriptEnvironment.standard());
+        }
+
+        /** {@code environment}: what of the server's environment scripts see (an allow-list). */
+        public Settings(Path workspace, Path stateDir, Supplier<String> orchestratorUrl, Duration killGrace,
+                ScriptEnvironment environment) {
+            this(workspace, stateDir, orchestratorUrl, killGrace, defaultNode(), "perl", environment);
         }
     }
 
@@ -99,6 +111,7 @@ public final class NushellExecutor implements TaskExecutor {
                 Long.toString(settings.killGrace().toMillis())));
         command.addAll(task.commandLine());
         ProcessBuilder builder = new ProcessBuilder(command).directory(settings.workspace().toFile());
+        settings.environment().applyTo(builder);
         Map<String, String> env = builder.environment();
         env.put("PROVISIONING_TASK_ID", task.id());
         env.put("PROVISIONING_ATTEMPT", Integer.toString(attempt));

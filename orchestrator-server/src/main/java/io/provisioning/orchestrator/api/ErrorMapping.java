@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.api;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.provisioning.orchestrator.BusyException;
 import io.provisioning.orchestrator.ConflictException;
 import io.provisioning.orchestrator.InvalidRequestException;
 import io.provisioning.orchestrator.OrchestratorException;
@@ -13,6 +14,7 @@ import io.provisioning.orchestrator.ratelimit.RateLimitedException;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.task.TaskNotFoundException;
 import io.provisioning.orchestrator.testenv.EnvironmentNotFoundException;
+import io.provisioning.orchestrator.testenv.PrivilegedEnvironmentRefusedException;
 import io.provisioning.orchestrator.testenv.docker.ContainerRuntimeException;
 import io.provisioning.orchestrator.testenv.docker.ContainerRuntimeUnavailableException;
 import org.slf4j.Logger;
@@ -41,7 +43,12 @@ final class ErrorMapping {
             Responses.error(ctx, 401, e.getMessage());
         });
         config.routes.exception(ForbiddenException.class, (e, ctx) -> Responses.error(ctx, 403, e.getMessage()));
+        config.routes.exception(PrivilegedEnvironmentRefusedException.class, (e, ctx) -> Responses.error(ctx, 403, e.getMessage()));
         config.routes.exception(RateLimitedException.class, (e, ctx) -> {
+            ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            Responses.error(ctx, 429, e.getMessage());
+        });
+        config.routes.exception(BusyException.class, (e, ctx) -> {
             ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             Responses.error(ctx, 429, e.getMessage());
         });

@@ -41,7 +41,7 @@ final class StorageRoutes {
 
     private void start(Context ctx) {
         MigrationRequest request = MigrationRequest.parse(bodies.json(ctx), migrations.serverDataDir(),
-                migrations.current());
+                migrations.current(), migrations.migrationRoot());
         OnlineMigration.Status status = migrations.start(request);
         Responses.write(ctx, 202, Envelope.ok(status));
     }

@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.api;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.provisioning.orchestrator.InvalidRequestException;
+import io.provisioning.orchestrator.auth.Role;
 import io.provisioning.orchestrator.testenv.TestEnvironmentService;
 import io.provisioning.orchestrator.testenv.catalog.TemplateNotFoundException;
 import java.time.DateTimeException;
@@ -22,8 +23,11 @@ final class TestEnvironmentRoutes {
     }
 
     void install(JavalinConfig config) {
-        config.routes.post("/test/environments/create", ctx -> Responses.ok(ctx, service.create(bodies.json(ctx))));
+        config.routes.post("/test/environments/create", ctx -> Responses.ok(ctx, service.create(bodies.json(ctx),
+                AccessControl.principal(ctx) != null && AccessControl.principal(ctx).role().includes(Role.ADMIN))));
         config.routes.get("/test/environments", ctx -> Responses.ok(ctx, service.list()));
+        config.routes.post("/test/environments/prune", ctx -> Responses.ok(ctx,
+                java.util.Map.of("removed", service.prune())));
         config.routes.get("/test/environments/{id}", ctx -> Responses.ok(ctx, service.get(ctx.pathParam("id"))));
         config.routes.post("/test/environments/{id}/run", ctx -> Responses.ok(ctx, service.run(ctx.pathParam("id"))));
         config.routes.delete("/test/environments/{id}", ctx -> {

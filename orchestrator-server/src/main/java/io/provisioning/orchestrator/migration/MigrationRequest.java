@@ -25,6 +25,11 @@ public record MigrationRequest(StorageChoice target, int batchSize) {
 
     /** @param serverDataDir the default data dir; {@code live} lends its lease setting to a SurrealDB target */
     public static MigrationRequest parse(JsonNode body, Path serverDataDir, StorageChoice live) {
+        return parse(body, serverDataDir, live, serverDataDir);
+    }
+
+    /** As {@link #parse(JsonNode, Path, StorageChoice)}; a {@code data_dir} must be inside {@code root}. */
+    public static MigrationRequest parse(JsonNode body, Path serverDataDir, StorageChoice live, Path root) {
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
@@ -56,6 +61,10 @@ public record MigrationRequest(StorageChoice target, int batchSize) {
             dataDir = Path.of(dir);
             if (!dataDir.isAbsolute()) {
                 throw new InvalidRequestException("field 'data_dir' must be an absolute path; got " + Printable.quote(dir));
+            }
+            if (!DataDirRoot.contains(root, dataDir)) {
+                throw new InvalidRequestException("field 'data_dir' must be inside " + root
+                        + " (the server's --storage-migration-root); got " + Printable.quote(dir));
             }
         }
         Map<String, String> options = new HashMap<>();

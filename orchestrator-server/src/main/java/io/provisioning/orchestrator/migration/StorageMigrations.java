@@ -27,6 +27,7 @@ public final class StorageMigrations implements AutoCloseable {
 
     private final SwitchableTaskStorage live;
     private final Path serverDataDir;
+    private final Path migrationRoot;
     private final Clock clock;
     private final Consumer<OnlineMigration.Status> onFinished;
     private final List<TaskStorage> retired = new ArrayList<>();
@@ -37,9 +38,16 @@ public final class StorageMigrations implements AutoCloseable {
     /** @param onFinished hears the final status of each migration (the audit log) */
     public StorageMigrations(SwitchableTaskStorage live, StorageChoice current, Path serverDataDir, Clock clock,
             Consumer<OnlineMigration.Status> onFinished) {
+        this(live, current, serverDataDir, serverDataDir, clock, onFinished);
+    }
+
+    /** @param migrationRoot the folder a target's data dir must be in ({@code --storage-migration-root}) */
+    public StorageMigrations(SwitchableTaskStorage live, StorageChoice current, Path serverDataDir, Path migrationRoot,
+            Clock clock, Consumer<OnlineMigration.Status> onFinished) {
         this.live = live;
         this.current = current;
         this.serverDataDir = serverDataDir;
+        this.migrationRoot = migrationRoot.toAbsolutePath().normalize();
         this.clock = clock;
         this.onFinished = onFinished;
     }
@@ -51,6 +59,11 @@ public final class StorageMigrations implements AutoCloseable {
 
     public Path serverDataDir() {
         return serverDataDir;
+    }
+
+    /** The folder every migration target's data dir must be in. */
+    public Path migrationRoot() {
+        return migrationRoot;
     }
 
     /** The running or last migration since start, or null. */

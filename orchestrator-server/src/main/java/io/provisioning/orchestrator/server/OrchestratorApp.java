@@ -101,14 +101,16 @@ public final class OrchestratorApp implements AutoCloseable {
             if (audit != null) {
                 opened.add(0, audit);
             }
-            StorageMigrations migrations = new StorageMigrations(live, choice, options.dataDir(), clock,
+            StorageMigrations migrations = new StorageMigrations(live, choice, options.dataDir(),
+                    options.hardening().migrationRootOr(options.dataDir()), clock,
                     status -> auditMigration(audit, status));
             opened.add(0, migrations);
             String scheme = security.tls().enabled() ? "https" : "http";
             AtomicInteger boundPort = new AtomicInteger(options.port());
             TaskExecutor executor = executorOverride != null ? executorOverride : new NushellExecutor(
                     new NushellExecutor.Settings(workspace.root(), options.dataDir().toAbsolutePath().resolve("state"),
-                            () -> scheme + "://" + urlHost(options.host()) + ":" + boundPort.get(), Duration.ofSeconds(5)));
+                            () -> scheme + "://" + urlHost(options.host()) + ":" + boundPort.get(), Duration.ofSeconds(5),
+                            options.hardening().scriptEnvironment()));
             TaskEventBus bus = new TaskEventBus();
             TaskEventStore eventStore = new TaskEventStore(options.dataDir().toAbsolutePath().resolve("logs"), clock,
                     options.maxLogBytesPerTask(), 100_000, durability);
@@ -135,7 +137,7 @@ public final class OrchestratorApp implements AutoCloseable {
             WorkflowPlanner planner = new WorkflowPlanner(options.nuPath(), options.provisioningPath().toString(),
                     options.defaultMaxAttempts(), options.defaultTimeoutSeconds());
             ClusterPlanner clusterPlanner = new ClusterPlanner(options.nuPath(), options.provisioningPath().toString(),
-                    workspace.root());
+                    workspace.root(), options.hardening().clusterPlanning(), options.hardening().scriptEnvironment());
             RateLimiter limiter = security.rateLimit().enabled() ? new RateLimiter(security.rateLimit(), clock) : null;
             EdgeServices edge = new EdgeServices(verifier, RouteRoles.standard(security.auth().metricsPublic()), limiter,
                     audit, metrics, security.tls());
@@ -160,6 +162,9 @@ public final class OrchestratorApp implements AutoCloseable {
                             + security.rateLimit().burst(),
                     audit == null ? "off" : "in " + audit.dir(),
                     verifier == null || security.auth().metricsPublic() ? "" : " (viewer token needed)");
+            if (verifier == null && !isLoopback(options.host())) {
+                LOG.warn(NO_AUTH_WARNING, options.host());
+            }
             return new OrchestratorApp(storage, orchestrator, api, eventStore, retention, audit, metrics,
                     testEnvironments, migrations);
         } catch (RuntimeException e) {
@@ -203,6 +208,20 @@ public final class OrchestratorApp implements AutoCloseable {
     /** The backend in use now (it changes when an online migration switches). */
     public StorageChoice storage() {
         return migrations.current();
+    }
+
+    /** Printed when the server listens beyond this machine with authentication off. */
+    static final String NO_AUTH_WARNING = "WARNING: listening on {}, reachable from other machines, with authentication "
+            + "OFF: anyone who can connect may submit work and run scripts as this user. Turn authentication on with "
+            + "--auth-hs256-secret-file FILE (or --auth-public-key / --auth-jwks; see docs/CLI.md 'provisioning auth token'), "
+            + "or listen on --host 127.0.0.1";
+
+    static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String urlHost(String host) {

@@ -129,6 +129,9 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Mixin
     SecurityFlags security;
 
+    @Mixin
+    HardeningFlags hardening;
+
     @Option(names = "--docker-host", description = "Docker daemon of the test environments (default: $DOCKER_HOST, else unix:///var/run/docker.sock)")
     String dockerHost;
 
@@ -162,8 +165,10 @@ public final class OrchestratorMain implements Callable<Integer> {
         boolean homeGiven = System.getProperty("orchestrator.home") != null || System.getenv("ORCHESTRATOR_HOME") != null;
         Path data = dataDir.toAbsolutePath().normalize();
         SecurityOptions securityOptions;
+        HardeningOptions hardeningOptions;
         try {
             securityOptions = security.resolve(data);
+            hardeningOptions = hardening.resolve();
         } catch (OrchestratorException | IllegalArgumentException e) {
             System.err.println("orchestrator: " + e.getMessage());
             return 2;
@@ -201,7 +206,8 @@ public final class OrchestratorMain implements Callable<Integer> {
                         (testenvCatalog != null ? testenvCatalog : ShippedFiles.find(home, homeGiven, "docker/taskservs/catalog.yaml")).toAbsolutePath().normalize(),
                         testenvCatalog != null,
                         (testenvTopologies != null ? testenvTopologies : ShippedFiles.find(home, homeGiven, "docker/topologies.yaml")).toAbsolutePath().normalize(),
-                        testenvTopologies != null, testenvParallelCreations));
+                        testenvTopologies != null, testenvParallelCreations, hardeningOptions.allowPrivilegedTestEnv()),
+                hardeningOptions);
         String problem = check(options);
         if (problem != null) {
             System.err.println("orchestrator: " + problem);

@@ -26,7 +26,19 @@ public record ServerOptions(
         long maxLogBytesPerTask,
         Duration logRetention,
         SecurityOptions security,
-        TestEnvOptions testEnv) {
+        TestEnvOptions testEnv,
+        HardeningOptions hardening) {
+
+    /** With the default {@link HardeningOptions}. */
+    public ServerOptions(String host, int port, Path dataDir, String storageType, Map<String, String> storageOptions,
+            String nuPath, Path provisioningPath, Path workspace, int workers, int defaultMaxAttempts,
+            int defaultTimeoutSeconds, Duration retryBaseDelay, Duration retryMaxDelay, Duration shutdownGrace,
+            long maxBodyBytes, ConcurrencyLimits limits, long maxLogBytesPerTask, Duration logRetention,
+            SecurityOptions security, TestEnvOptions testEnv) {
+        this(host, port, dataDir, storageType, storageOptions, nuPath, provisioningPath, workspace, workers,
+                defaultMaxAttempts, defaultTimeoutSeconds, retryBaseDelay, retryMaxDelay, shutdownGrace, maxBodyBytes,
+                limits, maxLogBytesPerTask, logRetention, security, testEnv, HardeningOptions.defaults());
+    }
 
     /** Without test environment options: the Test Environment Service is off ("not configured"). */
     public ServerOptions(String host, int port, Path dataDir, String storageType, Map<String, String> storageOptions,

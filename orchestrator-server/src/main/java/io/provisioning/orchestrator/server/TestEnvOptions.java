@@ -8,4 +8,10 @@ import java.nio.file.Path;
  * (a jar run elsewhere), and then the /test routes answer 503 with the reason.
  */
 public record TestEnvOptions(String dockerHost, Path catalog, boolean catalogGiven, Path topologies,
-        boolean topologiesGiven, int parallelCreations) {}
+        boolean topologiesGiven, int parallelCreations, boolean allowPrivileged) {
+    /** Privileged environments refused to everyone. */
+    public TestEnvOptions(String dockerHost, Path catalog, boolean catalogGiven, Path topologies,
+            boolean topologiesGiven, int parallelCreations) {
+        this(dockerHost, catalog, catalogGiven, topologies, topologiesGiven, parallelCreations, false);
+    }
+}

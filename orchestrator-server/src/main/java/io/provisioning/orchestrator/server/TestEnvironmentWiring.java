@@ -49,10 +49,11 @@ final class TestEnvironmentWiring implements AutoCloseable {
         var store = new FileEnvironmentStore(dir);
         var runtime = new DockerContainerRuntime(options.dockerHost());
         var service = new TestEnvironmentService(runtime, catalog, templates, store, new LogArchive(dir.resolve("logs")),
-                OwnerId.load(dir), clock, options.parallelCreations());
+                OwnerId.load(dir), dir, clock, options.parallelCreations(), options.allowPrivileged());
         service.recover();
-        LOG.info("test environments on Docker at {} ({} taskservs, {} templates)", options.dockerHost(),
-                catalog.taskservs().size(), templates.templates().size());
+        LOG.info("test environments on Docker at {} ({} taskservs, {} templates; privileged environments {})",
+                options.dockerHost(), catalog.taskservs().size(), templates.templates().size(),
+                options.allowPrivileged() ? "allowed to admins" : "refused (--allow-privileged-testenv allows them to admins)");
         return new TestEnvironmentWiring(service, null);
     }
 

@@ -84,8 +84,9 @@ class OnlineStorageMigrationEndToEndTest {
         Map<String, Instant> acknowledgedAt = new ConcurrentHashMap<>();
         List<String> refused = new CopyOnWriteArrayList<>();
 
-        try (ServerProcess server = ServerProcess.startWith(dataDir, workspace, script, "sh",
-                sourceFlags(from, sourceDatabase))) {
+        String[] flags = java.util.stream.Stream.concat(java.util.Arrays.stream(sourceFlags(from, sourceDatabase)),
+                java.util.stream.Stream.of("--storage-migration-root", root.toString())).toArray(String[]::new);
+        try (ServerProcess server = ServerProcess.startWith(dataDir, workspace, script, "sh", flags)) {
             Api api = server.api();
             assertThat(api.get("/storage").data().path("type").asText()).isEqualTo(from);
             AtomicBoolean stop = new AtomicBoolean();

@@ -60,16 +60,24 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess startOnPort(int port, Path dataDir, Path workspace, Path provisioningPath, String... extraArgs)
             throws Exception {
         return launch(port, p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath, Components.nu(),
-                extraArgs);
+                java.util.Map.of(), extraArgs);
+    }
+
+    /** As {@link #start}, with {@code environment} added to the server's own environment. */
+    static ServerProcess startWithEnvironment(java.util.Map<String, String> environment, Path dataDir, Path workspace,
+            Path provisioningPath, String... extraArgs) throws Exception {
+        return launch(freePort(), p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath,
+                Components.nu(), environment, extraArgs);
     }
 
     private static ServerProcess launch(java.util.function.IntFunction<Api> apiAt, Path dataDir, Path workspace,
             Path provisioningPath, String nuPath, String... extraArgs) throws Exception {
-        return launch(freePort(), apiAt, dataDir, workspace, provisioningPath, nuPath, extraArgs);
+        return launch(freePort(), apiAt, dataDir, workspace, provisioningPath, nuPath, java.util.Map.of(), extraArgs);
     }
 
     private static ServerProcess launch(int port, java.util.function.IntFunction<Api> apiAt, Path dataDir, Path workspace,
-            Path provisioningPath, String nuPath, String... extraArgs) throws Exception {
+            Path provisioningPath, String nuPath, java.util.Map<String, String> environment, String... extraArgs)
+            throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-Dorchestrator.home=" + Components.repoRoot(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
@@ -81,7 +89,9 @@ final class ServerProcess implements AutoCloseable {
         if (!command.contains("--shutdown-grace-seconds")) {
             command.addAll(List.of("--shutdown-grace-seconds", "5"));
         }
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         ServerProcess server = new ServerProcess(process, port, apiAt);
         server.awaitHealthy(Duration.ofSeconds(60));
         return server;
@@ -116,6 +126,11 @@ final class ServerProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The live processes the server started, and theirs. */
+    List<ProcessHandle> descendants() {
+        return process.descendants().filter(ProcessHandle::isAlive).toList();
     }
 
     List<String> log() {

@@ -65,6 +65,31 @@ class ShippedLibraryEndToEndTest {
     }
 
     @Test
+    void servers_whose_names_differ_only_by_a_suffix_are_kept_apart() throws Exception {
+        String app = api.post("/workflows/servers/create", """
+                {"infra": "suffixes", "settings": "./settings.yaml", "servers": ["app"], "check_mode": false}""")
+                .data().asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> api.status(app).equals("Completed"));
+        String others = api.post("/workflows/servers/create", """
+                {"infra": "suffixes", "settings": "./settings.yaml", "servers": ["app.json", "app.d"], "check_mode": false}""")
+                .data().asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> List.of("Completed", "Failed").contains(api.status(others)));
+        assertThat(api.status(others)).as(api.task(others).path("error").asText()).isEqualTo("Completed");
+        String taskserv = api.post("/workflows/taskserv/create", """
+                {"infra": "suffixes", "settings": "./settings.yaml", "taskserv": "postgres",
+                 "servers": ["app.json"], "check_mode": false}""").data().asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> List.of("Completed", "Failed").contains(api.status(taskserv)));
+        assertThat(api.status(taskserv)).as(api.task(taskserv).path("error").asText()).isEqualTo("Completed");
+        Path servers = dataDir.resolve("state/suffixes/servers");
+        for (String name : List.of("app", "app.json", "app.d")) {
+            assertThat(servers.resolve(name + ".json")).as("record of %s", name).isRegularFile();
+            assertThat(Files.readString(servers.resolve(name + ".d/hostname")).strip()).isEqualTo(name);
+        }
+        assertThat(servers.resolve("app.json.d/taskservs/postgres/installed")).isRegularFile();
+        assertThat(servers.resolve("app.d/taskservs")).doesNotExist();
+    }
+
+    @Test
     void check_mode_runs_the_script_but_changes_nothing_on_disk() throws Exception {
         String id = api.post("/workflows/servers/create", """
                 {"infra": "staging", "settings": "./settings.yaml", "servers": ["app-01"],
@@ -89,6 +114,6 @@ class ShippedLibraryEndToEndTest {
                 && api.status(cluster).equals("Completed"));
         assertThat(api.task(taskserv).path("args").toString()).contains("\"taskserv\",\"create\",\"postgres\"");
         assertThat(api.task(cluster).path("workflow").asText()).isEqualTo("cluster.create");
-        assertThat(Files.exists(dataDir.resolve("state/production/servers/db-01/taskservs/postgres"))).isTrue();
+        assertThat(Files.exists(dataDir.resolve("state/production/servers/db-01.d/taskservs/postgres"))).isTrue();
     }
 }

@@ -25,7 +25,8 @@ class StorageMigrationRequestsEndToEndTest {
     @BeforeAll
     static void startServer() throws Exception {
         Files.writeString(workspace.resolve("settings.yaml"), "provider: local\n");
-        server = ServerProcess.start(dataDir, workspace, Components.fixtureScript(), "--workers", "1");
+        server = ServerProcess.start(dataDir, workspace, Components.fixtureScript(), "--workers", "1",
+                "--storage-migration-root", elsewhere.toString());
         api = server.api();
     }
 
@@ -61,6 +62,11 @@ class StorageMigrationRequestsEndToEndTest {
                 "field 'batch_size' must be a whole number from 1 to 10000");
         assertRefused("{\"to\":\"filesystem\"}", "the orchestrator already uses filesystem (" + dataDir
                 + "); name another store (a different data_dir or database)");
+        assertRefused("{\"to\":\"filesystem\",\"data_dir\":\"/etc/orchestrator\"}", "field 'data_dir' must be inside "
+                + elsewhere + " (the server's --storage-migration-root); got \"/etc/orchestrator\"");
+        assertRefused("{\"to\":\"filesystem\",\"data_dir\":\"" + elsewhere + "/../escape\"}", "field 'data_dir' must be "
+                + "inside " + elsewhere + " (the server's --storage-migration-root); got \"" + elsewhere
+                + "/../escape\"");
         if (StorageTypes.builtIn().contains("surrealdb-server")) {
             assertRefused("{\"to\":\"surrealdb-server\"}", "a surrealdb-server target needs field 'surrealdb_url' (ws://HOST:PORT)");
         }

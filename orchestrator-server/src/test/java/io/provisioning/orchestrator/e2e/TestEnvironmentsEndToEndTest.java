@@ -39,7 +39,7 @@ class TestEnvironmentsEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = Environments.startServer(dataDir);
+        server = Environments.startServer(dataDir, "--allow-privileged-testenv"); // one test sends inline checks
         api = server.api();
     }
 

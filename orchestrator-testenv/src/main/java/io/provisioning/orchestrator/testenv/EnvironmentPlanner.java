@@ -54,7 +54,10 @@ public final class EnvironmentPlanner {
                 taskservs, limits(resources, taskservs), profile, resolvedProfile, viaExec);
     }
 
-    /** The request's limits; what is missing comes from the catalog (summed over the node's taskservs). */
+    /**
+     * The request's limits; what is missing comes from the catalog (summed over the node's taskservs),
+     * and memory no one gives is {@link Resources#DEFAULT_MEMORY_MB}: no container runs without a limit.
+     */
     private static Resources limits(Resources requested, List<Taskserv> taskservs) {
         int cpu = 0;
         int memory = 0;
@@ -65,6 +68,7 @@ public final class EnvironmentPlanner {
             }
         }
         Resources fromCatalog = new Resources(cpu == 0 ? null : cpu, memory == 0 ? null : memory);
-        return requested == null ? fromCatalog : requested.orElse(fromCatalog);
+        Resources limits = requested == null ? fromCatalog : requested.orElse(fromCatalog);
+        return limits.orElse(new Resources(null, Resources.DEFAULT_MEMORY_MB));
     }
 }

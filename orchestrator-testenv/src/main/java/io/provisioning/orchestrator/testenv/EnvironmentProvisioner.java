@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.testenv;
 import io.provisioning.orchestrator.testenv.TestEnvironment.ContainerInfo;
 import io.provisioning.orchestrator.testenv.TestEnvironment.NetworkInfo;
 import io.provisioning.orchestrator.testenv.catalog.Readiness;
+import io.provisioning.orchestrator.testenv.catalog.Resources;
 import io.provisioning.orchestrator.testenv.catalog.Taskserv;
 import io.provisioning.orchestrator.testenv.catalog.TaskservCatalog;
 import io.provisioning.orchestrator.testenv.docker.ContainerRuntime;
@@ -24,6 +25,7 @@ final class EnvironmentProvisioner {
     private final ContainerRuntime runtime;
     private final TaskservCatalog catalog;
     private final String owner;
+    private final java.nio.file.Path ownerHome;
     private final ReadinessProbe probe;
 
     /** Where progress goes: the service saves each step in the environment's record. */
@@ -36,6 +38,12 @@ final class EnvironmentProvisioner {
     }
 
     EnvironmentProvisioner(ContainerRuntime runtime, TaskservCatalog catalog, String owner) {
+        this(runtime, catalog, owner, null);
+    }
+
+    /** {@code ownerHome}: the folder of the owner id file, labelled on everything made (see {@link DaemonPruner}). */
+    EnvironmentProvisioner(ContainerRuntime runtime, TaskservCatalog catalog, String owner, java.nio.file.Path ownerHome) {
+        this.ownerHome = ownerHome;
         this.runtime = runtime;
         this.catalog = catalog;
         this.owner = owner;
@@ -49,7 +57,7 @@ final class EnvironmentProvisioner {
                         + "docker/build-images.sh (no registry is used)");
             }
         }
-        Map<String, String> labels = Labels.ofEnvironment(owner, id);
+        Map<String, String> labels = Labels.ofEnvironment(owner, ownerHome, id);
         String networkName = Labels.dockerName(id, null);
         String networkId = runtime.createNetwork(new NetworkSpec(networkName, plan.subnet(), labels));
         String subnet = plan.subnet() != null ? plan.subnet() : runtime.listNetworks(labels).stream()
@@ -100,7 +108,8 @@ final class EnvironmentProvisioner {
         String name = Labels.dockerName(id, node.name());
         String containerId = runtime.runContainer(new ContainerSpec(name, node.name(), node.image(), command, node.env(),
                 labels, network, List.of(node.name()), node.resources().nanoCpus(), node.resources().memoryBytes(),
-                volumes, node.profile().capAdd(), node.profile().capDrop(), node.profile().securityOpt()));
+                volumes, node.profile().capAdd(), node.profile().capDrop(), node.profile().securityOpt(),
+                Resources.DEFAULT_PIDS_LIMIT));
         return new ContainerInfo(name, containerId, node.name(), node.role(), node.image(), node.taskservNames(),
                 node.resources().cpuMillicores(), node.resources().memoryMb(), List.copyOf(volumes.keySet()));
     }

@@ -12,6 +12,8 @@ public final class Labels {
     public static final String MANAGED = "io.provisioning.managed";
     public static final String ENVIRONMENT = "io.provisioning.testenv";
     public static final String OWNER = "io.provisioning.testenv.owner";
+    /** The folder holding the owner's id file ({@code <data-dir>/testenv}): gone or re-made means the owner is gone. */
+    public static final String OWNER_HOME = "io.provisioning.testenv.owner-home";
     public static final String NODE = "io.provisioning.node";
     public static final String ROLE = "io.provisioning.role";
     public static final String TASKSERVS = "io.provisioning.taskservs";
@@ -23,6 +25,15 @@ public final class Labels {
         labels.put(MANAGED, "true");
         labels.put(OWNER, owner);
         labels.put(ENVIRONMENT, environmentId);
+        return labels;
+    }
+
+    /** As {@link #ofEnvironment}, plus where the owner keeps its id (null: not known). */
+    public static Map<String, String> ofEnvironment(String owner, java.nio.file.Path ownerHome, String environmentId) {
+        Map<String, String> labels = ofEnvironment(owner, environmentId);
+        if (ownerHome != null) {
+            labels.put(OWNER_HOME, ownerHome.toAbsolutePath().normalize().toString());
+        }
         return labels;
     }
 

@@ -54,6 +54,8 @@ public final class TestEnvironmentService implements AutoCloseable {
     private final LogArchive archive;
     private final Clock clock;
     private final EnvironmentRequestParser parser;
+    private final EnvironmentPrivileges privileges;
+    private final DaemonPruner pruner;
     private final EnvironmentPlanner planner;
     private final EnvironmentProvisioner provisioner;
     private final CheckRunner checks;
@@ -70,6 +72,25 @@ public final class TestEnvironmentService implements AutoCloseable {
 
     public TestEnvironmentService(ContainerRuntime runtime, TaskservCatalog catalog, TopologyTemplates templates,
             EnvironmentStore store, LogArchive archive, String owner, Clock clock, int parallelCreations) {
+        this(runtime, catalog, templates, store, archive, owner, clock, parallelCreations, false);
+    }
+
+    /** {@code allowPrivileged}: whether admins may ask for privileged environments (see {@link EnvironmentPrivileges}). */
+    public TestEnvironmentService(ContainerRuntime runtime, TaskservCatalog catalog, TopologyTemplates templates,
+            EnvironmentStore store, LogArchive archive, String owner, Clock clock, int parallelCreations,
+            boolean allowPrivileged) {
+        this(runtime, catalog, templates, store, archive, owner, null, clock, parallelCreations, allowPrivileged);
+    }
+
+    /**
+     * {@code ownerHome}: the folder of the {@link OwnerId} file ({@code <data-dir>/testenv}), labelled on
+     * everything made, so that {@link #prune} can tell that the owner of a leftover is gone.
+     */
+    public TestEnvironmentService(ContainerRuntime runtime, TaskservCatalog catalog, TopologyTemplates templates,
+            EnvironmentStore store, LogArchive archive, String owner, java.nio.file.Path ownerHome, Clock clock,
+            int parallelCreations, boolean allowPrivileged) {
+        this.pruner = new DaemonPruner(runtime, store, owner);
+        this.privileges = new EnvironmentPrivileges(allowPrivileged, catalog, templates);
         this.runtime = runtime;
         this.catalog = catalog;
         this.templates = templates;
@@ -78,7 +99,7 @@ public final class TestEnvironmentService implements AutoCloseable {
         this.clock = clock;
         this.parser = new EnvironmentRequestParser(catalog, templates);
         this.planner = new EnvironmentPlanner(catalog);
-        this.provisioner = new EnvironmentProvisioner(runtime, catalog, owner);
+        this.provisioner = new EnvironmentProvisioner(runtime, catalog, owner, ownerHome);
         this.checks = new CheckRunner(runtime, provisioner, clock);
         this.cleaner = new EnvironmentCleaner(runtime, owner);
         this.sweeper = new LeftoverSweeper(runtime, store, cleaner, owner, clock);
@@ -95,12 +116,29 @@ public final class TestEnvironmentService implements AutoCloseable {
         workers.submit(() -> sweeper.sweep(interrupted));
     }
 
+    /**
+     * Removes the managed containers, networks and volumes on the daemon whose owning data dir no
+     * longer exists (or now belongs to another server), and this server's whose environment is
+     * gone; returns what was removed and why.
+     */
+    public List<DaemonPruner.Pruned> prune() {
+        runtime.ping();
+        return pruner.prune();
+    }
+
     public TaskservCatalog catalog() {
         return catalog;
     }
 
+    /** As an unprivileged caller: privileged requests are refused (see {@link EnvironmentPrivileges}). */
     public TestEnvironment create(JsonNode body) {
+        return create(body, false);
+    }
+
+    /** {@code callerIsAdmin}: whether the caller may ask for privileges the server allows. */
+    public TestEnvironment create(JsonNode body, boolean callerIsAdmin) {
         EnvironmentRequest request = parser.parse(body);
+        privileges.check(request, callerIsAdmin);
         String id = UUID.randomUUID().toString();
         if (request.unavailable() != null) {
             // never a fake success: the environment exists, Failed from the start, with the catalog's reason

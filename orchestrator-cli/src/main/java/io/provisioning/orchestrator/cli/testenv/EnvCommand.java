@@ -108,6 +108,24 @@ public final class EnvCommand extends CommandGroup {
         return ExitCodes.OK;
     }
 
+    @Command(name = "prune", description = {"Removes the managed containers, networks and volumes on the daemon whose",
+            "owning data dir no longer exists or whose environment is gone, saying what it removed (admin)."})
+    int prune() {
+        JsonNode removed = environments.prune();
+        if (session.printer().isJson()) {
+            session.printer().json(removed);
+            return ExitCodes.OK;
+        }
+        if (removed.isEmpty()) {
+            session.printer().line("nothing to prune");
+        }
+        for (JsonNode thing : removed) {
+            session.printer().line("removed " + thing.path("kind").asText() + " " + thing.path("name").asText()
+                    + " of environment " + thing.path("environment").asText() + ": " + thing.path("reason").asText());
+        }
+        return ExitCodes.OK;
+    }
+
     private int createAndShow(ObjectNode config, EnvOptions options) {
         String id = environments.create(config, options);
         JsonNode environment = options.autoStart ? environments.settle(id) : environments.get(id);

@@ -55,6 +55,12 @@ final class Environments {
         return session.client().get(path(id) + "/logs");
     }
 
+    /** POST /test/environments/prune: the list of what was removed. */
+    JsonNode prune() {
+        return session.client().post("/test/environments/prune", OrchestratorClient.JSON.createObjectNode())
+                .path("removed");
+    }
+
     JsonNode cleanup(String id) {
         return session.client().delete(path(id));
     }

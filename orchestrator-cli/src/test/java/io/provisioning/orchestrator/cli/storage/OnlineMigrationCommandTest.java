@@ -21,7 +21,7 @@ class OnlineMigrationCommandTest {
 
     @Test
     void moves_the_running_orchestrator_to_another_store_and_status_shows_it() {
-        try (Closing server = new Closing(RealOrchestrator.dedicated())) {
+        try (Closing server = new Closing(RealOrchestrator.dedicated("--storage-migration-root", root.toString()))) {
             Cli cli = Cli.against(server.it.url());
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -65,7 +65,7 @@ class OnlineMigrationCommandTest {
 
     @Test
     void the_orchestrator_refusing_a_migration_is_exit_2_with_its_sentence() {
-        try (Closing server = new Closing(RealOrchestrator.dedicated())) {
+        try (Closing server = new Closing(RealOrchestrator.dedicated("--storage-migration-root", root.toString()))) {
             Cli cli = Cli.against(server.it.url());
 
             CliResult same = cli.run("storage", "migrate", "--online", "--to", "filesystem");

@@ -11,4 +11,13 @@ public record Profile(List<String> capAdd, List<String> capDrop, List<String> se
     }
 
     public static final Profile NONE = new Profile(null, null, null);
+
+    /**
+     * Whether this profile gives a container more than Docker's default: added capabilities, or
+     * seccomp / AppArmor / SELinux confinement switched off (e.g. {@code nested}).
+     */
+    public boolean privileged() {
+        return !capAdd.isEmpty() || securityOpt.stream().anyMatch(o -> o.contains("unconfined") || o.startsWith("label=disable")
+                || o.equals("label:disable") || o.startsWith("no-new-privileges=false") || o.startsWith("no-new-privileges:false"));
+    }
 }

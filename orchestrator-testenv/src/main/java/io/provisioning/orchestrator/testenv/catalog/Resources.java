@@ -8,6 +8,10 @@ public record Resources(Integer cpuMillicores, Integer memoryMb) {
     public static final int MAX_CPU = 16_000;
     public static final int MIN_MEMORY = 16;
     public static final int MAX_MEMORY = 65_536;
+    /** Memory of a node whose request and catalog give none: every container gets a limit. */
+    public static final int DEFAULT_MEMORY_MB = 1024;
+    /** Processes a container may have at once (Docker's PidsLimit), so a fork bomb stays inside it. */
+    public static final long DEFAULT_PIDS_LIMIT = 1024;
 
     /** Fields set here win; the rest come from {@code fallback}. */
     public Resources orElse(Resources fallback) {

@@ -63,7 +63,8 @@ public interface ContainerRuntime extends AutoCloseable {
 
     record ContainerSpec(String name, String hostname, String image, List<String> command, Map<String, String> env,
             Map<String, String> labels, String network, List<String> aliases, long nanoCpus, long memoryBytes,
-            Map<String, String> volumes, List<String> capAdd, List<String> capDrop, List<String> securityOpt) {}
+            Map<String, String> volumes, List<String> capAdd, List<String> capDrop, List<String> securityOpt,
+            long pidsLimit) {}
 
     record ExecResult(int exitCode, String stdout, String stderr, Duration duration, boolean timedOut) {
         public String output() {
@@ -80,7 +81,7 @@ public interface ContainerRuntime extends AutoCloseable {
     record LogLine(String ts, String stream, String line) {}
 
     record ContainerState(String id, String name, boolean running, String status, Integer exitCode, boolean oomKilled,
-            long memoryBytes, long nanoCpus, Map<String, String> labels) {}
+            long memoryBytes, long nanoCpus, Map<String, String> labels, long pidsLimit) {}
 
     record ContainerSummary(String id, String name, String state, Map<String, String> labels) {}
 

@@ -118,6 +118,9 @@ public final class DockerContainerRuntime implements ContainerRuntime {
             if (spec.nanoCpus() > 0) {
                 host.withNanoCPUs(spec.nanoCpus());
             }
+            if (spec.pidsLimit() > 0) {
+                host.withPidsLimit(spec.pidsLimit());
+            }
             if (spec.memoryBytes() > 0) {
                 // memory + swap equal: no swap beyond the limit, so the limit is what the node gets
                 host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
@@ -182,7 +185,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
                 Boolean.TRUE.equals(state.getRunning()), state.getStatus(), exit == null ? null : exit.intValue(),
                 Boolean.TRUE.equals(state.getOOMKilled()),
                 host.getMemory() == null ? 0 : host.getMemory(), host.getNanoCPUs() == null ? 0 : host.getNanoCPUs(),
-                r.getConfig().getLabels() == null ? Map.of() : r.getConfig().getLabels());
+                r.getConfig().getLabels() == null ? Map.of() : r.getConfig().getLabels(),
+                host.getPidsLimit() == null ? 0 : host.getPidsLimit());
     }
 
     @Override

@@ -49,7 +49,7 @@ class DockerContainerRuntimeTest {
     private static String idle(String suffix, long nanoCpus, long memory, Map<String, String> volumes) {
         return runtime.runContainer(new ContainerSpec(RUN + "-" + suffix, suffix, BASE,
                 List.of("/usr/local/bin/taskserv-idle"), Map.of("GREETING", "hello world"), LABELS, network,
-                List.of(suffix), nanoCpus, memory, volumes, List.of(), List.of(), List.of()));
+                List.of(suffix), nanoCpus, memory, volumes, List.of(), List.of(), List.of(), 0));
     }
 
     @Test
@@ -104,7 +104,7 @@ class DockerContainerRuntimeTest {
     void logs_come_per_stream_with_timestamps_and_honour_tail_and_since() throws Exception {
         String id = runtime.runContainer(new ContainerSpec(RUN + "-logs", "logs", BASE,
                 List.of("bash", "-c", "for i in 1 2 3 4 5; do echo line$i; done; echo oops >&2; sleep 300"),
-                Map.of(), LABELS, network, List.of(), 0, 0, Map.of(), List.of(), List.of(), List.of()));
+                Map.of(), LABELS, network, List.of(), 0, 0, Map.of(), List.of(), List.of(), List.of(), 0));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> runtime.logs(id, new LogQuery(null, null)).size() == 6);
         var all = runtime.logs(id, new LogQuery(null, null));
