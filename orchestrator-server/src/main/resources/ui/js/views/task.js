@@ -190,6 +190,10 @@ export function taskView(main, [id], ctx) {
           task = data;
           renderTask();
           if (was && was !== task.status) announce(`Task is ${task.status}`);
+        } else if (type === 'progress' && data && task && data.task_id === task.id) {
+          // a progress line: {task_id, attempt, status, progress, updated_at}, not the whole task
+          task = { ...task, status: data.status || task.status, progress: data.progress, updated_at: data.updated_at };
+          renderTask();
         } else if (type === 'log' && data) {
           lines.push({ attempt: data.attempt, stream: data.stream, line: data.line });
           if (follow.checked) queueRender();

@@ -133,6 +133,16 @@ export function tasksView(main) {
 
   const events = stream('/events', {
     onEvent: ({ type, data }) => {
+      if (type === 'progress' && data && data.task_id) {
+        // a progress line carries only the progress: merge it into the row's task
+        const i = rows.findIndex((r) => r.id === data.task_id);
+        const tr = rowEls.get(data.task_id);
+        if (i >= 0 && tr) {
+          rows[i] = { ...rows[i], progress: data.progress, updated_at: data.updated_at };
+          fillRow(tr, rows[i]);
+        }
+        return;
+      }
       if (type !== 'task' || !data || !data.id) return;
       const tr = rowEls.get(data.id);
       if (tr) {

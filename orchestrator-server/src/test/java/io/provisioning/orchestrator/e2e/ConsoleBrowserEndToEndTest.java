@@ -26,7 +26,7 @@ class ConsoleBrowserEndToEndTest {
         Path workspace = BrowserTests.workspace(dir.resolve("workspace"));
         try (ServerProcess server = ServerProcess.start(dir.resolve("data"), workspace,
                 Components.repoRoot().resolve("provisioning/main.nu"), "--auth-hs256-secret-file", secret.toString(),
-                "--workers", "4")) {
+                "--workers", "4", "--storage-migration-root", dir.toString())) {
             BrowserTests.run("console.test.mjs", server, secret, dir);
         }
     }
