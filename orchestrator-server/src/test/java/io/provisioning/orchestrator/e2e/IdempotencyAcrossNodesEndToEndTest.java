@@ -89,7 +89,7 @@ class IdempotencyAcrossNodesEndToEndTest {
 
     private ServerProcess node(EngineHostProcess db, String name) throws Exception {
         return ServerProcess.startWith(root.resolve("node-" + name), workspace, IdempotencyEndToEndTest.script(), "sh",
-                db.flags("--workers", "2", "--surrealdb-lease-seconds", "3"));
+                db.flags("--workers", "2", "--surrealdb-lease-seconds", "3", "--cluster-plan-limit", "32"));
     }
 
     private static Api.Reply post(Api api, String body) {

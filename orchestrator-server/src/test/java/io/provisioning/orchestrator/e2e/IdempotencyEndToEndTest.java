@@ -29,7 +29,7 @@ class IdempotencyEndToEndTest {
     @BeforeAll
     static void startServer() throws Exception {
         Files.writeString(workspace.resolve("settings.yaml"), "provider: local\n");
-        server = ServerProcess.startWith(dataDir, workspace, script(), "sh", "--workers", "2");
+        server = ServerProcess.startWith(dataDir, workspace, script(), "sh", "--workers", "2", "--cluster-plan-limit", "32");
         api = server.api();
     }
 
@@ -80,14 +80,14 @@ class IdempotencyEndToEndTest {
         Path data = Files.createTempDirectory("idempotency-restart");
         Map<Submissions, Api.Reply> first = new EnumMap<>(Submissions.class);
         long before;
-        try (ServerProcess node = ServerProcess.startWith(data, workspace, script(), "sh")) {
+        try (ServerProcess node = ServerProcess.startWith(data, workspace, script(), "sh", "--cluster-plan-limit", "32")) {
             for (Submissions kind : Submissions.values()) {
                 first.put(kind, kind.post(node.api(), kind.body(), "restart-" + kind));
             }
             before = total(node.api());
             node.kill9();
         }
-        try (ServerProcess restarted = ServerProcess.startWith(data, workspace, script(), "sh")) {
+        try (ServerProcess restarted = ServerProcess.startWith(data, workspace, script(), "sh", "--cluster-plan-limit", "32")) {
             Api again = restarted.api();
             for (Submissions kind : Submissions.values()) {
                 assertReplayed(first.get(kind), kind.post(again, kind.body(), "restart-" + kind));
