@@ -71,7 +71,7 @@ public final class OfflineMigration {
         Map<String, String> sourceHashes = copy(total, queued);
         Duration copyTime = Duration.ofNanos(System.nanoTime() - copyStarted);
         StoreContents sourceContents = new StoreContents(sourceHashes, queued);
-        StoreContents targetContents = StoreContents.read(target, settings.batchSize(),
+        StoreContents targetContents = StoreContents.readAgainst(target, sourceHashes, settings.batchSize(),
                 n -> progress.update("verifying", n, total));
         List<String> problems = targetContents.differencesFrom(sourceContents, 10);
         if (!problems.isEmpty()) {

@@ -27,6 +27,38 @@ public record StoreContents(Map<String, String> hashes, Set<String> queued) {
         return new StoreContents(hashes, new HashSet<>(storage.queuedTaskIds()));
     }
 
+    /**
+     * What {@link #read} would answer for {@code storage}, checked against {@code expected} (task id →
+     * content hash, e.g. the source's): when the store hashes where it stores
+     * ({@link StoredContentHashes}), every task whose stored hash equals the expected one counts with
+     * that hash (its stored JSON is byte for byte the expected task's canonical JSON), and only the
+     * others are read and hashed as {@link #read} does. Any other store is read whole.
+     */
+    public static StoreContents readAgainst(TaskStorage storage, Map<String, String> expected, int batchSize,
+            LongConsumer read) {
+        if (!(storage instanceof StoredContentHashes stored)) {
+            return read(storage, batchSize, read);
+        }
+        Map<String, String> hashes = new HashMap<>();
+        List<String> recheck = new ArrayList<>();
+        stored.forEachStoredHash((id, hash) -> {
+            if (hash.equals(expected.get(id))) {
+                hashes.put(id, hash);
+            } else {
+                recheck.add(id);
+            }
+            if ((hashes.size() + recheck.size()) % batchSize == 0) {
+                read.accept(hashes.size() + recheck.size());
+            }
+        });
+        for (String id : recheck) {
+            // not the expected bytes: hash the task as read parses it (missing if it went meanwhile)
+            storage.find(id).ifPresent(task -> hashes.put(id, ContentDigest.of(task)));
+        }
+        read.accept(hashes.size());
+        return new StoreContents(hashes, new HashSet<>(storage.queuedTaskIds()));
+    }
+
     public long count() {
         return hashes.size();
     }

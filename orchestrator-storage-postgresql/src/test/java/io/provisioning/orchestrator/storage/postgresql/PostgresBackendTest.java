@@ -9,6 +9,8 @@ import io.provisioning.orchestrator.storage.StorageException;
 import io.provisioning.orchestrator.storage.StorageTypes;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.storage.migration.ContentDigest;
+import io.provisioning.orchestrator.storage.migration.StoreContents;
 import io.provisioning.orchestrator.storage.postgresql.testing.PostgresCluster;
 import io.provisioning.orchestrator.task.Task;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,7 +65,7 @@ class PostgresBackendTest {
                 versions.add(rs.getInt(1));
             }
         }
-        assertThat(versions).containsExactly(1, 2);
+        assertThat(versions).containsExactly(1, 2, 3);
     }
 
     @Test
@@ -72,7 +75,38 @@ class PostgresBackendTest {
             st.execute("INSERT INTO schema_version (version, description) VALUES (99, 'from a newer build')");
         }
         assertThatThrownBy(this::open).isInstanceOf(StorageException.class)
-                .hasMessageContaining("schema is at version 99, newer than this orchestrator knows (2)");
+                .hasMessageContaining("schema is at version 99, newer than this orchestrator knows (3)");
+    }
+
+    @Test
+    void verification_hashes_on_the_server_and_reads_back_only_what_differs() throws Exception {
+        try (TaskStorage storage = open(); Connection other = admin()) {
+            Task same = aTask().completed();
+            Task reformatted = aTask().failed();
+            Task altered = aTask().pending();
+            storage.importBatch(List.of(same, reformatted, altered), Set.of(altered.id()));
+            Map<String, String> expected = new java.util.HashMap<>();
+            for (Task task : List.of(same, reformatted, altered)) {
+                expected.put(task.id(), ContentDigest.of(task));
+            }
+            StoreContents source = new StoreContents(expected, Set.of(altered.id()));
+
+            StoreContents stored = StoreContents.readAgainst(storage, expected, 1000, n -> { });
+            assertThat(stored.hashes()).isEqualTo(expected);
+            assertThat(stored.differencesFrom(source, 10)).isEmpty();
+
+            try (Statement st = other.createStatement()) {
+                // the same task in other bytes (not canonical JSON): checked again by parsing it, and equal
+                st.executeUpdate("UPDATE task SET json = '{ ' || substr(json, 2) WHERE id = '" + reformatted.id() + "'");
+                // another name: differs, whichever way it is hashed
+                st.executeUpdate("UPDATE task SET json = replace(json, 'web-01', 'web-02') WHERE id = '" + altered.id() + "'");
+            }
+            StoreContents after = StoreContents.readAgainst(storage, expected, 1000, n -> { });
+            assertThat(after.hashes().get(reformatted.id())).isEqualTo(expected.get(reformatted.id()));
+            assertThat(after.differencesFrom(source, 10)).singleElement().asString()
+                    .startsWith("task " + altered.id() + " differs");
+            assertThat(after.hashes()).isEqualTo(StoreContents.read(storage, 1000, n -> { }).hashes());
+        }
     }
 
     @Test
