@@ -4,7 +4,6 @@ import io.provisioning.orchestrator.task.Task;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -12,8 +11,8 @@ import java.util.Set;
 /**
  * Many tasks in three statements, whatever their number: the rows travel as arrays and
  * {@code unnest} turns them back into rows, so a batch costs three round trips and one commit.
- * Runs inside the caller's transaction, with the change notifications switched off for it
- * ({@code orchestrator.quiet}): an import is not news for the nodes that follow live changes.
+ * Runs inside the caller's transaction. An import is not news for the nodes that follow live
+ * changes; a submission's caller announces its tasks after the commit ({@link ChangeNotices}).
  */
 final class BulkImport {
     private static final String TASKS = """
@@ -44,13 +43,14 @@ final class BulkImport {
     }
 
     /** Inserts new tasks, every one queued, and tells the other nodes (a submission). */
-    static void insertQueued(Connection c, List<Task> tasks, String node) throws SQLException {
+    static String[] insertQueued(Connection c, List<Task> tasks, String node) throws SQLException {
         Set<String> all = new java.util.HashSet<>();
         tasks.forEach(t -> all.add(t.id()));
-        write(c, tasks, all, node, false);
+        return write(c, tasks, all, node, false);
     }
 
-    private static void write(Connection c, List<Task> tasks, Set<String> queued, String node, boolean quiet)
+    /** Returns the tasks' JSON as stored, in order. */
+    private static String[] write(Connection c, List<Task> tasks, Set<String> queued, String node, boolean quiet)
             throws SQLException {
         int n = tasks.size();
         String[] ids = new String[n];
@@ -77,11 +77,6 @@ final class BulkImport {
                 inQueue.add(task);
             } else {
                 notQueued.add(task.id());
-            }
-        }
-        if (quiet) {
-            try (Statement st = c.createStatement()) {
-                st.execute("SET LOCAL orchestrator.quiet = 'on'");
             }
         }
         try (PreparedStatement ps = c.prepareStatement(quiet ? TASKS : NEW_TASKS)) {
@@ -122,5 +117,6 @@ final class BulkImport {
                 ps.executeUpdate();
             }
         }
+        return json;
     }
 }

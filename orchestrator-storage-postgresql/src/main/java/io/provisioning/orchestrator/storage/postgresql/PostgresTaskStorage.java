@@ -28,8 +28,8 @@ import javax.sql.DataSource;
  * Tasks and queue entries in PostgreSQL (layout: {@link TaskRows}). Every acknowledged write is a
  * committed transaction (the server flushes each commit to its WAL before answering). Several
  * nodes share one database: claims are compare-and-set, Running tasks carry a lease of this node
- * that {@link LeaseRenewal} extends, and other nodes' changes arrive through
- * {@code LISTEN/NOTIFY} ({@link TaskNotifications}). An unreachable server makes every call fail
+ * that {@link LeaseRenewal} extends, and each node announces its committed changes
+ * ({@link ChangeNotices}) to the others, who follow them with {@code LISTEN} ({@link TaskNotifications}). An unreachable server makes every call fail
  * with {@link StorageUnavailableException} (HTTP 503) until the pool connects again.
  */
 public final class PostgresTaskStorage implements TaskStorage, StoredContentHashes {
@@ -55,6 +55,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     private final AutoCloseable onClose;
     private final HealthProbe health;
     private final LeaseRenewal renewal;
+    private final ChangeNotices notices;
 
     PostgresTaskStorage(DataSource pool, Connector connector, Settings settings, AutoCloseable onClose) {
         this.pool = pool;
@@ -65,6 +66,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         this.health = new HealthProbe(this::probe, this::renewLeasesNow);
         run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
         this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease());
+        this.notices = new ChangeNotices(pool, settings.nodeId());
     }
 
     @Override
@@ -95,30 +97,40 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
 
     private void plainWrite(Task task, QueueChange queue) {
         String sql = TaskRows.upsert(queue);
-        write("store task " + task.id(), c -> {
+        String json = TaskRows.toJson(task);
+        long version = write("store task " + task.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = TaskRows.bindUpsert(ps, 1, task, settings.nodeId(), leaseMillis);
+                int i = TaskRows.bindUpsert(ps, 1, task, json, settings.nodeId(), leaseMillis);
                 TaskRows.bindQueue(ps, i, task, queue);
-                ps.executeQuery().close();
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(2);
+                }
             }
-            return null;
         });
+        notices.changed(task.id(), version, json);
     }
 
     @Override
     public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
         String sql = TaskRows.compareAndSet(queue, expected.status() == TaskStatus.Pending);
-        return write("update task " + next.id(), c -> {
+        String json = TaskRows.toJson(next);
+        long version = write("update task " + next.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = TaskRows.bindExpected(ps, 1, expected, settings.nodeId());
-                i = TaskRows.bindFields(ps, i, next, settings.nodeId(), leaseMillis);
+                i = TaskRows.bindFields(ps, i, next, json, settings.nodeId(), leaseMillis);
                 TaskRows.bindQueue(ps, i, next, queue);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return rs.getLong(1) > 0;
+                    return rs.getLong(1) > 0 ? rs.getLong(2) : 0L;
                 }
             }
         });
+        if (version == 0) {
+            return false;
+        }
+        notices.changed(next.id(), version, json);
+        return true;
     }
 
     @Override
@@ -154,10 +166,11 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
                     c.rollback();
                     return Optional.of(Submissions.NO_RECORD);
                 }
-                if (!tasks.isEmpty()) {
-                    BulkImport.insertQueued(c, tasks, settings.nodeId());
-                }
+                String[] json = tasks.isEmpty() ? new String[0] : BulkImport.insertQueued(c, tasks, settings.nodeId());
                 c.commit();
+                for (int i = 0; i < json.length; i++) {
+                    notices.changed(tasks.get(i).id(), 1, json[i]); // new rows: version 1
+                }
                 return Optional.<IdempotencyRecord>empty();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -351,6 +364,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
 
     @Override
     public void close() {
+        notices.close();
         renewal.close();
         if (onClose != null) {
             try {

@@ -26,7 +26,7 @@ final class SchemaMigrations {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrations.class);
     /** Every migration, in order; a new one is added at the end and never edited after release. */
     static final List<String> FILES = List.of("V1__tasks_and_queue.sql", "V2__idempotency_keys.sql",
-            "V3__quiet_imports_skip_the_trigger.sql");
+            "V3__changes_announced_after_commit.sql");
     private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     private static final long LOCK_KEY = 0x6f72636865737472L; // "orchestr"
 

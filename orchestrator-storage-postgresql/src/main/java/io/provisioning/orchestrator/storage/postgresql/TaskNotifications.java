@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows what other nodes write, with {@code LISTEN orchestrator_task} on a connection of its
- * own (the trigger of migration V1 notifies {@code "<writer> <task id> <version> <json>"} for every
- * committed change of a task, without the JSON when it does not fit; those are read back, together,
+ * own (each node's {@link ChangeNotices} announces {@code "<writer> <task id> <version> <json>"} for every
+ * change of a task it committed, without the JSON when it does not fit; those are read back, together,
  * in one query). {@code version} drops what is older than what was already passed on, and what
  * this node wrote is skipped. A lost connection is opened again a
  * second later; what changed meanwhile the engine's periodic sweep finds.

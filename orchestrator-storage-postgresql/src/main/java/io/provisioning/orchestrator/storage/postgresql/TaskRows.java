@@ -19,7 +19,7 @@ import java.sql.Types;
  * nodes see), {@code writer} and, while the task runs, {@code lease_owner} and {@code lease_until}
  * (by the database's clock). Row {@code queue} is its queue entry. Each write is one statement:
  * the task change and its queue change travel together, so a write costs one round trip and one
- * flushed commit.
+ * flushed commit. Every write answers how many rows it changed and the new {@code version}.
  */
 final class TaskRows {
     private static final ObjectMapper JSON = Json.mapper();
@@ -33,7 +33,7 @@ final class TaskRows {
                 attempts = EXCLUDED.attempts, updated = EXCLUDED.updated, version = t.version + 1,
                 writer = EXCLUDED.writer, lease_owner = EXCLUDED.lease_owner, lease_until = EXCLUDED.lease_until,
                 json = EXCLUDED.json
-            RETURNING id
+            RETURNING id, version
             """;
 
     private static final String SET_FIELDS = """
@@ -59,7 +59,7 @@ final class TaskRows {
         return "WITH cur AS (SELECT id FROM task WHERE id = ? AND status = ? AND attempts = ? AND updated = ?"
                 + " AND (status <> 'Running' OR lease_owner = ? OR lease_until IS NULL OR lease_until < now())"
                 + " FOR UPDATE" + (skipLocked ? " SKIP LOCKED" : "") + "),"
-                + " w AS (UPDATE task SET " + SET_FIELDS + " FROM cur WHERE task.id = cur.id RETURNING task.id)"
+                + " w AS (UPDATE task SET " + SET_FIELDS + " FROM cur WHERE task.id = cur.id RETURNING task.id, task.version)"
                 + queueStatement(queue);
     }
 
@@ -67,20 +67,22 @@ final class TaskRows {
         return switch (queue) {
             case ADD -> ", q AS (INSERT INTO queue (task_id, priority, seq, not_before) SELECT id, ?, ?, ? FROM w"
                     + " ON CONFLICT (task_id) DO UPDATE SET priority = EXCLUDED.priority, seq = EXCLUDED.seq,"
-                    + " not_before = EXCLUDED.not_before RETURNING 1) SELECT count(*) FROM w";
-            case REMOVE -> ", q AS (DELETE FROM queue WHERE task_id IN (SELECT id FROM w) RETURNING 1) SELECT count(*) FROM w";
-            case KEEP -> " SELECT count(*) FROM w";
+                    + " not_before = EXCLUDED.not_before RETURNING 1) SELECT count(*), max(version) FROM w";
+            case REMOVE -> ", q AS (DELETE FROM queue WHERE task_id IN (SELECT id FROM w) RETURNING 1) SELECT count(*), max(version) FROM w";
+            case KEEP -> " SELECT count(*), max(version) FROM w";
         };
     }
 
     /** Binds the upsert's parameters from {@code i}; returns the next index. */
-    static int bindUpsert(PreparedStatement ps, int i, Task task, String node, long leaseMillis) throws SQLException {
+    static int bindUpsert(PreparedStatement ps, int i, Task task, String json, String node, long leaseMillis)
+            throws SQLException {
         ps.setString(i++, task.id());
-        return bindFields(ps, i, task, node, leaseMillis);
+        return bindFields(ps, i, task, json, node, leaseMillis);
     }
 
     /** Binds {@code seq, status, idem, attempts, updated, writer, owner, owner, lease, json}. */
-    static int bindFields(PreparedStatement ps, int i, Task task, String node, long leaseMillis) throws SQLException {
+    static int bindFields(PreparedStatement ps, int i, Task task, String json, String node, long leaseMillis)
+            throws SQLException {
         String owner = task.status() == TaskStatus.Running ? node : null;
         ps.setLong(i++, task.sequence());
         ps.setString(i++, task.status().name());
@@ -91,7 +93,7 @@ final class TaskRows {
         ps.setString(i++, owner);
         ps.setString(i++, owner);
         ps.setLong(i++, leaseMillis);
-        ps.setString(i++, toJson(task));
+        ps.setString(i++, json);
         return i;
     }
 
