@@ -53,6 +53,7 @@ public final class PostgresTaskStorage implements TaskStorage {
     private final AutoCloseable onClose;
     private final HealthProbe health;
     private final LeaseRenewal renewal;
+    private final int schemaVersion;
 
     PostgresTaskStorage(DataSource pool, Connector connector, Settings settings, AutoCloseable onClose) {
         this.pool = pool;
@@ -61,13 +62,19 @@ public final class PostgresTaskStorage implements TaskStorage {
         this.leaseMillis = settings.lease().toMillis();
         this.onClose = onClose;
         this.health = new HealthProbe(this::probe, this::renewLeasesNow);
-        run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
+        this.schemaVersion = run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
         this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease());
     }
 
     @Override
     public String type() {
         return PostgresStorageFactory.TYPE;
+    }
+
+    /** The schema version recorded in the database's {@code schema_version} table. */
+    @Override
+    public java.util.Map<String, Integer> formatVersions() {
+        return java.util.Map.of("postgresql-schema", schemaVersion);
     }
 
     public Settings settings() {

@@ -61,6 +61,7 @@ public final class SurrealTaskStorage implements TaskStorage {
         this.settings = settings;
         this.leaseText = settings.lease().toMillis() + "ms";
         this.onClose = onClose;
+        refuseNewerSchema();
         write("define the schema", () -> client.query(TaskRecords.SCHEMA, Map.of()));
         this.renewal = settings.shared() ? LeaseRenewal.start(this, settings.lease()) : null;
         if (settings.shared()) {
@@ -88,6 +89,27 @@ public final class SurrealTaskStorage implements TaskStorage {
     @Override
     public String type() {
         return settings.type();
+    }
+
+    /** The schema version the database records in {@code meta:format} ({@link TaskRecords#SCHEMA_VERSION}). */
+    @Override
+    public Map<String, Integer> formatVersions() {
+        return Map.of("surrealdb-schema", TaskRecords.SCHEMA_VERSION);
+    }
+
+    /**
+     * A database that another build marked with a newer schema version is refused before anything is
+     * defined or written; one without the mark is today's layout, version 1, and is marked by {@link TaskRecords#SCHEMA}.
+     */
+    private void refuseNewerSchema() {
+        JsonNode found = read("read the schema version", TaskRecords.SCHEMA_VERSION_QUERY, Map.of());
+        if (found != null && found.canConvertToInt() && found.asInt() > TaskRecords.SCHEMA_VERSION) {
+            throw new io.provisioning.orchestrator.format.UnsupportedFormatException("the SurrealDB database holds "
+                    + "schema version " + found.asInt() + " (meta:format), newer than this orchestrator ("
+                    + io.provisioning.orchestrator.OrchestratorVersion.current() + ") knows (" + TaskRecords.SCHEMA_VERSION
+                    + "): start an orchestrator release that knows version " + found.asInt() + " on it, or restore the "
+                    + "database from the export taken before the upgrade (docs/OPERATIONS.md); nothing was changed");
+        }
     }
 
     public Settings settings() {

@@ -26,7 +26,14 @@ import java.util.Map;
 final class TaskRecords {
     private static final ObjectMapper JSON = Json.mapper();
 
+    /** The layout below; {@code meta:format.schema_version} records it in the database. Raise it with a migration. */
+    static final int SCHEMA_VERSION = 1;
+
+    static final String SCHEMA_VERSION_QUERY = "SELECT VALUE schema_version FROM ONLY meta:format;";
+
     static final String SCHEMA = """
+            DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;
+            IF (SELECT VALUE schema_version FROM ONLY meta:format) = NONE { CREATE meta:format SET schema_version = 1 RETURN NONE; };
             DEFINE TABLE IF NOT EXISTS task SCHEMALESS;
             DEFINE INDEX IF NOT EXISTS task_seq ON task FIELDS seq UNIQUE;
             DEFINE INDEX IF NOT EXISTS task_rseq ON task FIELDS rseq;
