@@ -29,7 +29,9 @@ final class TaskRecords {
     /** The layout below; {@code meta:format.schema_version} records it in the database. Raise it with a migration. */
     static final int SCHEMA_VERSION = 1;
 
-    static final String SCHEMA_VERSION_QUERY = "SELECT VALUE schema_version FROM ONLY meta:format;";
+    /** The recorded version, or NONE; the engine refuses a select from a table never defined, so ask first. */
+    static final String SCHEMA_VERSION_QUERY = "IF (INFO FOR DB).tables.meta = NONE { NONE } "
+            + "ELSE { (SELECT VALUE schema_version FROM ONLY meta:format) };";
 
     static final String SCHEMA = """
             DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;
