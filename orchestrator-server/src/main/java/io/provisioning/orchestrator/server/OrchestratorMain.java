@@ -21,12 +21,14 @@ import picocli.CommandLine.Option;
         description = "Runs the provisioning orchestrator: REST API, persistent queue, Nushell workers.",
         sortOptions = false)
 public final class OrchestratorMain implements Callable<Integer> {
-    /** {@code --version}: the build's version and the storage backends built into it. */
+    /** {@code --version}: the build's version, the storage backends built into it and the data formats it writes. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"orchestrator " + io.provisioning.orchestrator.OrchestratorVersion.current(),
                     "storage backends: " + String.join(", ", io.provisioning.orchestrator.storage.StorageTypes.builtIn()),
+                    "data formats: " + new java.util.TreeMap<>(DataFormats.current().supported()).entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")),
                     "java " + Runtime.version()};
         }
     }
