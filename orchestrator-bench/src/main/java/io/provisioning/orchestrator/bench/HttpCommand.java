@@ -57,7 +57,12 @@ final class HttpCommand implements Callable<Integer> {
     @Option(names = "--wrk", defaultValue = "wrk", description = "the wrk binary (default: ${DEFAULT-VALUE})")
     String wrk;
 
-    record WrkResult(double requestsPerSecond, long requests, long errors, double p50Micros, double p99Micros, String output) {}
+    record WrkResult(double requestsPerSecond, long requests, long errors, double p50Micros, double p99Micros, String output,
+            double serverCpuSeconds) {
+        WrkResult withServerCpu(double seconds) {
+            return new WrkResult(requestsPerSecond, requests, errors, p50Micros, p99Micros, output, seconds);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -75,29 +80,36 @@ final class HttpCommand implements Callable<Integer> {
             List<Double> engineRates = new ArrayList<>();
             List<Double> httpRates = new ArrayList<>();
             List<Double> httpP99 = new ArrayList<>();
+            List<Double> engineCpu = new ArrayList<>();
+            List<Double> httpCpu = new ArrayList<>();
             for (int r = 0; r < runs; r++) {
                 boolean engineFirst = r % 2 == 0;
                 for (int k = 0; k < 2; k++) {
                     if ((k == 0) == engineFirst) {
                         RunResult result = engine.run(engineTasks);
                         engineRates.add(result.submittedPerSecond());
-                        System.out.printf("  run %d engine  submitted %,8.0f/s%n", r + 1, result.submittedPerSecond());
+                        engineCpu.add(result.cpuSeconds() * 1e6 / result.tasks());
+                        System.out.printf("  run %d engine  submitted %,8.0f/s  (JVM CPU %.0f µs per task, workers included)%n",
+                                r + 1, result.submittedPerSecond(), engineCpu.getLast());
                     } else {
                         WrkResult result = submitWithWrk(fixture, lua, seconds);
                         httpRates.add(result.requestsPerSecond());
                         httpP99.add(result.p99Micros());
-                        System.out.printf("  run %d wrk     submitted %,8.0f/s  (%,d acknowledged, p50 %.2f ms, p99 %.2f ms)%n",
+                        httpCpu.add(result.serverCpuSeconds() * 1e6 / Math.max(1, result.requests()));
+                        System.out.printf("  run %d wrk     submitted %,8.0f/s  (%,d acknowledged, p50 %.2f ms, p99 %.2f ms;"
+                                        + " server JVM CPU %.0f µs per request)%n",
                                 r + 1, result.requestsPerSecond(), result.requests(), result.p50Micros() / 1000,
-                                result.p99Micros() / 1000);
+                                result.p99Micros() / 1000, httpCpu.getLast());
                     }
                 }
             }
             double engineMedian = Stats.median(engineRates);
             double httpMedian = Stats.median(httpRates);
-            Table table = new Table("path", "clients", "submitted/s (median)", "ratio to engine");
-            table.row("engine (Orchestrator.submit)", submitters + " threads", Table.f0(engineMedian), "1.00");
+            Table table = new Table("path", "clients", "submitted/s (median)", "ratio to engine", "JVM CPU µs per task");
+            table.row("engine (Orchestrator.submit)", submitters + " threads", Table.f0(engineMedian), "1.00",
+                    Table.f0(Stats.median(engineCpu)));
             table.row("wrk POST /workflows/servers/create", connections + " connections", Table.f0(httpMedian),
-                    Table.f2(httpMedian / engineMedian));
+                    Table.f2(httpMedian / engineMedian), Table.f0(Stats.median(httpCpu)));
             System.out.println();
             table.print(System.out);
 
@@ -116,8 +128,10 @@ final class HttpCommand implements Callable<Integer> {
         try {
             WrkResult result;
             try (OrchestratorApp app = OrchestratorApp.start(fixture.serverOptions(dataDir, workers), new NoopExecutor())) {
+                double cpu0 = RunResult.processCpuSeconds();
                 result = wrk(List.of("-t" + wrkThreads, "-c" + connections, "-d" + duration + "s", "--timeout", "30s", "--latency",
                         "-s", lua.toString(), "http://127.0.0.1:" + app.port() + "/workflows/servers/create"));
+                result = result.withServerCpu(RunResult.processCpuSeconds() - cpu0);
             }
             if (result.errors() > 0) {
                 throw new IllegalStateException("wrk: " + result.errors() + " requests were not answered 2xx: " + result.output());
@@ -193,7 +207,7 @@ final class HttpCommand implements Callable<Integer> {
         long errors = Long.parseLong(find(out, "Non-2xx or 3xx responses:\\s+([0-9]+)", "0"))
                 + sumSocketErrors(out);
         return new WrkResult(rps, requests - errors, errors, micros(find(out, "\\n\\s+50%\\s+(\\S+)", "0us")),
-                micros(find(out, "\\n\\s+99%\\s+(\\S+)", "0us")), out);
+                micros(find(out, "\\n\\s+99%\\s+(\\S+)", "0us")), out, 0);
     }
 
     private static long sumSocketErrors(String out) {
