@@ -175,7 +175,8 @@ export function taskView(main, [id], ctx) {
     try {
       const { data } = await get('/tasks?limit=1000');
       const needers = data.filter((t) => (t.dependencies || []).includes(id));
-      clear(dependents, needers.length ? needers.map((t) => h('li', {}, h('a', { href: `#/tasks/${t.id}` }, t.name || t.id), ' ', badge(t.status))) : h('li', {}, 'nothing'));
+      const note = data.length >= 1000 ? h('li', { class: 'hint' }, '(looked among the newest 1000 tasks)') : null;
+      clear(dependents, needers.length ? needers.map((t) => h('li', {}, h('a', { href: `#/tasks/${t.id}` }, t.name || t.id), ' ', badge(t.status))) : h('li', {}, 'nothing'), note);
     } catch { clear(dependents, h('li', {}, 'unknown')); }
   }
 
