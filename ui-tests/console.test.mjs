@@ -69,10 +69,10 @@ test('the tasks table updates live when a task is submitted elsewhere', async ()
 
 test('a bad form field gets the server\'s error beside it', async () => {
   await visit(page, `#/submit/servers`);
-  await page.getByLabel('Infra').fill('prod;rm -rf');
+  await page.getByLabel('Infra', { exact: true }).fill('prod;rm -rf');
   await page.getByLabel('Servers', { exact: true }).fill('web-01');
   await page.getByRole('button', { name: 'Submit servers workflow' }).click();
-  const infra = page.getByLabel('Infra');
+  const infra = page.getByLabel('Infra', { exact: true });
   await page.locator('#wf-infra[aria-invalid="true"]').waitFor();
   const describedBy = await infra.getAttribute('aria-describedby');
   const error = page.locator('#wf-infra-error');
@@ -166,9 +166,9 @@ test('the tasks table filters by workflow and infra on the server, pages through
   await visit(page, '#/tasks');
   await page.locator('#tasks-table').waitFor();
   await page.getByLabel('Per page').selectOption('10');
-  await page.getByLabel('Workflow').selectOption('servers.create');
-  await page.getByLabel('Infra').fill('paging');
-  await page.getByLabel('Infra').press('Enter');
+  await page.getByLabel('Workflow', { exact: true }).selectOption('servers.create');
+  await page.getByLabel('Infra', { exact: true }).fill('paging');
+  await page.getByLabel('Infra', { exact: true }).press('Enter');
   const info = page.locator('#page-info');
   await page.locator('#page-info[data-total="24"]').waitFor();
   assert.match(await info.textContent(), /^Page 1 of 3: 1–10 of 24$/);
@@ -205,13 +205,13 @@ test('the tasks table filters by workflow and infra on the server, pages through
   assert.equal(await page.locator(`#tasks-table tr[data-task="${outside.body.data.one}"]`).count(), 0);
   assert.ok(await notReloaded(page));
   // a bad infra gets the server's sentence beside the field
-  await page.getByLabel('Infra').fill('no;way');
-  await page.getByLabel('Infra').press('Enter');
+  await page.getByLabel('Infra', { exact: true }).fill('no;way');
+  await page.getByLabel('Infra', { exact: true }).press('Enter');
   await page.locator('#filter-infra-error').filter({ hasText: "query parameter 'infra'" }).waitFor();
   assert.equal(await page.locator('#filter-infra[aria-invalid="true"]').count(), 1);
-  await page.getByLabel('Infra').fill('');
-  await page.getByLabel('Workflow').selectOption('');
-  await page.getByLabel('Infra').press('Enter');
+  await page.getByLabel('Infra', { exact: true }).fill('');
+  await page.getByLabel('Workflow', { exact: true }).selectOption('');
+  await page.getByLabel('Infra', { exact: true }).press('Enter');
   await page.locator('#filter-infra-error[hidden]').waitFor({ state: 'attached' });
 });
 
