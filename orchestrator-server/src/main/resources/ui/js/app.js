@@ -145,6 +145,11 @@ async function start() {
   if (await probe()) render();
 }
 
+// the skip link moves the focus to the content; followed as a link, "#main" would be taken for a route
+document.querySelector('.skip').addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
 window.addEventListener('hashchange', () => {
   showAlert(null);
   render();

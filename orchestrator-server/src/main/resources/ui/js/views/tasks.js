@@ -73,19 +73,24 @@ export function tasksView(main) {
     return q.toString();
   }
 
+  let loads = 0; // a live refresh and a page change may overlap: only the newest answer is shown
   async function load() {
+    const mine = ++loads;
+    const page = filter.page;
     try {
-      let { data, headers } = await get(`/tasks?${params({ limit: filter.size, offset: filter.page * filter.size })}`);
-      total = Number(headers.get('X-Total-Count') || data.length);
-      if (data.length === 0 && filter.page > 0 && total > 0) { // the page emptied (tasks moved on): show the last one
-        filter.page = Math.ceil(total / filter.size) - 1;
-        ({ data, headers } = await get(`/tasks?${params({ limit: filter.size, offset: filter.page * filter.size })}`));
-        total = Number(headers.get('X-Total-Count') || data.length);
+      const { data, headers } = await get(`/tasks?${params({ limit: filter.size, offset: page * filter.size })}`);
+      const count = Number(headers.get('X-Total-Count') || data.length);
+      if (data.length === 0 && page > 0 && count > 0 && mine === loads) { // the page emptied (tasks moved on): show the last one
+        filter.page = Math.ceil(count / filter.size) - 1;
+        return load();
       }
+      if (mine !== loads) return;
       rows = data;
+      total = count;
       showFilterError(null);
       renderRows();
     } catch (e) {
+      if (mine !== loads) return;
       if (e.status === 400 && /'infra'/.test(e.message)) showFilterError(e.message);
       rows = [];
       total = 0;
@@ -107,7 +112,7 @@ export function tasksView(main) {
       counts.setAttribute('aria-label', `Tasks per status${filter.workflow ? `, workflow ${filter.workflow}` : ''}${filter.infra ? `, infra ${filter.infra}` : ''}`);
       clear(counts, STATUSES.map((s, i) => h('li', {}, h('a', {
         href: '#/tasks', class: `badge s-${s}`, 'data-count': s, 'aria-label': `${numbers[i]} ${s}`,
-        'aria-pressed': s === filter.status ? 'true' : 'false',
+        'aria-current': s === filter.status ? 'true' : null,
         onclick: (e) => { e.preventDefault(); statusSel.value = s === filter.status ? '' : s; onFilter(); },
       }, s, h('span', { class: 'n' }, numbers[i])))));
     } catch { /* the table shows the problem */ }
