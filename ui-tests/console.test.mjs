@@ -8,6 +8,7 @@ import { BASE, launch, markPage, notReloaded, signIn, visit } from './browser.mj
 const OPERATOR = process.env.CONSOLE_OPERATOR_TOKEN;
 const VIEWER = process.env.CONSOLE_VIEWER_TOKEN;
 const SLOW_SETTINGS = process.env.CONSOLE_SLOW_SETTINGS || './slow.yaml';
+const FAST_SETTINGS = process.env.CONSOLE_FAST_SETTINGS || './fast.yaml';
 let browser;
 let page;
 
@@ -111,7 +112,7 @@ test('all of a long log, page by page, and a search through it', async () => {
   // provider reads that hex as a binary literal and fails (provisioning/lib/providers/local.nu)
   const servers = Array.from({ length: 400 }, (_, i) => `long-${String(i).padStart(3, '0')}`)
     .filter((n) => !createHash('md5').update(`production/${n}`).digest('hex').startsWith('0b')).slice(0, 250);
-  const { body } = await api('POST', '/workflows/servers/create', OPERATOR, { infra: 'production', settings: './fast.yaml', servers });
+  const { body } = await api('POST', '/workflows/servers/create', OPERATOR, { infra: 'production', settings: FAST_SETTINGS, servers });
   await visit(page, `#/tasks/${body.data}`);
   await page.locator('#task-status [data-status="Completed"], #task-status [data-status="Failed"]').first().waitFor({ timeout: 120000 });
   assert.equal(await page.locator('#task-status [data-status]').getAttribute('data-status'), 'Completed');

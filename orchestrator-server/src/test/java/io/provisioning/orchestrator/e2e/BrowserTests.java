@@ -48,6 +48,7 @@ final class BrowserTests {
         env.put("CONSOLE_VIEWER_TOKEN", Tokens.hs256(secret, Role.VIEWER, "console-viewer"));
         env.put("CONSOLE_ADMIN_TOKEN", Tokens.hs256(secret, Role.ADMIN, "console-admin"));
         env.put("CONSOLE_SLOW_SETTINGS", "./slow.yaml");
+        env.put("CONSOLE_FAST_SETTINGS", "./fast.yaml");
         env.put("CONSOLE_MIGRATION_DIR", scratch.resolve("migrated-store").toString());
         env.put("CONSOLE_SCREENSHOTS", root.resolve("orchestrator-server/target/ui-screenshots").toString());
         env.put("CHROMIUM_PATH", ChromiumAvailable.chromium().toString());
