@@ -43,8 +43,20 @@ class TaskQueryTest {
     }
 
     @Test
+    void finds_the_dependents_of_a_task_by_its_id_in_any_letter_case() {
+        String id = "0a1b2c3d-0000-4000-8000-00000000abcd";
+        var query = TaskQuery.all().withDependsOn(id.toUpperCase());
+        assertThat(query.dependsOn()).isEqualTo(id);
+        assertThat(query.matches(aTask().withDependencies("11111111-0000-4000-8000-000000000000", id).pending())).isTrue();
+        assertThat(query.matches(aTask().pending())).isFalse();
+        assertThatThrownBy(() -> TaskQuery.all().withDependsOn("web-01"))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("query parameter 'depends_on' must be a task id; got \"web-01\"");
+    }
+
+    @Test
     void keeps_the_filter_on_another_page() {
         var query = new TaskQuery(TaskStatus.Failed, 10, 0).withInfra("production").page(5, 20);
-        assertThat(query).isEqualTo(new TaskQuery(TaskStatus.Failed, null, "production", 5, 20));
+        assertThat(query).isEqualTo(new TaskQuery(TaskStatus.Failed, null, "production", null, 5, 20));
     }
 }

@@ -129,6 +129,27 @@ public abstract class TaskStorageContract {
     }
 
     @Test
+    void finds_the_dependents_of_a_task_in_the_store() {
+        Task base = aTask().completed();
+        Task other = aTask().completed();
+        storage.save(base);
+        storage.save(other);
+        Task first = aTask().withDependencies(base.id()).pending();
+        Task both = aTask().withDependencies(other.id(), base.id()).pending();
+        Task unrelated = aTask().withDependencies(other.id()).pending();
+        storage.save(first);
+        storage.save(both);
+        storage.save(unrelated);
+
+        TaskPage dependents = storage.list(TaskQuery.all().withDependsOn(base.id()));
+        assertThat(dependents.total()).isEqualTo(2);
+        assertThat(dependents.tasks()).extracting(Task::id).containsExactly(both.id(), first.id());
+        assertThat(storage.list(new TaskQuery(null, 1, 1).withDependsOn(other.id())).tasks()).extracting(Task::id)
+                .containsExactly(both.id());
+        assertThat(storage.list(TaskQuery.all().withDependsOn(first.id())).total()).isZero();
+    }
+
+    @Test
     void tracks_queue_entries_with_enqueue_and_dequeue() {
         Task a = aTask().pending();
         Task b = aTask().pending();

@@ -37,7 +37,8 @@ final class TaskRoutes {
         }
         int limit = intParam(ctx, "limit", TaskQuery.DEFAULT_LIMIT, 1, TaskQuery.MAX_LIMIT);
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-        TaskQuery query = new TaskQuery(status, ctx.queryParam("workflow"), ctx.queryParam("infra"), limit, offset);
+        TaskQuery query = new TaskQuery(status, ctx.queryParam("workflow"), ctx.queryParam("infra"),
+                ctx.queryParam("depends_on"), limit, offset);
         TaskPage page = orchestrator.list(query);
         ctx.header("X-Total-Count", Long.toString(page.total()));
         Responses.ok(ctx, page.tasks());

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * GET /tasks filtered by workflow and infra on the real server: more tasks than one page, every
  * page exact, X-Total-Count counting every match (not the page, not all tasks), and a bad filter
- * value refused with a sentence. One worker held by a hanging task keeps the rest Pending, so no
- * script runs meanwhile.
+ * value refused with a sentence; and a task's dependents. One worker held by a hanging task keeps
+ * the rest Pending, so no script runs meanwhile.
  */
 class TaskListFiltersEndToEndTest {
     private static final int TASKS = 45;
@@ -32,6 +32,7 @@ class TaskListFiltersEndToEndTest {
     static Api api;
     /** Index i of the batch: workflow taskserv.create when i % 3 == 0 (else servers.create), infra staging when i is even. */
     static final Map<Integer, String> ids = new java.util.HashMap<>();
+    static final List<String> dependents = new ArrayList<>();
 
     @BeforeAll
     static void submitTasksOfTwoWorkflowsInTwoInfras() throws Exception {
@@ -53,6 +54,13 @@ class TaskListFiltersEndToEndTest {
         assertThat(reply.status()).as(String.valueOf(reply.body())).isEqualTo(200);
         for (int i = 0; i < TASKS; i++) {
             ids.put(i, reply.data().path("t" + i).asText());
+        }
+        // dependents, in infra hold: two of t0, one of t1 (they wait: t0 and t1 never run here)
+        for (String after : List.of(ids.get(0), ids.get(0) + "\",\"" + ids.get(1), ids.get(1))) {
+            Api.Reply dependent = api.post("/workflows/servers/create", "{\"infra\":\"hold\",\"settings\":\"./settings.yaml\","
+                    + "\"servers\":[\"ok-d\"],\"depends_on\":[\"" + after + "\"]}");
+            assertThat(dependent.status()).as(String.valueOf(dependent.body())).isEqualTo(200);
+            dependents.add(dependent.data().asText());
         }
     }
 
@@ -80,6 +88,16 @@ class TaskListFiltersEndToEndTest {
         // the one worker is held by the hanging task: every batch task is still Pending
         assertPagesHoldExactly("status=Pending&workflow=servers.create&infra=production", expected(i -> i % 3 != 0 && i % 2 != 0));
         assertPagesHoldExactly("status=Completed&infra=staging", Set.of());
+    }
+
+    @Test
+    void finds_the_dependents_of_a_task() throws Exception {
+        assertPagesHoldExactly("depends_on=" + ids.get(0), Set.of(dependents.get(0), dependents.get(1)));
+        assertPagesHoldExactly("depends_on=" + ids.get(1).toUpperCase(), Set.of(dependents.get(1), dependents.get(2)));
+        assertPagesHoldExactly("depends_on=" + ids.get(2), Set.of());
+        Api.Reply bad = api.get("/tasks?depends_on=web-01");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.error()).isEqualTo("query parameter 'depends_on' must be a task id; got \"web-01\"");
     }
 
     @Test
@@ -125,9 +143,11 @@ class TaskListFiltersEndToEndTest {
         return out;
     }
 
+    /** With the tasks of infra hold: the hanging one and the dependents (all servers.create). */
     private static Set<String> plusHold(Set<String> ids) throws Exception {
         Set<String> out = new HashSet<>(ids);
-        out.add(api.get("/tasks?infra=hold").data().path(0).path("id").asText());
+        api.get("/tasks?infra=hold").data().forEach(t -> out.add(t.path("id").asText()));
+        assertThat(out).hasSize(ids.size() + 1 + dependents.size());
         return out;
     }
 }

@@ -193,7 +193,7 @@ public final class PostgresTaskStorage implements TaskStorage {
             conditions.add("status = ?");
             values.add(query.status().name());
         }
-        // workflow and infra are read from the task's JSON: no column of their own, so no schema change
+        // workflow, infra and dependencies are read from the task's JSON: no column of their own, so no schema change
         if (query.workflow() != null) {
             conditions.add("(json::jsonb ->> 'workflow') = ?");
             values.add(query.workflow());
@@ -201,6 +201,10 @@ public final class PostgresTaskStorage implements TaskStorage {
         if (query.infra() != null) {
             conditions.add("(json::jsonb ->> 'infra') = ?");
             values.add(query.infra());
+        }
+        if (query.dependsOn() != null) {
+            conditions.add("(json::jsonb -> 'dependencies') @> jsonb_build_array(?::text)");
+            values.add(query.dependsOn());
         }
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         List<Task> page = tasks("list tasks", "SELECT json FROM task" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", ps -> {

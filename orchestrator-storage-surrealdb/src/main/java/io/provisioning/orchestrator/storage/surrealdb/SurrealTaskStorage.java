@@ -273,6 +273,10 @@ public final class SurrealTaskStorage implements TaskStorage {
             conditions.add("infra = $infra");
             vars.put("infra", query.infra());
         }
+        if (query.dependsOn() != null) {
+            conditions.add("deps CONTAINS $depends_on");
+            vars.put("depends_on", query.dependsOn());
+        }
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         JsonNode rows = read("list tasks", "SELECT json, rseq FROM task" + where + " ORDER BY rseq LIMIT $limit START $start",
                 vars);
@@ -280,7 +284,7 @@ public final class SurrealTaskStorage implements TaskStorage {
         return new TaskPage(tasks(rows), count.path(0).path("count").asLong(0));
     }
 
-    /** Gives records of an older store their {@code workflow} and {@code infra} fields (see {@link TaskRecords#UNFILTERED}). */
+    /** Gives records of an older store their {@code workflow}, {@code infra} and {@code deps} fields (see {@link TaskRecords#UNFILTERED}). */
     private void fillFilterFields() {
         for (;;) {
             JsonNode unfilled = read("find tasks without filter fields", TaskRecords.UNFILTERED, Map.of());
@@ -291,7 +295,7 @@ public final class SurrealTaskStorage implements TaskStorage {
             for (JsonNode row : unfilled) {
                 Task task = TaskRecords.fromJson(row.path("json"));
                 rows.add(Map.of("id", row.path("id").asText(), "workflow", TaskRecords.filterValue(task.workflow()),
-                        "infra", TaskRecords.filterValue(task.infra())));
+                        "infra", TaskRecords.filterValue(task.infra()), "deps", task.dependencies()));
             }
             write("fill the filter fields", () -> client.query(TaskRecords.BACKFILL_FILTERS, Map.of("rows", rows)));
         }
