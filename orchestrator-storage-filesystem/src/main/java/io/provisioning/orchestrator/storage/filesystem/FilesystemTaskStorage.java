@@ -86,7 +86,7 @@ public final class FilesystemTaskStorage implements TaskStorage {
     /** The journal lines and task files (see {@code DataFormats.FILESYSTEM_STORE}); version 1 is today's layout. */
     @Override
     public java.util.Map<String, Integer> formatVersions() {
-        return java.util.Map.of(io.provisioning.orchestrator.format.DataFormats.FILESYSTEM_STORE, 1);
+        return java.util.Map.of(io.provisioning.orchestrator.format.DataFormats.FILESYSTEM_STORE, FilesystemStorageFactory.FORMAT_VERSION);
     }
 
     @Override

@@ -63,7 +63,9 @@ public final class SurrealTaskStorage implements TaskStorage {
         this.onClose = onClose;
         refuseNewerSchema();
         write("define the schema", () -> client.query(TaskRecords.SCHEMA, Map.of()));
-        fillFilterFields();
+        fillFilterFields(); // the upgrade from schema version 1; only then is version 2 recorded
+        write("record the schema version", () -> client.query(TaskRecords.RAISE_SCHEMA_VERSION,
+                Map.of("v", TaskRecords.SCHEMA_VERSION)));
         this.renewal = settings.shared() ? LeaseRenewal.start(this, settings.lease()) : null;
         if (settings.shared()) {
             client.addConnectionListener(new RenewLeasesOnReconnect());

@@ -26,8 +26,15 @@ import java.util.Map;
 final class TaskRecords {
     private static final ObjectMapper JSON = Json.mapper();
 
-    /** The layout below; {@code meta:format.schema_version} records it in the database. Raise it with a migration. */
-    static final int SCHEMA_VERSION = 1;
+    /**
+     * The layout below; {@code meta:format.schema_version} records it in the database. Version 1: the
+     * task, queue and idempotency tables; version 2: task records also carry {@code workflow},
+     * {@code infra} and {@code deps} (filled for version 1 records at open, then the version is raised).
+     */
+    static final int SCHEMA_VERSION = 2;
+
+    /** Raises the recorded version once the records are in its layout; never lowers it. */
+    static final String RAISE_SCHEMA_VERSION = "UPDATE meta:format SET schema_version = $v WHERE schema_version < $v RETURN NONE;";
 
     /** The recorded version, or NONE; the engine refuses a select from a table never defined, so ask first. */
     static final String SCHEMA_VERSION_QUERY = "IF (INFO FOR DB).tables.meta = NONE { NONE } "

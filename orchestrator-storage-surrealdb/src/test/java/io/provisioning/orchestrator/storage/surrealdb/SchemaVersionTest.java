@@ -40,16 +40,34 @@ class SchemaVersionTest {
     }
 
     @Test
-    void a_new_database_is_marked_with_version_1_and_reports_it() {
+    void a_new_database_is_marked_with_the_current_version_and_reports_it() {
         String database = TestEngine.uniqueDatabase();
         try (SurrealTaskStorage storage = open(database)) {
-            assertThat(meta(storage)).isEqualTo("1");
-            assertThat(storage.formatVersions()).containsEntry("surrealdb-schema", 1);
+            assertThat(meta(storage)).isEqualTo("2");
+            assertThat(storage.formatVersions()).containsEntry("surrealdb-schema", 2);
         }
     }
 
     @Test
-    void a_database_of_todays_layout_without_the_mark_is_version_1() {
+    void a_version_1_database_is_upgraded_to_2_its_records_filled_before_the_version_is_raised() {
+        String database = TestEngine.uniqueDatabase();
+        Task task = aTask().pending();
+        try (SurrealTaskStorage storage = open(database)) {
+            storage.saveAndEnqueue(task);
+            // as version 1 left it: no filter fields on the record, the mark at 1
+            storage.client().query("UPDATE type::record('task', $id) SET workflow = NONE, infra = NONE, deps = NONE; "
+                    + "UPDATE meta:format SET schema_version = 1;", Map.of("id", task.id())).orThrow();
+        }
+        try (SurrealTaskStorage storage = open(database)) {
+            assertThat(meta(storage)).isEqualTo("2");
+            assertThat(storage.client().query("SELECT VALUE deps FROM ONLY type::record('task', $id);",
+                    Map.of("id", task.id())).last().isArray()).isTrue();
+            assertThat(storage.find(task.id())).isPresent();
+        }
+    }
+
+    @Test
+    void a_database_of_the_layout_before_versions_without_the_mark_is_version_1_and_upgraded() {
         String database = TestEngine.uniqueDatabase();
         Task task = aTask().pending();
         try (SurrealTaskStorage storage = open(database)) {
@@ -57,7 +75,7 @@ class SchemaVersionTest {
             storage.client().query("DELETE meta:format;", Map.of()).orThrow(); // as today's build left it
         }
         try (SurrealTaskStorage storage = open(database)) {
-            assertThat(meta(storage)).isEqualTo("1");
+            assertThat(meta(storage)).isEqualTo("2");
             assertThat(storage.find(task.id())).isPresent();
         }
     }
@@ -72,7 +90,7 @@ class SchemaVersionTest {
         }
         assertThatThrownBy(() -> open(database)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("holds schema version 7 (meta:format), newer than this orchestrator")
-                .hasMessageContaining("knows (1)").hasMessageEndingWith("nothing was changed");
+                .hasMessageContaining("knows (2)").hasMessageEndingWith("nothing was changed");
         // still version 7, the task untouched: read through a raw session, not a store that would define the schema
         Map<String, String> o = engine.storageOptions(database);
         try (var client = SurrealServerStorageFactory.connect(io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealOptions.of(
