@@ -130,6 +130,16 @@ public interface TaskStorage extends AutoCloseable {
         }
     }
 
+    /**
+     * Up to {@code limit} idempotency records whose key sorts after {@code afterKey} ({@code ""}: from
+     * the first), in this store's ascending key order, for migration. Every record stored by
+     * {@link #saveSubmission} or {@link #importIdempotencyRecords} is found this way.
+     */
+    List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit);
+
+    /** Writes these records as they are (a migration's copy), replacing what is stored under their keys; durable when this returns. */
+    void importIdempotencyRecords(List<IdempotencyRecord> records);
+
     /** How many tasks are stored. */
     default long count() {
         return list(new TaskQuery(null, 1, 0)).total();

@@ -145,6 +145,16 @@ public final class TimedTaskStorage implements TaskStorage {
     }
 
     @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return timed("scan_idempotency_records", () -> inner.scanIdempotencyRecords(afterKey, limit));
+    }
+
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        timed("import_idempotency_records", () -> inner.importIdempotencyRecords(records));
+    }
+
+    @Override
     public long count() {
         return timed("count", inner::count);
     }

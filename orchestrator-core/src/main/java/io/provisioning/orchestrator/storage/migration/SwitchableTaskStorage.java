@@ -194,6 +194,17 @@ public final class SwitchableTaskStorage implements TaskStorage {
         }
     }
 
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        pause.readLock().lock();
+        try {
+            active.importIdempotencyRecords(records);
+            mirrorWrite(s -> s.importIdempotencyRecords(records));
+        } finally {
+            pause.readLock().unlock();
+        }
+    }
+
     // ---- reads and the rest go to the active store ----------------------------------------
 
     @Override public String type() { return active.type(); }
@@ -209,6 +220,9 @@ public final class SwitchableTaskStorage implements TaskStorage {
     @Override public List<Task> findOrphaned(boolean atStart) { return active.findOrphaned(atStart); }
     @Override public List<Task> scan(long afterSequence, int limit) { return active.scan(afterSequence, limit); }
     @Override public long count() { return active.count(); }
+    @Override public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return active.scanIdempotencyRecords(afterKey, limit);
+    }
 
     @Override
     public AutoCloseable watchOtherNodes(Consumer<Task> changed) {

@@ -177,6 +177,22 @@ public final class PostgresTaskStorage implements TaskStorage {
         return run("find an idempotency key", c -> Submissions.find(c, key));
     }
 
+    @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return run("scan idempotency keys", c -> Submissions.scan(c, afterKey == null ? "" : afterKey, limit));
+    }
+
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        write("import " + records.size() + " idempotency keys", c -> {
+            Submissions.importAll(c, records);
+            return null;
+        });
+    }
+
     // ---- reads --------------------------------------------------------------------------
 
     @Override

@@ -193,6 +193,32 @@ public final class SurrealTaskStorage implements TaskStorage {
                 : Optional.of(TaskRecords.recordFromJson(json));
     }
 
+    @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        JsonNode rows = read("scan idempotency keys", "SELECT json, record::id(id) AS key FROM idempotency"
+                + " WHERE record::id(id) > $after ORDER BY key LIMIT $limit",
+                Map.of("after", afterKey == null ? "" : afterKey, "limit", limit));
+        List<IdempotencyRecord> records = new ArrayList<>(rows.size());
+        for (JsonNode row : rows) {
+            records.add(TaskRecords.recordFromJson(row.get("json")));
+        }
+        return records;
+    }
+
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(records.size());
+        for (IdempotencyRecord record : records) {
+            rows.add(Map.of("key", record.key(), "json", TaskRecords.toJson(record)));
+        }
+        write("import " + records.size() + " idempotency keys", () -> client.query("BEGIN TRANSACTION; "
+                + "FOR $r IN $records { UPSERT type::record('idempotency', $r.key) SET json = $r.json RETURN NONE; }; "
+                + "COMMIT TRANSACTION;", Map.of("records", rows), Duration.ofMinutes(2)));
+    }
+
     private String owner() {
         return settings.shared() ? settings.nodeId() : null;
     }
