@@ -97,6 +97,15 @@ public interface TaskStorage extends AutoCloseable {
         return atStart ? findUnfinished().stream().filter(t -> t.status() == TaskStatus.Running).toList() : List.of();
     }
 
+    /**
+     * For a shared store: when this node's leases were last renewed and how long they last (see
+     * {@link LeaseStatus}), so that the engine can end its attempts before another node may take
+     * them over. Empty for a store only one process uses, whose tasks nobody else takes.
+     */
+    default Optional<LeaseStatus> leaseStatus() {
+        return Optional.empty();
+    }
+
     /** Follows the changes other nodes make to tasks, as they happen (at least the latest state of each). */
     default AutoCloseable watchOtherNodes(Consumer<Task> changed) {
         return () -> { };

@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
@@ -117,6 +118,11 @@ public final class TimedTaskStorage implements TaskStorage {
     @Override
     public boolean isShared() {
         return inner.isShared();
+    }
+
+    @Override
+    public Optional<LeaseStatus> leaseStatus() {
+        return inner.leaseStatus(); // in memory, asked every quarter second: not timed
     }
 
     @Override

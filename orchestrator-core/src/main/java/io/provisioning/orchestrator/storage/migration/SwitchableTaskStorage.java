@@ -1,6 +1,7 @@
 package io.provisioning.orchestrator.storage.migration;
 
 import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
@@ -217,6 +218,7 @@ public final class SwitchableTaskStorage implements TaskStorage {
     @Override public long maxSequence() { return active.maxSequence(); }
     @Override public void checkHealth() { active.checkHealth(); }
     @Override public boolean isShared() { return active.isShared(); }
+    @Override public Optional<LeaseStatus> leaseStatus() { return active.leaseStatus(); }
     @Override public List<Task> findOrphaned(boolean atStart) { return active.findOrphaned(atStart); }
     @Override public List<Task> scan(long afterSequence, int limit) { return active.scan(afterSequence, limit); }
     @Override public long count() { return active.count(); }

@@ -1,6 +1,8 @@
 package io.provisioning.orchestrator.storage.postgresql;
 
 import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.LastRenewal;
+import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
@@ -13,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +56,7 @@ public final class PostgresTaskStorage implements TaskStorage {
     private final AutoCloseable onClose;
     private final HealthProbe health;
     private final LeaseRenewal renewal;
+    private final LastRenewal lastRenewal;
 
     PostgresTaskStorage(DataSource pool, Connector connector, Settings settings, AutoCloseable onClose) {
         this.pool = pool;
@@ -62,7 +66,8 @@ public final class PostgresTaskStorage implements TaskStorage {
         this.onClose = onClose;
         this.health = new HealthProbe(this::probe, this::renewLeasesNow);
         run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
-        this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease());
+        this.lastRenewal = new LastRenewal(Clock.systemUTC(), settings.lease());
+        this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease(), lastRenewal);
     }
 
     @Override
@@ -281,13 +286,21 @@ public final class PostgresTaskStorage implements TaskStorage {
 
     /** Extends the leases of every task this node runs; returns how many. */
     int renewLeases() {
-        return write("renew leases", c -> {
+        java.time.Instant sent = lastRenewal.sending();
+        int renewed = write("renew leases", c -> {
             try (PreparedStatement ps = c.prepareStatement(LeaseRenewal.RENEW)) {
                 ps.setLong(1, leaseMillis);
                 ps.setString(2, settings.nodeId());
                 return ps.executeUpdate();
             }
         });
+        lastRenewal.succeeded(sent);
+        return renewed;
+    }
+
+    @Override
+    public Optional<LeaseStatus> leaseStatus() {
+        return Optional.of(lastRenewal.status());
     }
 
     /** Leases lapse while the server is away; this node's tasks are its own again as soon as it is back. */

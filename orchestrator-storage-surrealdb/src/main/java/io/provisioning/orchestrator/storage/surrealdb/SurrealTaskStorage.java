@@ -3,6 +3,8 @@ package io.provisioning.orchestrator.storage.surrealdb;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.provisioning.orchestrator.storage.DuplicateSequenceException;
 import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.LastRenewal;
+import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.StorageException;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
@@ -15,6 +17,7 @@ import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealException;
 import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealStatementException;
 import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealUnavailableException;
 import io.provisioning.orchestrator.task.Task;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +57,7 @@ public final class SurrealTaskStorage implements TaskStorage {
     private final String leaseText;
     private final AutoCloseable onClose;
     private final LeaseRenewal renewal;
+    private final LastRenewal lastRenewal;
 
     /** Defines the tables and indexes if they are missing; {@code onClose} runs after the client closes (the embedded engine). */
     public SurrealTaskStorage(SurrealClient client, Settings settings, AutoCloseable onClose) {
@@ -61,6 +65,7 @@ public final class SurrealTaskStorage implements TaskStorage {
         this.settings = settings;
         this.leaseText = settings.lease().toMillis() + "ms";
         this.onClose = onClose;
+        this.lastRenewal = new LastRenewal(Clock.systemUTC(), settings.lease());
         write("define the schema", () -> client.query(TaskRecords.SCHEMA, Map.of()));
         this.renewal = settings.shared() ? LeaseRenewal.start(this, settings.lease()) : null;
         if (settings.shared()) {
@@ -363,10 +368,17 @@ public final class SurrealTaskStorage implements TaskStorage {
      */
     int renewLeases() {
         Map<String, Object> vars = Map.of("lease", leaseText, "node", settings.nodeId());
+        java.time.Instant sent = lastRenewal.sending();
         QueryResult result = write("renew leases", () -> client.query("UPDATE task SET lease_until = time::now() + "
                 + "<duration>$lease WHERE status = 'Running' AND lease_owner = $node RETURN VALUE id", vars));
+        lastRenewal.succeeded(sent);
         JsonNode renewed = result.get(result.size() - 1).result();
         return renewed == null ? 0 : renewed.size();
+    }
+
+    @Override
+    public Optional<LeaseStatus> leaseStatus() {
+        return settings.shared() ? Optional.of(lastRenewal.status()) : Optional.empty();
     }
 
     @Override
