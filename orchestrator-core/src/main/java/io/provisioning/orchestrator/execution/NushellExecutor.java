@@ -110,6 +110,9 @@ public final class NushellExecutor implements TaskExecutor {
         if (attempt == null) {
             return false;
         }
+        if (!attempt.process.isAlive() && ProcessTree.isGone(attempt.tree)) {
+            return true; // over already; how it ended is its outcome
+        }
         attempt.interruptedBecause = reason;
         return attempt.kill();
     }
@@ -254,7 +257,8 @@ public final class NushellExecutor implements TaskExecutor {
                 // a process that left the group but kept the pipes open must not hold the worker forever
                 out.join(Duration.ofSeconds(5));
                 err.join(Duration.ofSeconds(5));
-                if (interruptedBecause != null) {
+                // a script that exited 0 before the KILL reached it did its work: that outcome stands
+                if (interruptedBecause != null && !(finished && process.exitValue() == 0)) {
                     listener.onLine("stderr", interruptedBecause);
                     return new ExecutionResult(ExecutionResult.Outcome.INTERRUPTED, null, stdoutTail.toString(),
                             interruptedBecause);
