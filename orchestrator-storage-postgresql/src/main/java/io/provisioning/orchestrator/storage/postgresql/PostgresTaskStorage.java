@@ -208,18 +208,38 @@ public final class PostgresTaskStorage implements TaskStorage {
 
     @Override
     public TaskPage list(TaskQuery query) {
-        String where = query.status() == null ? "" : " WHERE status = ?";
+        List<String> values = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        if (query.status() != null) {
+            conditions.add("status = ?");
+            values.add(query.status().name());
+        }
+        // workflow, infra and dependencies are read from the task's JSON: no column of their own, so no schema change
+        if (query.workflow() != null) {
+            conditions.add("(json::jsonb ->> 'workflow') = ?");
+            values.add(query.workflow());
+        }
+        if (query.infra() != null) {
+            conditions.add("(json::jsonb ->> 'infra') = ?");
+            values.add(query.infra());
+        }
+        if (query.dependsOn() != null) {
+            conditions.add("(json::jsonb -> 'dependencies') @> jsonb_build_array(?::text)");
+            values.add(query.dependsOn());
+        }
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         List<Task> page = tasks("list tasks", "SELECT json FROM task" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", ps -> {
             int i = 1;
-            if (query.status() != null) {
-                ps.setString(i++, query.status().name());
+            for (String value : values) {
+                ps.setString(i++, value);
             }
             ps.setInt(i++, query.limit());
             ps.setInt(i, query.offset());
         });
         long total = number("count tasks", "SELECT count(*) FROM task" + where, ps -> {
-            if (query.status() != null) {
-                ps.setString(1, query.status().name());
+            int i = 1;
+            for (String value : values) {
+                ps.setString(i++, value);
             }
         });
         return new TaskPage(page, total);

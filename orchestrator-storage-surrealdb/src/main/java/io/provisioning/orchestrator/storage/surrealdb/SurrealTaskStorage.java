@@ -67,6 +67,7 @@ public final class SurrealTaskStorage implements TaskStorage {
         this.onClose = onClose;
         this.lastRenewal = new LastRenewal(Clock.systemUTC(), settings.lease());
         write("define the schema", () -> client.query(TaskRecords.SCHEMA, Map.of()));
+        fillFilterFields();
         this.renewal = settings.shared() ? LeaseRenewal.start(this, settings.lease()) : null;
         if (settings.shared()) {
             client.addConnectionListener(new RenewLeasesOnReconnect());
@@ -287,17 +288,48 @@ public final class SurrealTaskStorage implements TaskStorage {
 
     @Override
     public TaskPage list(TaskQuery query) {
-        String where = query.status() == null ? "" : " WHERE status = $status";
         Map<String, Object> vars = new HashMap<>();
+        List<String> conditions = new ArrayList<>();
         vars.put("limit", query.limit());
         vars.put("start", query.offset());
         if (query.status() != null) {
+            conditions.add("status = $status");
             vars.put("status", query.status().name());
         }
+        if (query.workflow() != null) {
+            conditions.add("workflow = $workflow");
+            vars.put("workflow", query.workflow());
+        }
+        if (query.infra() != null) {
+            conditions.add("infra = $infra");
+            vars.put("infra", query.infra());
+        }
+        if (query.dependsOn() != null) {
+            conditions.add("deps CONTAINS $depends_on");
+            vars.put("depends_on", query.dependsOn());
+        }
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         JsonNode rows = read("list tasks", "SELECT json, rseq FROM task" + where + " ORDER BY rseq LIMIT $limit START $start",
                 vars);
         JsonNode count = read("count tasks", "SELECT count() FROM task" + where + " GROUP ALL", vars);
         return new TaskPage(tasks(rows), count.path(0).path("count").asLong(0));
+    }
+
+    /** Gives records of an older store their {@code workflow}, {@code infra} and {@code deps} fields (see {@link TaskRecords#UNFILTERED}). */
+    private void fillFilterFields() {
+        for (;;) {
+            JsonNode unfilled = read("find tasks without filter fields", TaskRecords.UNFILTERED, Map.of());
+            if (!unfilled.isArray() || unfilled.isEmpty()) {
+                return;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (JsonNode row : unfilled) {
+                Task task = TaskRecords.fromJson(row.path("json"));
+                rows.add(Map.of("id", row.path("id").asText(), "workflow", TaskRecords.filterValue(task.workflow()),
+                        "infra", TaskRecords.filterValue(task.infra()), "deps", task.dependencies()));
+            }
+            write("fill the filter fields", () -> client.query(TaskRecords.BACKFILL_FILTERS, Map.of("rows", rows)));
+        }
     }
 
     @Override
