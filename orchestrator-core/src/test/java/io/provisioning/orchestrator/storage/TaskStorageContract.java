@@ -401,6 +401,58 @@ public abstract class TaskStorageContract {
         }
     }
 
+    @Test
+    void scans_every_key_record_in_key_order_batch_by_batch_submitted_and_imported_alike() throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            Task task = aTask().pending();
+            String key = "sub-" + (char) ('g' - i) + "-" + i;
+            storage.saveSubmission(List.of(task), keyRecord(key, "hash-" + i, Map.of("task", task.id())));
+            keys.add(key);
+        }
+        List<IdempotencyRecord> imported = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Map<String, String> ids = new LinkedHashMap<>();
+            ids.put("zeta", "id-z-" + i);
+            ids.put("alpha", "id-a-" + i);
+            imported.add(keyRecord("imp/" + i + " ünï", "hash-imp-" + i, ids));
+        }
+        storage.importIdempotencyRecords(imported);
+        imported.forEach(r -> keys.add(r.key()));
+        storage = reopen(storage);
+
+        List<IdempotencyRecord> scanned = new ArrayList<>();
+        String after = "";
+        for (List<IdempotencyRecord> batch = storage.scanIdempotencyRecords(after, 3); !batch.isEmpty();
+                batch = storage.scanIdempotencyRecords(after, 3)) {
+            assertThat(batch.size()).isLessThanOrEqualTo(3);
+            scanned.addAll(batch);
+            after = batch.get(batch.size() - 1).key();
+        }
+        assertThat(scanned).extracting(IdempotencyRecord::key).containsExactlyInAnyOrderElementsOf(keys)
+                .doesNotHaveDuplicates();
+        for (IdempotencyRecord record : imported) {
+            assertThat(storage.findIdempotencyRecord(record.key())).contains(record);
+            assertThat(storage.findIdempotencyRecord(record.key()).orElseThrow().taskIds().keySet())
+                    .containsExactly("zeta", "alpha");
+        }
+        assertThat(storage.count()).as("importing key records adds no task").isEqualTo(7);
+    }
+
+    @Test
+    void an_imported_key_record_holds_its_key_for_later_submissions() {
+        IdempotencyRecord copied = keyRecord("migrated-key", "hash-a", Map.of("task", "first-id"));
+        storage.importIdempotencyRecords(List.of(copied));
+        Task again = aTask().pending();
+        assertThat(storage.saveSubmission(List.of(again), keyRecord("migrated-key", "hash-a", Map.of("task", again.id()))))
+                .contains(copied);
+        assertThat(storage.find(again.id())).isEmpty();
+        IdempotencyRecord replaced = keyRecord("migrated-key", "hash-b", Map.of("task", "other-id"));
+        storage.importIdempotencyRecords(List.of(replaced));
+        assertThat(storage.findIdempotencyRecord("migrated-key")).contains(replaced);
+        assertThat(storage.scanIdempotencyRecords("", 10)).containsExactly(replaced);
+    }
+
     private static IdempotencyRecord keyRecord(String key, String hash, Map<String, String> ids) {
         return new IdempotencyRecord(key, hash, ids, Instant.parse("2026-01-01T00:00:00.123456Z"));
     }

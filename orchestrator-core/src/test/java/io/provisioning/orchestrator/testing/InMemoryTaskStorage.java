@@ -58,6 +58,17 @@ public class InMemoryTaskStorage implements TaskStorage {
     }
 
     @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return keys.values().stream().filter(r -> r.key().compareTo(afterKey == null ? "" : afterKey) > 0)
+                .sorted(java.util.Comparator.comparing(IdempotencyRecord::key)).limit(limit).toList();
+    }
+
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        records.forEach(r -> keys.put(r.key(), r));
+    }
+
+    @Override
     public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
         return Optional.ofNullable(keys.get(key));
     }

@@ -152,6 +152,27 @@ public final class FilesystemTaskStorage implements TaskStorage {
         return index.findIdempotencyRecord(key);
     }
 
+    @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return index.scanKeys(afterKey == null ? "" : afterKey, limit);
+    }
+
+    /** One journal line per record (a submission without tasks), appended and synced together. */
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<byte[]> lines = new ArrayList<>(records.size());
+        List<SubmissionChange> changes = new ArrayList<>(records.size());
+        for (IdempotencyRecord record : records) {
+            SubmissionChange change = new SubmissionChange(List.of(), record);
+            lines.add(line(JournalRecord.of(change)));
+            changes.add(change);
+        }
+        journal.appendAll(lines, changes);
+    }
+
     private static byte[] line(JournalRecord record) {
         try {
             return JSON.writeValueAsBytes(record);

@@ -22,7 +22,7 @@ final class TaskIndex {
     private final ConcurrentSkipListMap<Long, String> newestFirst = new ConcurrentSkipListMap<>(Comparator.reverseOrder());
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final Map<String, String> byIdempotencyKey = new ConcurrentHashMap<>();
-    private final Map<String, IdempotencyRecord> keyRecords = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, IdempotencyRecord> keyRecords = new ConcurrentSkipListMap<>();
     private final Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
 
     synchronized void apply(Change change) {
@@ -49,6 +49,11 @@ final class TaskIndex {
 
     Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
         return Optional.ofNullable(keyRecords.get(key));
+    }
+
+    /** Up to {@code limit} key records after {@code afterKey}, in key order. */
+    List<IdempotencyRecord> scanKeys(String afterKey, int limit) {
+        return keyRecords.tailMap(afterKey, false).values().stream().limit(limit).toList();
     }
 
     void markQueued(String taskId) {

@@ -1,6 +1,8 @@
 package io.provisioning.orchestrator.storage.postgresql;
 
 import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.LastRenewal;
+import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
@@ -13,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +57,7 @@ public final class PostgresTaskStorage implements TaskStorage {
     private final HealthProbe health;
     private final LeaseRenewal renewal;
     private final int schemaVersion;
+    private final LastRenewal lastRenewal;
 
     PostgresTaskStorage(DataSource pool, Connector connector, Settings settings, AutoCloseable onClose) {
         this.pool = pool;
@@ -63,7 +67,8 @@ public final class PostgresTaskStorage implements TaskStorage {
         this.onClose = onClose;
         this.health = new HealthProbe(this::probe, this::renewLeasesNow);
         this.schemaVersion = run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
-        this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease());
+        this.lastRenewal = new LastRenewal(Clock.systemUTC(), settings.lease());
+        this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease(), lastRenewal);
     }
 
     @Override
@@ -184,6 +189,22 @@ public final class PostgresTaskStorage implements TaskStorage {
         return run("find an idempotency key", c -> Submissions.find(c, key));
     }
 
+    @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return run("scan idempotency keys", c -> Submissions.scan(c, afterKey == null ? "" : afterKey, limit));
+    }
+
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        write("import " + records.size() + " idempotency keys", c -> {
+            Submissions.importAll(c, records);
+            return null;
+        });
+    }
+
     // ---- reads --------------------------------------------------------------------------
 
     @Override
@@ -292,13 +313,21 @@ public final class PostgresTaskStorage implements TaskStorage {
 
     /** Extends the leases of every task this node runs; returns how many. */
     int renewLeases() {
-        return write("renew leases", c -> {
+        java.time.Instant sent = lastRenewal.sending();
+        int renewed = write("renew leases", c -> {
             try (PreparedStatement ps = c.prepareStatement(LeaseRenewal.RENEW)) {
                 ps.setLong(1, leaseMillis);
                 ps.setString(2, settings.nodeId());
                 return ps.executeUpdate();
             }
         });
+        lastRenewal.succeeded(sent);
+        return renewed;
+    }
+
+    @Override
+    public Optional<LeaseStatus> leaseStatus() {
+        return Optional.of(lastRenewal.status());
     }
 
     /** Leases lapse while the server is away; this node's tasks are its own again as soon as it is back. */

@@ -3,6 +3,8 @@ package io.provisioning.orchestrator.storage.surrealdb;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.provisioning.orchestrator.storage.DuplicateSequenceException;
 import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.LastRenewal;
+import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.StorageException;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
@@ -15,6 +17,7 @@ import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealException;
 import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealStatementException;
 import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealUnavailableException;
 import io.provisioning.orchestrator.task.Task;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +57,7 @@ public final class SurrealTaskStorage implements TaskStorage {
     private final String leaseText;
     private final AutoCloseable onClose;
     private final LeaseRenewal renewal;
+    private final LastRenewal lastRenewal;
 
     /** Defines the tables and indexes if they are missing; {@code onClose} runs after the client closes (the embedded engine). */
     public SurrealTaskStorage(SurrealClient client, Settings settings, AutoCloseable onClose) {
@@ -62,6 +66,7 @@ public final class SurrealTaskStorage implements TaskStorage {
         this.leaseText = settings.lease().toMillis() + "ms";
         this.onClose = onClose;
         refuseNewerSchema();
+        this.lastRenewal = new LastRenewal(Clock.systemUTC(), settings.lease());
         write("define the schema", () -> client.query(TaskRecords.SCHEMA, Map.of()));
         fillFilterFields(); // the upgrade from schema version 1; only then is version 2 recorded
         write("record the schema version", () -> client.query(TaskRecords.RAISE_SCHEMA_VERSION,
@@ -216,6 +221,32 @@ public final class SurrealTaskStorage implements TaskStorage {
                 "SELECT VALUE json FROM ONLY type::record('idempotency', $key)", Map.of("key", key));
         return json == null || json.isNull() || json.isMissingNode() ? Optional.empty()
                 : Optional.of(TaskRecords.recordFromJson(json));
+    }
+
+    @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        JsonNode rows = read("scan idempotency keys", "SELECT json, record::id(id) AS key FROM idempotency"
+                + " WHERE record::id(id) > $after ORDER BY key LIMIT $limit",
+                Map.of("after", afterKey == null ? "" : afterKey, "limit", limit));
+        List<IdempotencyRecord> records = new ArrayList<>(rows.size());
+        for (JsonNode row : rows) {
+            records.add(TaskRecords.recordFromJson(row.get("json")));
+        }
+        return records;
+    }
+
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> rows = new ArrayList<>(records.size());
+        for (IdempotencyRecord record : records) {
+            rows.add(Map.of("key", record.key(), "json", TaskRecords.toJson(record)));
+        }
+        write("import " + records.size() + " idempotency keys", () -> client.query("BEGIN TRANSACTION; "
+                + "FOR $r IN $records { UPSERT type::record('idempotency', $r.key) SET json = $r.json RETURN NONE; }; "
+                + "COMMIT TRANSACTION;", Map.of("records", rows), Duration.ofMinutes(2)));
     }
 
     private String owner() {
@@ -393,10 +424,17 @@ public final class SurrealTaskStorage implements TaskStorage {
      */
     int renewLeases() {
         Map<String, Object> vars = Map.of("lease", leaseText, "node", settings.nodeId());
+        java.time.Instant sent = lastRenewal.sending();
         QueryResult result = write("renew leases", () -> client.query("UPDATE task SET lease_until = time::now() + "
                 + "<duration>$lease WHERE status = 'Running' AND lease_owner = $node RETURN VALUE id", vars));
+        lastRenewal.succeeded(sent);
         JsonNode renewed = result.get(result.size() - 1).result();
         return renewed == null ? 0 : renewed.size();
+    }
+
+    @Override
+    public Optional<LeaseStatus> leaseStatus() {
+        return settings.shared() ? Optional.of(lastRenewal.status()) : Optional.empty();
     }
 
     @Override
