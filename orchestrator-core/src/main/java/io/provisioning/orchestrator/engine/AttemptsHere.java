@@ -23,6 +23,11 @@ final class AttemptsHere {
         return running.contains(taskId);
     }
 
+    /** The tasks this node's workers hold now. */
+    Set<String> runningIds() {
+        return Set.copyOf(running);
+    }
+
     void requestCancel(String taskId) {
         cancelRequested.add(taskId);
     }

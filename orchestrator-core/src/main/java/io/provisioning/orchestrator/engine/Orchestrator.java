@@ -53,6 +53,7 @@ public final class Orchestrator implements AutoCloseable {
     private final RetryTask retryTask;
     private final RecoverInterruptedTasks recovery;
     private FollowOtherNodes otherNodes;
+    private final FenceOnLostLease fence;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean accepting;
     private boolean recovered;
@@ -86,6 +87,7 @@ public final class Orchestrator implements AutoCloseable {
         this.retryTask = new RetryTask(storage, clock, locks, announce);
         this.recovery = new RecoverInterruptedTasks(storage, clock, events);
         this.sequence = new SequenceNumbers(clock, storage.isShared());
+        this.fence = new FenceOnLostLease(storage, executor, here, clock);
     }
 
     /** Recovers what a previous process left and rebuilds the queue; call before taking submissions. */
@@ -109,6 +111,7 @@ public final class Orchestrator implements AutoCloseable {
         if (storage.isShared()) {
             otherNodes = new FollowOtherNodes(storage, follow, here, recovery, queue, Duration.ofSeconds(2));
             otherNodes.start();
+            fence.start();
         }
         for (int i = 0; i < config.workers(); i++) {
             Thread worker = Thread.ofPlatform().name("worker-" + i).daemon(false).unstarted(this::workLoop);
@@ -221,6 +224,10 @@ public final class Orchestrator implements AutoCloseable {
     private void workLoop() {
         while (accepting) {
             try {
+                if (fence.isFenced()) { // this node's leases may lapse: it claims nothing until a renewal succeeds
+                    Thread.sleep(250);
+                    continue;
+                }
                 if (!storageAvailable() || !everythingWritable()) { // pause: claims, outcomes, logs could not be stored
                     Thread.sleep(500);
                     continue;
@@ -324,6 +331,7 @@ public final class Orchestrator implements AutoCloseable {
         if (otherNodes != null) {
             otherNodes.close();
         }
+        fence.close();
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         for (Thread worker : workers) {
             long left = deadline - System.nanoTime();

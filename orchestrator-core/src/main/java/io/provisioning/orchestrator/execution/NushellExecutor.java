@@ -104,6 +104,19 @@ public final class NushellExecutor implements TaskExecutor {
         return true;
     }
 
+    @Override
+    public boolean interrupt(String taskId, String reason) {
+        Attempt attempt = running.get(taskId);
+        if (attempt == null) {
+            return false;
+        }
+        if (!attempt.process.isAlive() && ProcessTree.isGone(attempt.tree)) {
+            return true; // over already; how it ended is its outcome
+        }
+        attempt.interruptedBecause = reason;
+        return attempt.kill();
+    }
+
     /** Starts the watchdog, held before the script, and learns the tree it leads. */
     private Attempt launch(Task task, int attempt) {
         checkRunnable(task);
@@ -179,6 +192,7 @@ public final class NushellExecutor implements TaskExecutor {
         private final BufferedReader stdout;
         private final AttemptProcess tree;
         private volatile boolean cancelled;
+        private volatile String interruptedBecause;
 
         Attempt(Task task, Process process, BufferedReader stdout, AttemptProcess tree) {
             this.task = task;
@@ -243,6 +257,12 @@ public final class NushellExecutor implements TaskExecutor {
                 // a process that left the group but kept the pipes open must not hold the worker forever
                 out.join(Duration.ofSeconds(5));
                 err.join(Duration.ofSeconds(5));
+                // a script that exited 0 before the KILL reached it did its work: that outcome stands
+                if (interruptedBecause != null && !(finished && process.exitValue() == 0)) {
+                    listener.onLine("stderr", interruptedBecause);
+                    return new ExecutionResult(ExecutionResult.Outcome.INTERRUPTED, null, stdoutTail.toString(),
+                            interruptedBecause);
+                }
                 if (!finished) {
                     String reason = "timed out after " + claimed.timeoutSeconds() + "s; process tree killed";
                     listener.onLine("stderr", reason);
@@ -294,6 +314,28 @@ public final class NushellExecutor implements TaskExecutor {
             } catch (InterruptedException e) {
                 interrupted = true;
                 process.destroyForcibly();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** KILLs the whole group now, no grace (the watchdog, its session's leader, goes with it); true once proven gone. */
+        boolean kill() {
+            closeStdin();
+            boolean interrupted = Thread.interrupted();
+            try {
+                boolean gone = ProcessTree.end(tree, Duration.ZERO, PROOF);
+                if (!gone) {
+                    LOG.error("the process tree of task {} (group {}) outlived its KILL: {}", task.id(), tree.pgid(),
+                            ProcessTree.members(tree));
+                }
+                return gone;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                process.destroyForcibly();
+                return false;
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();

@@ -27,4 +27,15 @@ public interface TaskExecutor {
     default boolean cancel(String taskId) {
         return false;
     }
+
+    /**
+     * Ends the attempt of this task at once (process tree included, KILL without a grace period) and
+     * makes it end {@link ExecutionResult.Outcome#INTERRUPTED} with {@code reason}: the task is not
+     * this node's to run any more (its lease may lapse). A script that exited 0 before the KILL
+     * reached it keeps its outcome. Returns when the tree is proven gone; false if no attempt of the
+     * task runs here, or its tree outlived the KILL.
+     */
+    default boolean interrupt(String taskId, String reason) {
+        return false;
+    }
 }

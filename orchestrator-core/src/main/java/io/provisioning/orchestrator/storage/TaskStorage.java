@@ -20,6 +20,14 @@ public interface TaskStorage extends AutoCloseable {
     /** Short backend name, as given to {@code --storage-type}. */
     String type();
 
+    /**
+     * The version of each durable format this store holds its data in (e.g. {@code postgresql-schema}
+     * 2), as {@code GET /version} reports it; none by default.
+     */
+    default java.util.Map<String, Integer> formatVersions() {
+        return java.util.Map.of();
+    }
+
     /** Inserts or replaces the task record. */
     void save(Task task);
 
@@ -97,6 +105,15 @@ public interface TaskStorage extends AutoCloseable {
         return atStart ? findUnfinished().stream().filter(t -> t.status() == TaskStatus.Running).toList() : List.of();
     }
 
+    /**
+     * For a shared store: when this node's leases were last renewed and how long they last (see
+     * {@link LeaseStatus}), so that the engine can end its attempts before another node may take
+     * them over. Empty for a store only one process uses, whose tasks nobody else takes.
+     */
+    default Optional<LeaseStatus> leaseStatus() {
+        return Optional.empty();
+    }
+
     /** Follows the changes other nodes make to tasks, as they happen (at least the latest state of each). */
     default AutoCloseable watchOtherNodes(Consumer<Task> changed) {
         return () -> { };
@@ -129,6 +146,16 @@ public interface TaskStorage extends AutoCloseable {
             }
         }
     }
+
+    /**
+     * Up to {@code limit} idempotency records whose key sorts after {@code afterKey} ({@code ""}: from
+     * the first), in this store's ascending key order, for migration. Every record stored by
+     * {@link #saveSubmission} or {@link #importIdempotencyRecords} is found this way.
+     */
+    List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit);
+
+    /** Writes these records as they are (a migration's copy), replacing what is stored under their keys; durable when this returns. */
+    void importIdempotencyRecords(List<IdempotencyRecord> records);
 
     /** How many tasks are stored. */
     default long count() {

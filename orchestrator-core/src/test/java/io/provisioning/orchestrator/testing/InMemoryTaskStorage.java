@@ -27,7 +27,7 @@ public class InMemoryTaskStorage implements TaskStorage {
     @Override
     public TaskPage list(TaskQuery query) {
         List<Task> matching = tasks.values().stream()
-                .filter(t -> query.status() == null || t.status() == query.status())
+                .filter(query::matches)
                 .sorted(Comparator.comparingLong(Task::sequence).reversed()).toList();
         return new TaskPage(matching.stream().skip(query.offset()).limit(query.limit()).toList(), matching.size());
     }
@@ -55,6 +55,17 @@ public class InMemoryTaskStorage implements TaskStorage {
             keys.put(idempotency.key(), idempotency);
         }
         return Optional.empty();
+    }
+
+    @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return keys.values().stream().filter(r -> r.key().compareTo(afterKey == null ? "" : afterKey) > 0)
+                .sorted(java.util.Comparator.comparing(IdempotencyRecord::key)).limit(limit).toList();
+    }
+
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        records.forEach(r -> keys.put(r.key(), r));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
@@ -52,6 +53,11 @@ public final class TimedTaskStorage implements TaskStorage {
     @Override
     public String type() {
         return inner.type();
+    }
+
+    @Override
+    public java.util.Map<String, Integer> formatVersions() {
+        return inner.formatVersions();
     }
 
     @Override
@@ -120,6 +126,11 @@ public final class TimedTaskStorage implements TaskStorage {
     }
 
     @Override
+    public Optional<LeaseStatus> leaseStatus() {
+        return inner.leaseStatus(); // in memory, asked every quarter second: not timed
+    }
+
+    @Override
     public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
         return timed("compare_and_save", () -> inner.compareAndSave(expected, next, queue));
     }
@@ -142,6 +153,16 @@ public final class TimedTaskStorage implements TaskStorage {
     @Override
     public void importBatch(List<Task> tasks, Set<String> queued) {
         timed("import_batch", () -> inner.importBatch(tasks, queued));
+    }
+
+    @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return timed("scan_idempotency_records", () -> inner.scanIdempotencyRecords(afterKey, limit));
+    }
+
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        timed("import_idempotency_records", () -> inner.importIdempotencyRecords(records));
     }
 
     @Override

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code pg_ctl stop -m immediate}) while tasks run, and started again: meanwhile /health and
  * writes answer 503 with a sentence naming PostgreSQL and no stack trace, the workers pause and
  * no task fails; then the service resumes by itself and every acknowledged task ends Completed
- * after one attempt, the one that was running included (its outcome is stored once PostgreSQL is back).
+ * having run to its end once: an attempt that finished meanwhile has its outcome stored once PostgreSQL
+ * is back; one still running when the lease fence came (half the lease without a renewal) was ended,
+ * is kept as interrupted, and ran again.
  */
 class PostgresOutageEndToEndTest {
     @TempDir Path root;

@@ -21,9 +21,11 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final java.util.function.IntFunction<Api> apiAt;
     private final List<String> log = new CopyOnWriteArrayList<>();
+    private final boolean underUnshare;
 
-    private ServerProcess(Process process, int port, java.util.function.IntFunction<Api> apiAt) {
+    private ServerProcess(Process process, int port, java.util.function.IntFunction<Api> apiAt, boolean underUnshare) {
         this.process = process;
+        this.underUnshare = underUnshare;
         this.port = port;
         this.apiAt = apiAt;
         Thread.ofVirtual().start(() -> {
@@ -70,18 +72,46 @@ final class ServerProcess implements AutoCloseable {
                 Components.nu(), environment, extraArgs);
     }
 
+    /** As {@link #startWithEnvironment}, with another main class that runs the server (e.g. with test-only upgrade steps). */
+    static ServerProcess startMain(String mainClass, java.util.Map<String, String> environment, Path dataDir,
+            Path workspace, Path provisioningPath, String... extraArgs) throws Exception {
+        return launch(mainClass, freePort(), p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath,
+                Components.nu(), environment, List.of(), extraArgs);
+    }
+
     private static ServerProcess launch(java.util.function.IntFunction<Api> apiAt, Path dataDir, Path workspace,
             Path provisioningPath, String nuPath, String... extraArgs) throws Exception {
         return launch(freePort(), apiAt, dataDir, workspace, provisioningPath, nuPath, java.util.Map.of(), extraArgs);
     }
 
+    /**
+     * As {@link #startWith}, in a PID namespace of its own ({@code unshare --pid --mount-proc}, as root):
+     * the recorded process trees of its attempts are then on another "host" for every other node, which
+     * can neither see nor end them, as when the nodes run on different machines. When the server ends,
+     * the kernel ends everything left in its namespace.
+     */
+    static ServerProcess startInOwnPidNamespace(Path dataDir, Path workspace, Path provisioningPath, String nuPath,
+            String... extraArgs) throws Exception {
+        return launch("io.provisioning.orchestrator.server.OrchestratorMain", freePort(),
+                p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath, nuPath,
+                java.util.Map.of(), List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child"), extraArgs);
+    }
+
     private static ServerProcess launch(int port, java.util.function.IntFunction<Api> apiAt, Path dataDir, Path workspace,
             Path provisioningPath, String nuPath, java.util.Map<String, String> environment, String... extraArgs)
             throws Exception {
+        return launch("io.provisioning.orchestrator.server.OrchestratorMain", port, apiAt, dataDir, workspace,
+                provisioningPath, nuPath, environment, List.of(), extraArgs);
+    }
+
+    private static ServerProcess launch(String mainClass, int port, java.util.function.IntFunction<Api> apiAt, Path dataDir,
+            Path workspace, Path provisioningPath, String nuPath, java.util.Map<String, String> environment, List<String> prefix,
+            String... extraArgs) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-Dorchestrator.home=" + Components.repoRoot(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "io.provisioning.orchestrator.server.OrchestratorMain",
+                mainClass,
                 "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
                 "--workspace", workspace.toString(), "--provisioning-path", provisioningPath.toString(),
                 "--nu-path", nuPath, "--retry-base-delay-ms", "50"));
@@ -92,7 +122,7 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process process = builder.start();
-        ServerProcess server = new ServerProcess(process, port, apiAt);
+        ServerProcess server = new ServerProcess(process, port, apiAt, !prefix.isEmpty());
         server.awaitHealthy(Duration.ofSeconds(60));
         return server;
     }
@@ -146,6 +176,9 @@ final class ServerProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
+            if (underUnshare) {
+                process.children().forEach(ProcessHandle::destroy); // unshare ignores TERM: the server itself
+            }
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

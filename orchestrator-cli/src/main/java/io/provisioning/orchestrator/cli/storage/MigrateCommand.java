@@ -154,7 +154,7 @@ public final class MigrateCommand implements Callable<Integer> {
         session.printer().line(String.format(Locale.ROOT, "migrated %d tasks (%d queued) from %s to %s in %.1f s (%.0f tasks/s)",
                 r.copied(), r.queued(), from.describe(), to.describe(), r.totalTime().toMillis() / 1000.0, r.copyRate()));
         session.printer().line("verified: " + r.tasks() + " tasks on both sides, content digest " + r.targetDigest()
-                + " (source " + r.sourceDigest() + ")");
+                + " (source " + r.sourceDigest() + "); " + r.idempotencyKeys() + " idempotency keys copied and verified");
     }
 
     private static ObjectNode asJson(MigrationReport r, StoreLocation from, StoreLocation to) {
@@ -165,6 +165,7 @@ public final class MigrateCommand implements Callable<Integer> {
         json.put("tasks", r.tasks());
         json.put("queued", r.queued());
         json.put("copied", r.copied());
+        json.put("idempotency_keys", r.idempotencyKeys());
         json.put("source_digest", r.sourceDigest());
         json.put("target_digest", r.targetDigest());
         json.put("seconds", r.totalTime().toMillis() / 1000.0);

@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.storage.migration;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.provisioning.orchestrator.json.Json;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.task.Task;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,6 +24,15 @@ public final class ContentDigest {
             return HexFormat.of().formatHex(sha256().digest(Json.mapper().writeValueAsBytes(task)));
         } catch (JsonProcessingException e) {
             throw new MigrationException("cannot hash task " + task.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SHA-256 of an idempotency record's canonical JSON. */
+    public static String of(IdempotencyRecord record) {
+        try {
+            return HexFormat.of().formatHex(sha256().digest(Json.mapper().writeValueAsBytes(record)));
+        } catch (JsonProcessingException e) {
+            throw new MigrationException("cannot hash idempotency key " + record.key() + ": " + e.getMessage(), e);
         }
     }
 

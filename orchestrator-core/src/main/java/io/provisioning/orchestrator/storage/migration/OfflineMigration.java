@@ -14,9 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * Copies every task and queue entry of a store nobody uses right now into an empty store, in
+ * Copies every task, queue entry and idempotency record of a store nobody uses right now into an empty store, in
  * batches, then reads the target back and compares counts and content hashes with the source.
  * The source is only read. Reading the next batch overlaps with writing the previous ones
  * ({@code writers} batches at once).
@@ -60,25 +61,33 @@ public final class OfflineMigration {
             throw new MigrationException("the target " + target.type() + " already holds " + already
                     + " tasks; migrate into an empty store (a new data dir or database)");
         }
+        if (target != null && !IdempotencyRecordCopy.isEmpty(target)) {
+            throw new MigrationException("the target " + target.type() + " already holds idempotency keys;"
+                    + " migrate into an empty store (a new data dir or database)");
+        }
         Set<String> queued = new HashSet<>(source.queuedTaskIds());
         if (settings.dryRun()) {
             StoreContents contents = StoreContents.read(source, settings.batchSize(),
                     n -> progress.update("reading", n, total));
+            long keys = IdempotencyRecordCopy.hashes(source, settings.batchSize()).size();
             return new MigrationReport(contents.count(), contents.queued().size(), 0, Duration.ZERO,
-                    Duration.ofNanos(System.nanoTime() - started), contents.digest(), null, true);
+                    Duration.ofNanos(System.nanoTime() - started), contents.digest(), null, true, keys);
         }
         long copyStarted = System.nanoTime();
         Map<String, String> sourceHashes = copy(total, queued);
+        long keys = IdempotencyRecordCopy.copy(source, target, settings.batchSize(), Supplier::get);
         Duration copyTime = Duration.ofNanos(System.nanoTime() - copyStarted);
         StoreContents sourceContents = new StoreContents(sourceHashes, queued);
         StoreContents targetContents = StoreContents.readAgainst(target, sourceHashes, settings.batchSize(),
                 n -> progress.update("verifying", n, total));
-        List<String> problems = targetContents.differencesFrom(sourceContents, 10);
+        List<String> problems = new java.util.ArrayList<>(targetContents.differencesFrom(sourceContents, 10));
+        problems.addAll(IdempotencyRecordCopy.differences(IdempotencyRecordCopy.hashes(source, settings.batchSize()),
+                IdempotencyRecordCopy.hashes(target, settings.batchSize()), 10));
         if (!problems.isEmpty()) {
             throw new MigrationException("verification failed: " + String.join("; ", problems));
         }
         return new MigrationReport(sourceContents.count(), queued.size(), sourceContents.count(), copyTime,
-                Duration.ofNanos(System.nanoTime() - started), sourceContents.digest(), targetContents.digest(), false);
+                Duration.ofNanos(System.nanoTime() - started), sourceContents.digest(), targetContents.digest(), false, keys);
     }
 
     /** Reads batches on this thread and writes them on {@code writers} others; returns the source's content hashes. */

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * Moves the live store to another backend while the service runs and takes writes:
  * <ol>
  * <li>opens the target, which must be empty, and starts mirroring every write to it;</li>
- * <li>copies the tasks in batches, each under a short pause of writes, so a batch is current;</li>
+ * <li>copies the tasks, then the idempotency records, in batches, each under a short pause of writes, so a
+ *     batch is current;</li>
  * <li>verifies: reads both stores and compares content hashes, then, with writes paused, checks
- *     counts, queues and whatever differed once more;</li>
+ *     counts, queues, every idempotency record and whatever differed once more;</li>
  * <li>switches, in that same pause: the target becomes the live store.</li>
  * </ol>
  * Nothing is refused: writes wait for a batch or the final check. On any failure the migration
@@ -85,8 +86,15 @@ public final class OnlineMigration {
                 throw new MigrationException("the target " + targetType + " already holds " + already
                         + " tasks; migrate into an empty store");
             }
+            if (!IdempotencyRecordCopy.isEmpty(target)) {
+                throw new MigrationException("the target " + targetType + " already holds idempotency keys;"
+                        + " migrate into an empty store");
+            }
             live.startMirroring(target, mirrorFailure::set);
             copy(source, target);
+            failIfMirrorFailed();
+            // a key stored meanwhile is mirrored with its submission; a batch is read and written with writes paused
+            IdempotencyRecordCopy.copy(source, target, batchSize, live::paused);
             update(s -> new Status(State.VERIFYING, s.from(), s.to(), s.copied(), s.total(), s.startedAt(), null, null,
                     null, null));
             verifyAndSwitch(source, target);
@@ -178,6 +186,9 @@ public final class OnlineMigration {
             if (sourceCount != targetCount) {
                 problems.add(0, "counts differ: " + sourceCount + " in the source, " + targetCount + " in the target");
             }
+            // key records never change once stored, and writes wait here: all of them are compared
+            problems.addAll(IdempotencyRecordCopy.differences(IdempotencyRecordCopy.hashes(source, 1000),
+                    IdempotencyRecordCopy.hashes(target, 1000), 10));
             if (sourceCount != finalSource.count()) {
                 problems.add("the source holds " + sourceCount + " tasks but " + finalSource.count() + " were compared");
             }

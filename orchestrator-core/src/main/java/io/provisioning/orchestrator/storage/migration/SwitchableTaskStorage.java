@@ -1,6 +1,7 @@
 package io.provisioning.orchestrator.storage.migration;
 
 import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
@@ -194,9 +195,21 @@ public final class SwitchableTaskStorage implements TaskStorage {
         }
     }
 
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        pause.readLock().lock();
+        try {
+            active.importIdempotencyRecords(records);
+            mirrorWrite(s -> s.importIdempotencyRecords(records));
+        } finally {
+            pause.readLock().unlock();
+        }
+    }
+
     // ---- reads and the rest go to the active store ----------------------------------------
 
     @Override public String type() { return active.type(); }
+    @Override public java.util.Map<String, Integer> formatVersions() { return active.formatVersions(); }
     @Override public Optional<Task> find(String id) { return active.find(id); }
     @Override public TaskPage list(TaskQuery query) { return active.list(query); }
     @Override public List<Task> findUnfinished() { return active.findUnfinished(); }
@@ -206,9 +219,13 @@ public final class SwitchableTaskStorage implements TaskStorage {
     @Override public long maxSequence() { return active.maxSequence(); }
     @Override public void checkHealth() { active.checkHealth(); }
     @Override public boolean isShared() { return active.isShared(); }
+    @Override public Optional<LeaseStatus> leaseStatus() { return active.leaseStatus(); }
     @Override public List<Task> findOrphaned(boolean atStart) { return active.findOrphaned(atStart); }
     @Override public List<Task> scan(long afterSequence, int limit) { return active.scan(afterSequence, limit); }
     @Override public long count() { return active.count(); }
+    @Override public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return active.scanIdempotencyRecords(afterKey, limit);
+    }
 
     @Override
     public AutoCloseable watchOtherNodes(Consumer<Task> changed) {

@@ -83,6 +83,12 @@ public final class FilesystemTaskStorage implements TaskStorage {
         return "filesystem";
     }
 
+    /** The journal lines and task files (see {@code DataFormats.FILESYSTEM_STORE}); version 1 is today's layout. */
+    @Override
+    public java.util.Map<String, Integer> formatVersions() {
+        return java.util.Map.of(io.provisioning.orchestrator.format.DataFormats.FILESYSTEM_STORE, FilesystemStorageFactory.FORMAT_VERSION);
+    }
+
     @Override
     public void save(Task task) {
         write(new Change(task, Change.QueueOp.KEEP));
@@ -144,6 +150,27 @@ public final class FilesystemTaskStorage implements TaskStorage {
     @Override
     public Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
         return index.findIdempotencyRecord(key);
+    }
+
+    @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return index.scanKeys(afterKey == null ? "" : afterKey, limit);
+    }
+
+    /** One journal line per record (a submission without tasks), appended and synced together. */
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        List<byte[]> lines = new ArrayList<>(records.size());
+        List<SubmissionChange> changes = new ArrayList<>(records.size());
+        for (IdempotencyRecord record : records) {
+            SubmissionChange change = new SubmissionChange(List.of(), record);
+            lines.add(line(JournalRecord.of(change)));
+            changes.add(change);
+        }
+        journal.appendAll(lines, changes);
     }
 
     private static byte[] line(JournalRecord record) {

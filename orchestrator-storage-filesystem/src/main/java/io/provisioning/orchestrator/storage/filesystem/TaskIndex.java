@@ -22,7 +22,7 @@ final class TaskIndex {
     private final ConcurrentSkipListMap<Long, String> newestFirst = new ConcurrentSkipListMap<>(Comparator.reverseOrder());
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final Map<String, String> byIdempotencyKey = new ConcurrentHashMap<>();
-    private final Map<String, IdempotencyRecord> keyRecords = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, IdempotencyRecord> keyRecords = new ConcurrentSkipListMap<>();
     private final Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
 
     synchronized void apply(Change change) {
@@ -51,6 +51,11 @@ final class TaskIndex {
         return Optional.ofNullable(keyRecords.get(key));
     }
 
+    /** Up to {@code limit} key records after {@code afterKey}, in key order. */
+    List<IdempotencyRecord> scanKeys(String afterKey, int limit) {
+        return keyRecords.tailMap(afterKey, false).values().stream().limit(limit).toList();
+    }
+
     void markQueued(String taskId) {
         queued.add(taskId);
     }
@@ -64,24 +69,27 @@ final class TaskIndex {
         return id == null ? Optional.empty() : find(id);
     }
 
+    /**
+     * By status alone the total comes from the counts kept per status; with a workflow or infra it
+     * is counted while walking every task (in memory, newest first).
+     */
     TaskPage list(TaskQuery query) {
         List<Task> page = new ArrayList<>(Math.min(query.limit(), 1024));
-        long skipped = 0;
+        boolean counting = query.filtersBeyondStatus();
+        long matched = 0;
         for (String id : newestFirst.values()) {
             Task task = byId.get(id);
-            if (task == null || (query.status() != null && task.status() != query.status())) {
+            if (task == null || !query.matches(task)) {
                 continue;
             }
-            if (skipped < query.offset()) {
-                skipped++;
-                continue;
-            }
-            if (page.size() >= query.limit()) {
+            matched++;
+            if (matched > query.offset() && page.size() < query.limit()) {
+                page.add(task);
+            } else if (!counting && page.size() >= query.limit()) {
                 break;
             }
-            page.add(task);
         }
-        return new TaskPage(page, total(query.status()));
+        return new TaskPage(page, counting ? matched : total(query.status()));
     }
 
     synchronized long total(TaskStatus status) {

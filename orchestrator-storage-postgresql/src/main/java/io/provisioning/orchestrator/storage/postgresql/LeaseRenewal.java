@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.storage.postgresql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import io.provisioning.orchestrator.storage.LastRenewal;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +22,13 @@ final class LeaseRenewal implements AutoCloseable {
     private final PostgresTaskStorage.Connector connector;
     private final String nodeId;
     private final long leaseMillis;
+    private final LastRenewal last;
     private final Thread thread;
     private Connection connection;
 
-    private LeaseRenewal(PostgresTaskStorage.Connector connector, String nodeId, Duration lease) {
+    private LeaseRenewal(PostgresTaskStorage.Connector connector, String nodeId, Duration lease, LastRenewal last) {
         this.connector = connector;
+        this.last = last;
         this.nodeId = nodeId;
         this.leaseMillis = lease.toMillis();
         Duration every = lease.dividedBy(4);
@@ -45,21 +48,25 @@ final class LeaseRenewal implements AutoCloseable {
         });
     }
 
-    static LeaseRenewal start(PostgresTaskStorage.Connector connector, String nodeId, Duration lease) {
-        LeaseRenewal renewal = new LeaseRenewal(connector, nodeId, lease);
+    /** {@code last} hears of every renewal that succeeded (the engine fences its attempts on it). */
+    static LeaseRenewal start(PostgresTaskStorage.Connector connector, String nodeId, Duration lease, LastRenewal last) {
+        LeaseRenewal renewal = new LeaseRenewal(connector, nodeId, lease, last);
         renewal.thread.start();
         return renewal;
     }
 
     /** Extends every lease this node holds; returns how many. */
     synchronized int renew() throws SQLException {
+        java.time.Instant sent = last.sending();
         if (connection == null || connection.isClosed()) {
             connection = connector.open();
         }
         try (PreparedStatement ps = connection.prepareStatement(RENEW)) {
             ps.setLong(1, leaseMillis);
             ps.setString(2, nodeId);
-            return ps.executeUpdate();
+            int renewed = ps.executeUpdate();
+            last.succeeded(sent);
+            return renewed;
         }
     }
 

@@ -1,6 +1,8 @@
 package io.provisioning.orchestrator.storage.postgresql;
 
 import io.provisioning.orchestrator.storage.IdempotencyRecord;
+import io.provisioning.orchestrator.storage.LastRenewal;
+import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
@@ -14,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +58,8 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     private final AutoCloseable onClose;
     private final HealthProbe health;
     private final LeaseRenewal renewal;
+    private final int schemaVersion;
+    private final LastRenewal lastRenewal;
     private final ChangeNotices notices;
 
     PostgresTaskStorage(DataSource pool, Connector connector, Settings settings, AutoCloseable onClose) {
@@ -64,14 +69,21 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         this.leaseMillis = settings.lease().toMillis();
         this.onClose = onClose;
         this.health = new HealthProbe(this::probe, this::renewLeasesNow);
-        run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
-        this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease());
+        this.schemaVersion = run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
+        this.lastRenewal = new LastRenewal(Clock.systemUTC(), settings.lease());
+        this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease(), lastRenewal);
         this.notices = new ChangeNotices(pool, settings.nodeId());
     }
 
     @Override
     public String type() {
         return PostgresStorageFactory.TYPE;
+    }
+
+    /** The schema version recorded in the database's {@code schema_version} table. */
+    @Override
+    public java.util.Map<String, Integer> formatVersions() {
+        return java.util.Map.of("postgresql-schema", schemaVersion);
     }
 
     public Settings settings() {
@@ -192,6 +204,22 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         return run("find an idempotency key", c -> Submissions.find(c, key));
     }
 
+    @Override
+    public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
+        return run("scan idempotency keys", c -> Submissions.scan(c, afterKey == null ? "" : afterKey, limit));
+    }
+
+    @Override
+    public void importIdempotencyRecords(List<IdempotencyRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        write("import " + records.size() + " idempotency keys", c -> {
+            Submissions.importAll(c, records);
+            return null;
+        });
+    }
+
     // ---- reads --------------------------------------------------------------------------
 
     @Override
@@ -202,18 +230,38 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
 
     @Override
     public TaskPage list(TaskQuery query) {
-        String where = query.status() == null ? "" : " WHERE status = ?";
+        List<String> values = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        if (query.status() != null) {
+            conditions.add("status = ?");
+            values.add(query.status().name());
+        }
+        // workflow, infra and dependencies are read from the task's JSON: no column of their own, so no schema change
+        if (query.workflow() != null) {
+            conditions.add("(json::jsonb ->> 'workflow') = ?");
+            values.add(query.workflow());
+        }
+        if (query.infra() != null) {
+            conditions.add("(json::jsonb ->> 'infra') = ?");
+            values.add(query.infra());
+        }
+        if (query.dependsOn() != null) {
+            conditions.add("(json::jsonb -> 'dependencies') @> jsonb_build_array(?::text)");
+            values.add(query.dependsOn());
+        }
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         List<Task> page = tasks("list tasks", "SELECT json FROM task" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", ps -> {
             int i = 1;
-            if (query.status() != null) {
-                ps.setString(i++, query.status().name());
+            for (String value : values) {
+                ps.setString(i++, value);
             }
             ps.setInt(i++, query.limit());
             ps.setInt(i, query.offset());
         });
         long total = number("count tasks", "SELECT count(*) FROM task" + where, ps -> {
-            if (query.status() != null) {
-                ps.setString(1, query.status().name());
+            int i = 1;
+            for (String value : values) {
+                ps.setString(i++, value);
             }
         });
         return new TaskPage(page, total);
@@ -309,13 +357,21 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
 
     /** Extends the leases of every task this node runs; returns how many. */
     int renewLeases() {
-        return write("renew leases", c -> {
+        java.time.Instant sent = lastRenewal.sending();
+        int renewed = write("renew leases", c -> {
             try (PreparedStatement ps = c.prepareStatement(LeaseRenewal.RENEW)) {
                 ps.setLong(1, leaseMillis);
                 ps.setString(2, settings.nodeId());
                 return ps.executeUpdate();
             }
         });
+        lastRenewal.succeeded(sent);
+        return renewed;
+    }
+
+    @Override
+    public Optional<LeaseStatus> leaseStatus() {
+        return Optional.of(lastRenewal.status());
     }
 
     /** Leases lapse while the server is away; this node's tasks are its own again as soon as it is back. */

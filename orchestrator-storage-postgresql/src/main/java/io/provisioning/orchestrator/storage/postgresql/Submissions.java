@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +41,42 @@ final class Submissions {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(fromJson(rs.getString(1))) : Optional.empty();
             }
+        }
+    }
+
+    /** Up to {@code limit} records with a key after {@code afterKey}, in byte order of the key (collation "C"). */
+    static List<IdempotencyRecord> scan(Connection c, String afterKey, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT json FROM idempotency WHERE key COLLATE \"C\" > ?"
+                + " ORDER BY key COLLATE \"C\" LIMIT ?")) {
+            ps.setString(1, afterKey);
+            ps.setInt(2, limit);
+            List<IdempotencyRecord> records = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    records.add(fromJson(rs.getString(1)));
+                }
+            }
+            return records;
+        }
+    }
+
+    /** Writes the records in one statement, replacing those stored under the same keys (a migration's copy). */
+    static void importAll(Connection c, List<IdempotencyRecord> records) throws SQLException {
+        String[] keys = new String[records.size()];
+        String[] hashes = new String[records.size()];
+        String[] json = new String[records.size()];
+        for (int i = 0; i < records.size(); i++) {
+            keys[i] = records.get(i).key();
+            hashes[i] = String.valueOf(records.get(i).requestHash());
+            json[i] = toJson(records.get(i));
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO idempotency (key, request_hash, json)"
+                + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[])"
+                + " ON CONFLICT (key) DO UPDATE SET request_hash = EXCLUDED.request_hash, json = EXCLUDED.json")) {
+            ps.setArray(1, c.createArrayOf("text", keys));
+            ps.setArray(2, c.createArrayOf("text", hashes));
+            ps.setArray(3, c.createArrayOf("text", json));
+            ps.executeUpdate();
         }
     }
 
