@@ -24,6 +24,10 @@ public final class StatusChanges implements Consumer<TaskEvent> {
     /** {@code previous} is null the first time a task is seen. */
     public interface Listener {
         void changed(Task task, TaskStatus previous);
+
+        /** The task (its last state) was deleted. */
+        default void deleted(Task task) {
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusChanges.class);
@@ -54,6 +58,18 @@ public final class StatusChanges implements Consumer<TaskEvent> {
 
     @Override
     public void accept(TaskEvent event) {
+        if (event instanceof TaskEvent.Deleted deleted) {
+            if (seen.remove(deleted.taskId()) != null) {
+                for (Listener listener : listeners) {
+                    try {
+                        listener.deleted(deleted.task());
+                    } catch (RuntimeException e) {
+                        LOG.warn("status listener failed on deleted task {}", deleted.taskId(), e);
+                    }
+                }
+            }
+            return;
+        }
         if (!(event instanceof TaskEvent.Changed changed)) {
             return;
         }
