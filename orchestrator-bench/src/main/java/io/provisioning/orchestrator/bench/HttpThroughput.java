@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The same through the REST API on loopback: the whole server started in-process
  * ({@link OrchestratorApp#start} with the {@link NoopExecutor}), and {@code concurrency} clients of
- * one {@link HttpClient} POSTing {@code /workflows/servers/create}, each waiting for its answer
- * before sending the next.
+ * one {@link HttpClient} POSTing {@code /workflows/servers/create}, each request for a server of its
+ * own, each client waiting for its answer before sending the next.
  */
 final class HttpThroughput {
     private final BenchFixture fixture;
@@ -38,12 +38,7 @@ final class HttpThroughput {
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build()) {
             app.orchestrator().events().subscribe(watch);
-            HttpRequest request = HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + app.port() + "/workflows/servers/create"))
-                    .header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(BenchFixture.nextBody()))
-                    .build();
+            URI uri = URI.create("http://127.0.0.1:" + app.port() + "/workflows/servers/create");
             long[] requestMicros = new long[tasks];
             AtomicInteger next = new AtomicInteger();
             AtomicReference<String> problem = new AtomicReference<>();
@@ -54,6 +49,12 @@ final class HttpThroughput {
                 threads.add(Thread.ofVirtual().name("client-" + c).start(() -> {
                     int i;
                     while (problem.get() == null && (i = next.getAndIncrement()) < tasks) {
+                        // a server of its own per request: one body for all would measure the per-server limit
+                        HttpRequest request = HttpRequest.newBuilder(uri)
+                                .header("Content-Type", "application/json")
+                                .timeout(Duration.ofSeconds(30))
+                                .POST(HttpRequest.BodyPublishers.ofString(BenchFixture.nextBody()))
+                                .build();
                         long sent = System.nanoTime();
                         try {
                             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -395,7 +395,7 @@ public final class AuditLog implements AutoCloseable {
                 dirty = false;
             }
         } catch (IOException e) {
-            LOG.warn("cannot sync the audit log: {}", e.getMessage());
+            LOG.warn("cannot sync the audit log: {}", reasonOf(e));
         } finally {
             writing.unlock();
         }
@@ -403,7 +403,16 @@ public final class AuditLog implements AutoCloseable {
 
     @Override
     public void close() {
-        syncer.shutdownNow();
+        // not shutdownNow: interrupting a sync in progress would close the channel (ClosedByInterruptException)
+        // and the last entries would miss their final force below
+        syncer.shutdown();
+        try {
+            if (!syncer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                syncer.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         writing.lock();
         try {
             if (channel != null && channel.isOpen()) {
