@@ -15,12 +15,13 @@ function required(name) {
   return value;
 }
 
-export async function launch({ width = 1280, height = 900 } = {}) {
+export async function launch({ width = 1280, height = 900, colorScheme = 'light' } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'console-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width, height },
+    colorScheme,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

@@ -1,6 +1,6 @@
 // A test environment in the console, on the real Docker Engine (started by
 // ConsoleTestEnvironmentBrowserEndToEndTest): create one from the form, watch it get its
-// container and check results, read its logs, delete it.
+// container and check results, run the checks again, read its logs, delete it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, launch, signIn, visit } from './browser.mjs';
@@ -18,7 +18,7 @@ after(async () => {
   await browser?.close();
 });
 
-test('create a test environment from the form, open it, see its checks and its logs, delete it', async () => {
+test('create a test environment from the form, open it, see its checks, run them again, read its logs, delete it', async () => {
   await signIn(page, OPERATOR);
   await visit(page, '#/testenvs');
   await page.getByLabel('Taskserv (when no template)').fill('redis');
@@ -29,6 +29,11 @@ test('create a test environment from the form, open it, see its checks and its l
   await page.locator('#te-status [data-status="Completed"], #te-status [data-status="Failed"]').first().waitFor({ timeout: 180000 });
   assert.equal(await page.locator('#te-status [data-status]').getAttribute('data-status'), 'Completed');
   assert.ok(await page.locator('#te-results tr[data-check]').count() > 0, 'check results are shown');
+  assert.equal(await page.locator('#te-results [data-status="failed"]').count(), 0);
+  // run the checks again from the page: the run count goes up and the results stay green
+  const runsBefore = Number(await page.locator('#te-facts dt:text-is("Runs") + dd').textContent());
+  await page.getByRole('button', { name: 'Run checks' }).click();
+  await page.locator('#te-facts dt:text-is("Runs") + dd').filter({ hasText: String(runsBefore + 1) }).waitFor({ timeout: 180000 });
   assert.equal(await page.locator('#te-results [data-status="failed"]').count(), 0);
   await page.getByRole('button', { name: 'Show logs' }).click();
   await page.locator('#te-logs ol.log li').first().waitFor();

@@ -162,6 +162,9 @@ def test-ip-deterministic-and-per-infra [] {
     check ((server-json $s1 production web-01).ip == (server-json $s2 production web-01).ip) "ip differs between runs"
     ok (prov $s1 [servers create --infra staging --settings ./settings.yaml stage-01]) "staging"
     check ((server-json $s1 staging stage-01).ip | str starts-with "10.43.") "staging ip_prefix from infras.staging"
+    # md5("production/web-408") starts with "0b": a hash that reads as a binary literal still gives an ip
+    ok (prov $s1 [servers create ...$PROD web-408]) "a name whose hash starts 0b"
+    check ((server-json $s1 production web-408).ip =~ '^10\.42\.[0-9]+\.[0-9]+$') "ip of web-408"
 }
 
 def test-idempotent-create [] {

@@ -61,7 +61,8 @@ def allocate-ip [ctx: record, name: string, reserved: list<string>] {
     }
     let used = (records $ctx | where name != $name | get --optional ip | default [] | append $reserved)
     let slots = 254 * 254
-    mut n = ($"($ctx.infra)/($name)" | hash md5 | str substring 0..7 | into int --radix 16) mod $slots
+    # decode hex, not `into int --radix 16`: that reads a hash starting "0b" as a binary literal and fails
+    mut n = ($"($ctx.infra)/($name)" | hash md5 | str substring 0..7 | decode hex | into int --endian big) mod $slots
     mut ip = ""
     for _ in 0..<$slots {
         $ip = $"($prefix).(($n // 254) + 1).(($n mod 254) + 1)"

@@ -70,8 +70,12 @@ export const get = (path) => api('GET', path);
 export const post = (path, body, extra) => api('POST', path, body, extra);
 export const del = (path) => api('DELETE', path);
 
-/** How many tasks have this status (the X-Total-Count of a one-row page). */
-export async function countTasks(status) {
-  const { headers: h } = await get(`/tasks?limit=1${status ? `&status=${encodeURIComponent(status)}` : ''}`);
+/** How many tasks have this status (and workflow / infra, when given): the X-Total-Count of a one-row page. */
+export async function countTasks(status, { workflow, infra } = {}) {
+  const q = new URLSearchParams({ limit: '1' });
+  if (status) q.set('status', status);
+  if (workflow) q.set('workflow', workflow);
+  if (infra) q.set('infra', infra);
+  const { headers: h } = await get(`/tasks?${q}`);
   return Number(h.get('X-Total-Count') || 0);
 }

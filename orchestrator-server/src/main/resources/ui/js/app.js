@@ -22,20 +22,25 @@ const routes = [
   [/^#\/tasks$/, tasksView],
 ];
 
-const state = { authOn: false, signedIn: false, cleanup: null, probing: false };
+const state = { authOn: false, signedIn: false, cleanup: null, probing: false, role: null };
 const main = document.getElementById('main');
 
 /** What the views need to know about the user. */
 const ctx = {
+  /** The role learned when the server accepted the token (at sign-in), until a 403 says otherwise. */
   role() {
     if (!state.authOn) return 'admin'; // authentication off: the server lets anyone do anything
-    const claims = session.claims();
-    return (claims && typeof claims.role === 'string') ? claims.role.toLowerCase() : 'viewer';
+    return state.role || tokenRole();
   },
   may(role) { return (ROLE_RANK[ctx.role()] || 0) >= ROLE_RANK[role]; },
   alert(message, kind = 'error') { showAlert(message, kind); },
   clearAlert() { showAlert(null); },
 };
+
+function tokenRole() {
+  const claims = session.claims();
+  return (claims && typeof claims.role === 'string') ? claims.role.toLowerCase() : 'viewer';
+}
 
 function showAlert(message, kind = 'error') {
   const alert = document.getElementById('alert');
@@ -50,10 +55,17 @@ onAuthProblem((error, method, path) => {
   if (error.status === 401) {
     session.signOut();
     state.signedIn = false;
+    state.role = null;
     showAlert(`Signed out: the server refused the token (401: ${error.message}). Sign in again.`);
     render();
   } else {
-    showAlert(`Not allowed (403): ${error.message}. Your role is ${ctx.role()}; ${method} ${path} needs a higher one.`);
+    // the server decides: the role the console learned at sign-in may be out of date (the token
+    // was replaced by one with a lower role), so learn it again and hide what it may not use
+    const was = ctx.role();
+    state.role = tokenRole();
+    const changed = was !== state.role ? ` The console showed you as ${was}; your token now says ${state.role}, so actions it may not use are hidden.` : '';
+    showAlert(`Not allowed (403): ${error.message}. Your role is ${state.role}; ${method} ${path} needs a higher one.${changed}`);
+    if (changed) render();
   }
 });
 
@@ -63,6 +75,7 @@ async function probe() {
     await get('/tasks?limit=1');
     state.authOn = !!session.token();
     state.signedIn = true;
+    state.role = state.authOn ? tokenRole() : null;
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) {
       state.authOn = true;
@@ -89,7 +102,7 @@ function renderSession() {
   }
   const claims = session.claims() || {};
   box.append(h('span', { id: 'whoami' }, `Signed in as ${claims.sub || 'unknown'} (${ctx.role()})`),
-    h('button', { type: 'button', onclick: () => { session.signOut(); state.signedIn = false; showAlert('Signed out.', 'info'); render(); } }, 'Sign out'));
+    h('button', { type: 'button', onclick: () => { session.signOut(); state.signedIn = false; state.role = null; showAlert('Signed out.', 'info'); render(); } }, 'Sign out'));
 }
 
 function render() {
@@ -132,6 +145,11 @@ async function start() {
   if (await probe()) render();
 }
 
+// the skip link moves the focus to the content; followed as a link, "#main" would be taken for a route
+document.querySelector('.skip').addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
 window.addEventListener('hashchange', () => {
   showAlert(null);
   render();

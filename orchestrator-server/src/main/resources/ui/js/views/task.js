@@ -173,9 +173,10 @@ export function taskView(main, [id], ctx) {
 
   async function loadDependents() {
     try {
-      const { data } = await get('/tasks?limit=1000');
-      const needers = data.filter((t) => (t.dependencies || []).includes(id));
-      clear(dependents, needers.length ? needers.map((t) => h('li', {}, h('a', { href: `#/tasks/${t.id}` }, t.name || t.id), ' ', badge(t.status))) : h('li', {}, 'nothing'));
+      const { data, headers } = await get(`/tasks?depends_on=${id}&limit=1000`);
+      const total = Number(headers.get('X-Total-Count') || data.length);
+      const note = total > data.length ? h('li', { class: 'hint' }, `and ${total - data.length} more`) : null;
+      clear(dependents, data.length ? data.map((t) => h('li', {}, h('a', { href: `#/tasks/${t.id}` }, t.name || t.id), ' ', badge(t.status))) : h('li', {}, 'nothing'), note);
     } catch { clear(dependents, h('li', {}, 'unknown')); }
   }
 

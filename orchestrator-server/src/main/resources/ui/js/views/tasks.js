@@ -1,12 +1,11 @@
-// The tasks table: counts per status, filters (status on the server; workflow and infra over the
-// newest 1000 of that status), pages, and rows updated live from GET /events.
+// The tasks table: counts per status, filters and pages, all done by the server (GET /tasks with
+// status, workflow, infra, limit, offset; X-Total-Count), and rows updated live from GET /events.
 import { countTasks, get } from '../api.js';
 import { age, announce, badge, clear, h } from '../dom.js';
 import { stream } from '../sse.js';
 
 export const STATUSES = ['Pending', 'Running', 'Completed', 'Failed', 'Cancelled'];
 const WORKFLOWS = ['servers.create', 'servers.delete', 'taskserv.create', 'taskserv.delete', 'cluster.create'];
-const SCAN_LIMIT = 1000;
 
 export function tasksView(main) {
   const query = new URLSearchParams(sessionStorage.getItem('console.tasks.filter') || '');
@@ -27,13 +26,15 @@ export function tasksView(main) {
     STATUSES.map((s) => h('option', { value: s }, s)));
   const workflowSel = h('select', { id: 'filter-workflow', name: 'workflow' }, h('option', { value: '' }, 'Any'),
     WORKFLOWS.map((w) => h('option', { value: w }, w)));
-  const infraIn = h('input', { id: 'filter-infra', name: 'infra', type: 'search', placeholder: 'e.g. production', size: 14 });
+  const infraIn = h('input', { id: 'filter-infra', name: 'infra', type: 'search', placeholder: 'e.g. production', size: 14,
+    'aria-describedby': 'filter-infra-error' });
+  const infraError = h('span', { id: 'filter-infra-error', class: 'field-error', hidden: true });
   const sizeSel = h('select', { id: 'filter-size', name: 'size' }, [10, 25, 50, 100].map((n) => h('option', { value: n }, n)));
   statusSel.value = filter.status; workflowSel.value = filter.workflow; infraIn.value = filter.infra; sizeSel.value = String(filter.size);
   const filters = h('form', { class: 'row', role: 'search', 'aria-label': 'Filter tasks' },
     h('div', { class: 'field' }, h('label', { for: 'filter-status' }, 'Status'), statusSel),
     h('div', { class: 'field' }, h('label', { for: 'filter-workflow' }, 'Workflow'), workflowSel),
-    h('div', { class: 'field' }, h('label', { for: 'filter-infra' }, 'Infra'), infraIn),
+    h('div', { class: 'field' }, h('label', { for: 'filter-infra' }, 'Infra'), infraIn, infraError),
     h('div', { class: 'field' }, h('label', { for: 'filter-size' }, 'Per page'), sizeSel));
   const onFilter = () => {
     filter.status = statusSel.value; filter.workflow = workflowSel.value; filter.infra = infraIn.value.trim();
@@ -64,43 +65,70 @@ export function tasksView(main) {
       && (!filter.infra || task.infra === filter.infra);
   }
 
+  /** The filter as query parameters; the server filters and counts (X-Total-Count is every match). */
+  function params(extra = {}) {
+    const q = new URLSearchParams();
+    for (const key of ['status', 'workflow', 'infra']) if (filter[key]) q.set(key, filter[key]);
+    for (const [k, v] of Object.entries(extra)) q.set(k, v);
+    return q.toString();
+  }
+
+  let loads = 0; // a live refresh and a page change may overlap: only the newest answer is shown
   async function load() {
+    const mine = ++loads;
+    const page = filter.page;
     try {
-      const status = filter.status ? `&status=${filter.status}` : '';
-      if (filter.workflow || filter.infra) {
-        const { data } = await get(`/tasks?limit=${SCAN_LIMIT}${status}`);
-        const all = data.filter(matches);
-        total = all.length;
-        rows = all.slice(filter.page * filter.size, (filter.page + 1) * filter.size);
-      } else {
-        const { data, headers } = await get(`/tasks?limit=${filter.size}&offset=${filter.page * filter.size}${status}`);
-        rows = data;
-        total = Number(headers.get('X-Total-Count') || data.length);
+      const { data, headers } = await get(`/tasks?${params({ limit: filter.size, offset: page * filter.size })}`);
+      const count = Number(headers.get('X-Total-Count') || data.length);
+      if (data.length === 0 && page > 0 && count > 0 && mine === loads) { // the page emptied (tasks moved on): show the last one
+        filter.page = Math.ceil(count / filter.size) - 1;
+        return load();
       }
+      if (mine !== loads) return;
+      rows = data;
+      total = count;
+      showFilterError(null);
       renderRows();
     } catch (e) {
-      clear(tbody, h('tr', {}, h('td', { colspan: 7 }, `Could not load the tasks: ${e.message}`)));
+      if (mine !== loads) return;
+      if (e.status === 400 && /'infra'/.test(e.message)) showFilterError(e.message);
+      rows = [];
+      total = 0;
+      renderRows(`Could not load the tasks (${e.status}): ${e.message}`);
     }
     loadCounts();
   }
 
+  function showFilterError(message) {
+    infraError.textContent = message || '';
+    infraError.hidden = !message;
+    if (message) infraIn.setAttribute('aria-invalid', 'true'); else infraIn.removeAttribute('aria-invalid');
+  }
+
   async function loadCounts() {
     try {
-      const numbers = await Promise.all(STATUSES.map((s) => countTasks(s)));
+      const scope = { workflow: filter.workflow, infra: filter.infra };
+      const numbers = await Promise.all(STATUSES.map((s) => countTasks(s, scope)));
+      counts.setAttribute('aria-label', `Tasks per status${filter.workflow ? `, workflow ${filter.workflow}` : ''}${filter.infra ? `, infra ${filter.infra}` : ''}`);
       clear(counts, STATUSES.map((s, i) => h('li', {}, h('a', {
         href: '#/tasks', class: `badge s-${s}`, 'data-count': s, 'aria-label': `${numbers[i]} ${s}`,
+        'aria-current': s === filter.status ? 'true' : null,
         onclick: (e) => { e.preventDefault(); statusSel.value = s === filter.status ? '' : s; onFilter(); },
       }, s, h('span', { class: 'n' }, numbers[i])))));
     } catch { /* the table shows the problem */ }
   }
 
-  function renderRows() {
+  function renderRows(problem) {
     const focused = document.activeElement && document.activeElement.closest('tr[data-task]');
     const focusId = focused && focused.dataset.task;
     rowEls.clear();
-    clear(tbody, rows.length ? rows.map(rowFor) : h('tr', {}, h('td', { colspan: 7 }, 'No tasks match.')));
+    clear(tbody, rows.length ? rows.map(rowFor) : h('tr', {}, h('td', { colspan: 7 }, problem || 'No tasks match.')));
+    const pages = Math.max(1, Math.ceil(total / filter.size));
     const first = total === 0 ? 0 : filter.page * filter.size + 1;
-    pageInfo.textContent = `${first}–${filter.page * filter.size + rows.length} of ${total}${filter.workflow || filter.infra ? ` (of the newest ${SCAN_LIMIT})` : ''}`;
+    pageInfo.textContent = `Page ${Math.min(filter.page + 1, pages)} of ${pages}: ${first}–${filter.page * filter.size + rows.length} of ${total}`;
+    pageInfo.dataset.page = String(filter.page + 1);
+    pageInfo.dataset.pages = String(pages);
+    pageInfo.dataset.total = String(total);
     prev.disabled = filter.page === 0;
     next.disabled = (filter.page + 1) * filter.size >= total;
     if (focusId && rowEls.has(focusId)) rowEls.get(focusId).querySelector('a').focus();
@@ -145,16 +173,17 @@ export function tasksView(main) {
       }
       if (type !== 'task' || !data || !data.id) return;
       const tr = rowEls.get(data.id);
-      if (tr) {
+      if (tr && matches(data)) {
         const before = tr.dataset.status;
         fillRow(tr, data);
         const i = rows.findIndex((r) => r.id === data.id);
         if (i >= 0) rows[i] = data;
         if (before !== data.status) {
           announce(`${data.name || data.id} is ${data.status}`);
-          scheduleRefresh();
+          loadCountsSoon();
         }
-      } else if (matches(data)) {
+      } else if (tr || matches(data)) {
+        // a row that left the filter (its status changed), or a task that joins it: the server says which page holds what
         scheduleRefresh();
       } else {
         loadCountsSoon();

@@ -20,6 +20,14 @@ public interface TaskStorage extends AutoCloseable {
     /** Short backend name, as given to {@code --storage-type}. */
     String type();
 
+    /**
+     * The version of each durable format this store holds its data in (e.g. {@code postgresql-schema}
+     * 2), as {@code GET /version} reports it; none by default.
+     */
+    default java.util.Map<String, Integer> formatVersions() {
+        return java.util.Map.of();
+    }
+
     /** Inserts or replaces the task record. */
     void save(Task task);
 

@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.workflow;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** The three workflows of the compat API, and the operations each accepts. */
@@ -10,6 +11,8 @@ public enum WorkflowKind {
 
     private final String word;
     private final List<String> operations;
+    private static final List<String> NAMES = Arrays.stream(values())
+            .flatMap(k -> k.operations.stream().map(op -> k.word + "." + op)).toList();
 
     WorkflowKind(String word, List<String> operations) {
         this.word = word;
@@ -23,5 +26,10 @@ public enum WorkflowKind {
 
     public List<String> operations() {
         return operations;
+    }
+
+    /** Every workflow a task records, {@code <kind>.<operation>}: servers.create, servers.delete, … */
+    public static List<String> names() {
+        return NAMES;
     }
 }

@@ -97,6 +97,59 @@ public abstract class TaskStorageContract {
     }
 
     @Test
+    void filters_by_workflow_and_infra_in_the_store_with_a_total_of_every_match() {
+        List<Task> saved = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String workflow = i % 3 == 0 ? "taskserv.create" : "servers.create";
+            String infra = i % 2 == 0 ? "staging" : "production";
+            Task task = aTask().withWorkflow(workflow).withInfra(infra).pending();
+            storage.save(i % 4 == 0 ? task.start(Instant.parse("2026-01-01T00:00:01Z")) : task);
+            saved.add(task);
+        }
+        storage.save(aTask().withWorkflow(null).withInfra(null).pending());
+
+        TaskPage taskservs = storage.list(new TaskQuery(null, 2, 1).withWorkflow("taskserv.create"));
+        assertThat(taskservs.total()).isEqualTo(4); // 0, 3, 6, 9
+        assertThat(taskservs.tasks()).extracting(Task::id).containsExactly(saved.get(6).id(), saved.get(3).id());
+
+        TaskPage production = storage.list(new TaskQuery(null, 100, 0).withInfra("production"));
+        assertThat(production.total()).isEqualTo(6);
+        assertThat(production.tasks()).extracting(Task::id).containsExactly(saved.get(11).id(), saved.get(9).id(),
+                saved.get(7).id(), saved.get(5).id(), saved.get(3).id(), saved.get(1).id());
+
+        TaskPage both = storage.list(new TaskQuery(TaskStatus.Pending, 100, 0).withWorkflow("taskserv.create")
+                .withInfra("staging"));
+        assertThat(both.total()).isEqualTo(1); // 6 (0 is Running)
+        assertThat(both.tasks()).extracting(Task::id).containsExactly(saved.get(6).id());
+
+        TaskPage running = storage.list(new TaskQuery(TaskStatus.Running, 100, 0).withWorkflow("taskserv.create"));
+        assertThat(running.tasks()).extracting(Task::id).containsExactly(saved.get(0).id());
+        assertThat(storage.list(new TaskQuery(null, 10, 0).withWorkflow("cluster.create")).total()).isZero();
+        assertThat(storage.list(new TaskQuery(null, 10, 0).withInfra("nowhere")).tasks()).isEmpty();
+    }
+
+    @Test
+    void finds_the_dependents_of_a_task_in_the_store() {
+        Task base = aTask().completed();
+        Task other = aTask().completed();
+        storage.save(base);
+        storage.save(other);
+        Task first = aTask().withDependencies(base.id()).pending();
+        Task both = aTask().withDependencies(other.id(), base.id()).pending();
+        Task unrelated = aTask().withDependencies(other.id()).pending();
+        storage.save(first);
+        storage.save(both);
+        storage.save(unrelated);
+
+        TaskPage dependents = storage.list(TaskQuery.all().withDependsOn(base.id()));
+        assertThat(dependents.total()).isEqualTo(2);
+        assertThat(dependents.tasks()).extracting(Task::id).containsExactly(both.id(), first.id());
+        assertThat(storage.list(new TaskQuery(null, 1, 1).withDependsOn(other.id())).tasks()).extracting(Task::id)
+                .containsExactly(both.id());
+        assertThat(storage.list(TaskQuery.all().withDependsOn(first.id())).total()).isZero();
+    }
+
+    @Test
     void tracks_queue_entries_with_enqueue_and_dequeue() {
         Task a = aTask().pending();
         Task b = aTask().pending();

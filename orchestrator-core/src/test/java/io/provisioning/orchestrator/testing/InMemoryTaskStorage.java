@@ -28,7 +28,7 @@ public class InMemoryTaskStorage implements TaskStorage {
     @Override
     public TaskPage list(TaskQuery query) {
         List<Task> matching = tasks.values().stream()
-                .filter(t -> query.status() == null || t.status() == query.status())
+                .filter(query::matches)
                 .sorted(Comparator.comparingLong(Task::sequence).reversed()).toList();
         return new TaskPage(matching.stream().skip(query.offset()).limit(query.limit()).toList(), matching.size());
     }

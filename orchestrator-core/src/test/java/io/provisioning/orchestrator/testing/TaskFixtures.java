@@ -43,6 +43,16 @@ public final class TaskFixtures {
         return this;
     }
 
+    public TaskFixtures withWorkflow(String workflow) {
+        builder.workflow(workflow);
+        return this;
+    }
+
+    public TaskFixtures withInfra(String infra) {
+        builder.infra(infra);
+        return this;
+    }
+
     public TaskFixtures createdAt(Instant at) {
         this.now = at;
         return this;

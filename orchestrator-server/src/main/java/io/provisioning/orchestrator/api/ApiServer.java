@@ -77,7 +77,7 @@ public final class ApiServer implements AutoCloseable {
                 Responses.ok(ctx, HEALTHY);
             });
             ConsoleRoutes.install(config);
-            new VersionRoutes(orchestrator).install(config);
+            new VersionRoutes(orchestrator, b.dataFormats).install(config);
             new OpenApiRoutes(OpenApiDocument.load()).install(config);
             new TaskRoutes(orchestrator).install(config);
             new WorkflowRoutes(b.submissions, b.parser, bodies).install(config);
@@ -143,6 +143,7 @@ public final class ApiServer implements AutoCloseable {
         private TestEnvironmentService testEnvironments;
         private String testEnvDisabledReason = "not configured";
         private StorageMigrations storageMigrations;
+        private java.util.Map<String, Integer> dataFormats = java.util.Map.of();
 
         private Builder(Orchestrator orchestrator, Submissions submissions, WorkflowRequestParser parser,
                 TaskEventStore eventStore) {
@@ -174,6 +175,12 @@ public final class ApiServer implements AutoCloseable {
         /** The /storage routes (none without). */
         public Builder storageMigrations(StorageMigrations migrations) {
             this.storageMigrations = migrations;
+            return this;
+        }
+
+        /** The formats of the data dir ({@code format.json}), for {@code GET /version}. */
+        public Builder dataFormats(java.util.Map<String, Integer> formats) {
+            this.dataFormats = java.util.Map.copyOf(formats);
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.provisioning.orchestrator.InvalidRequestException;
 import io.provisioning.orchestrator.engine.Orchestrator;
+import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.task.TaskNotFoundException;
 import io.provisioning.orchestrator.task.TaskStatus;
@@ -37,8 +38,11 @@ final class TaskRoutes {
         }
         int limit = intParam(ctx, "limit", TaskQuery.DEFAULT_LIMIT, 1, TaskQuery.MAX_LIMIT);
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-        ctx.header("X-Total-Count", Long.toString(orchestrator.list(new TaskQuery(status, 1, 0)).total()));
-        Responses.ok(ctx, orchestrator.list(new TaskQuery(status, limit, offset)).tasks());
+        TaskQuery query = new TaskQuery(status, ctx.queryParam("workflow"), ctx.queryParam("infra"),
+                ctx.queryParam("depends_on"), limit, offset);
+        TaskPage page = orchestrator.list(query);
+        ctx.header("X-Total-Count", Long.toString(page.total()));
+        Responses.ok(ctx, page.tasks());
     }
 
     private void get(Context ctx) {

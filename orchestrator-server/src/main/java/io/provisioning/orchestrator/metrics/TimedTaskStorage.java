@@ -55,6 +55,11 @@ public final class TimedTaskStorage implements TaskStorage {
     }
 
     @Override
+    public java.util.Map<String, Integer> formatVersions() {
+        return inner.formatVersions();
+    }
+
+    @Override
     public void save(Task task) {
         timed("save", () -> inner.save(task));
     }

@@ -26,6 +26,8 @@ import java.util.TreeMap;
  */
 public record StorageChoice(String type, Path dataDir, Map<String, String> options) {
     public static final String FILE = "storage.json";
+    /** The layout of {@code storage.json} this build reads and writes; a file without one is version 1. */
+    public static final int FORMAT_VERSION = 1;
 
     public StorageChoice {
         options = Map.copyOf(options);
@@ -75,6 +77,13 @@ public record StorageChoice(String type, Path dataDir, Map<String, String> optio
         }
         try {
             JsonNode json = Json.mapper().readTree(file.toFile());
+            int version = json.path("format_version").asInt(1);
+            if (version > FORMAT_VERSION) {
+                throw new io.provisioning.orchestrator.format.UnsupportedFormatException(file + " is storage-choice "
+                        + "format version " + version + ", newer than this orchestrator knows (" + FORMAT_VERSION
+                        + "): start a newer orchestrator on this data dir, or restore the backup taken before it was "
+                        + "upgraded; nothing was changed");
+            }
             String type = json.path("type").asText("");
             if (type.isEmpty() || !json.path("data_dir").isTextual()) {
                 throw new StorageException(file + " is not a storage record (it needs \"type\" and \"data_dir\"); "
@@ -94,6 +103,7 @@ public record StorageChoice(String type, Path dataDir, Map<String, String> optio
     /** Writes this choice to {@code serverDataDir/storage.json} atomically, readable by the owner only. */
     public void record(Path serverDataDir) {
         ObjectNode json = Json.mapper().createObjectNode();
+        json.put("format_version", FORMAT_VERSION);
         json.put("type", type);
         json.put("data_dir", dataDir.toAbsolutePath().normalize().toString());
         ObjectNode opts = json.putObject("options");

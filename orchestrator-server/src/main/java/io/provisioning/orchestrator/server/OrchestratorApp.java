@@ -15,6 +15,8 @@ import io.provisioning.orchestrator.events.StatusChanges;
 import io.provisioning.orchestrator.events.TaskEventBus;
 import io.provisioning.orchestrator.events.TaskEventStore;
 import io.provisioning.orchestrator.execution.NushellExecutor;
+import io.provisioning.orchestrator.format.DataFormats;
+import io.provisioning.orchestrator.format.FormatManifest;
 import io.provisioning.orchestrator.execution.TaskExecutor;
 import io.provisioning.orchestrator.metrics.OrchestratorMetrics;
 import io.provisioning.orchestrator.metrics.TaskMetrics;
@@ -77,6 +79,14 @@ public final class OrchestratorApp implements AutoCloseable {
 
     /** Starts everything; {@code executorOverride} replaces Nushell (benchmarks only). */
     public static OrchestratorApp start(ServerOptions options, TaskExecutor executorOverride) {
+        return start(options, executorOverride, DataFormats.current());
+    }
+
+    /**
+     * Starts everything on a data dir in {@code formats} (upgraded first if it is older; a newer one is
+     * refused with {@link io.provisioning.orchestrator.format.UnsupportedFormatException}, unchanged).
+     */
+    public static OrchestratorApp start(ServerOptions options, TaskExecutor executorOverride, DataFormats formats) {
         Clock clock = Clock.systemUTC();
         SecurityOptions security = options.security();
         security.tls().check();
@@ -87,6 +97,7 @@ public final class OrchestratorApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create data dir " + options.dataDir(), e);
         }
+        FormatManifest dataFormats = formats.open(options.dataDir());
         Workspace workspace = new Workspace(options.workspace());
         OrchestratorMetrics metrics = new OrchestratorMetrics();
         DurabilityReport durability = new DurabilityReport(clock);
@@ -148,6 +159,7 @@ public final class OrchestratorApp implements AutoCloseable {
                     .edge(edge)
                     .testEnvironments(testEnvironments.service(), testEnvironments.disabledReason())
                     .storageMigrations(migrations)
+                    .dataFormats(dataFormats.formats())
                     .build()
                     .start(options.host(), options.port());
             opened.add(0, api);

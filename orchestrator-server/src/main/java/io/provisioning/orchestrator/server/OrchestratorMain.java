@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.server;
 
 import io.provisioning.orchestrator.OrchestratorException;
 import io.provisioning.orchestrator.engine.ConcurrencyLimits;
+import io.provisioning.orchestrator.format.DataFormats;
 import io.provisioning.orchestrator.migration.StorageChoice;
 import io.provisioning.orchestrator.testenv.docker.DockerHost;
 import java.nio.file.Files;
@@ -20,12 +21,14 @@ import picocli.CommandLine.Option;
         description = "Runs the provisioning orchestrator: REST API, persistent queue, Nushell workers.",
         sortOptions = false)
 public final class OrchestratorMain implements Callable<Integer> {
-    /** {@code --version}: the build's version and the storage backends built into it. */
+    /** {@code --version}: the build's version, the storage backends built into it and the data formats it writes. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"orchestrator " + io.provisioning.orchestrator.OrchestratorVersion.current(),
                     "storage backends: " + String.join(", ", io.provisioning.orchestrator.storage.StorageTypes.builtIn()),
+                    "data formats: " + new java.util.TreeMap<>(DataFormats.current().supported()).entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")),
                     "java " + Runtime.version()};
         }
     }
@@ -144,19 +147,35 @@ public final class OrchestratorMain implements Callable<Integer> {
     @Option(names = "--testenv-parallel-creations", defaultValue = "4", description = "test environments created at once; more wait (default: ${DEFAULT-VALUE})")
     int testenvParallelCreations;
 
+    /** The data formats this server reads and writes, and the upgrades it carries ({@link DataFormats#current()}). */
+    private final DataFormats formats;
+
+    public OrchestratorMain() {
+        this(DataFormats.current());
+    }
+
+    OrchestratorMain(DataFormats formats) {
+        this.formats = formats;
+    }
+
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new OrchestratorMain()).setOverwrittenOptionsAllowed(true);
+        System.exit(run(args, DataFormats.current()));
+    }
+
+    /** Parses {@code args} and runs the server with {@code formats} until it is stopped; returns the exit code. */
+    public static int run(String[] args, DataFormats formats) {
+        CommandLine cli = new CommandLine(new OrchestratorMain(formats)).setOverwrittenOptionsAllowed(true);
         try {
             cli.setDefaultValueProvider(EnvironmentDefaults.forServer(cli.getCommandSpec(), args, System.getenv()));
         } catch (OrchestratorException e) {
             System.err.println("orchestrator: " + e.getMessage());
-            System.exit(2);
+            return 2;
         }
         cli.setParameterExceptionHandler((e, given) -> {
             cli.getErr().println("orchestrator: " + e.getMessage() + " (see --help)");
             return 2;
         });
-        System.exit(cli.execute(args));
+        return cli.execute(args);
     }
 
     @Override
@@ -176,6 +195,8 @@ public final class OrchestratorMain implements Callable<Integer> {
         String type = storageType != null ? storageType : "filesystem";
         Map<String, String> backendOptions = storageOptions();
         try {
+            // before anything reads the data dir: upgrade an older one, refuse a newer one unchanged
+            formats.open(data);
             var recorded = StorageChoice.recorded(data);
             if (recorded.isPresent() && storageType == null) {
                 // an online migration switched to this backend: come back on it
@@ -215,7 +236,7 @@ public final class OrchestratorMain implements Callable<Integer> {
         }
         OrchestratorApp app;
         try {
-            app = OrchestratorApp.start(options);
+            app = OrchestratorApp.start(options, null, formats);
         } catch (OrchestratorException | IllegalArgumentException | java.io.UncheckedIOException e) {
             System.err.println("orchestrator: " + e.getMessage());
             return 2;

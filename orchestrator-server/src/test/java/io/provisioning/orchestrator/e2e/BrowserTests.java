@@ -22,13 +22,17 @@ import java.util.concurrent.TimeUnit;
 final class BrowserTests {
     private BrowserTests() {}
 
-    /** A workspace copy with {@code slow.yaml}: the shipped settings with 400 ms between steps (a long task). */
+    /**
+     * A workspace copy with {@code slow.yaml} (the shipped settings with 400 ms between steps: a long
+     * task) and {@code fast.yaml} (no pause: a long log at once).
+     */
     static Path workspace(Path dir) throws IOException {
         Path source = Components.repoRoot().resolve("workspace");
         Files.createDirectories(dir);
         String settings = Files.readString(source.resolve("settings.yaml"));
         Files.writeString(dir.resolve("settings.yaml"), settings);
         Files.writeString(dir.resolve("slow.yaml"), settings.replace("step_delay_ms: 50 ", "step_delay_ms: 400"));
+        Files.writeString(dir.resolve("fast.yaml"), settings.replace("step_delay_ms: 50 ", "step_delay_ms: 0  "));
         return dir;
     }
 
@@ -44,6 +48,7 @@ final class BrowserTests {
         env.put("CONSOLE_VIEWER_TOKEN", Tokens.hs256(secret, Role.VIEWER, "console-viewer"));
         env.put("CONSOLE_ADMIN_TOKEN", Tokens.hs256(secret, Role.ADMIN, "console-admin"));
         env.put("CONSOLE_SLOW_SETTINGS", "./slow.yaml");
+        env.put("CONSOLE_FAST_SETTINGS", "./fast.yaml");
         env.put("CONSOLE_MIGRATION_DIR", scratch.resolve("migrated-store").toString());
         env.put("CONSOLE_SCREENSHOTS", root.resolve("orchestrator-server/target/ui-screenshots").toString());
         env.put("CHROMIUM_PATH", ChromiumAvailable.chromium().toString());

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
  * authentication on and the shipped Nushell library run by real nu: sign-in (a bad token's 401),
  * a servers workflow submitted from the form reaching Completed live without a reload, the tasks
  * table updating live, a bad field's error beside it, a long task's log followed live and
- * cancelled, a cluster's DAG turning green, a viewer's missing Cancel and its 403, a phone's width,
- * and (admin) the storage backend, an online migration's progress, the audit check and the live summary.
+ * cancelled, all of a long log page by page, a cluster's DAG turning green, a viewer's missing
+ * Cancel and the real Cancel's 403 once the role dropped after the page loaded, the table filtered
+ * by workflow and infra over several pages on the server and live within the filter, a phone's
+ * width, the keyboard alone, light and dark, and (admin) the storage backend, an online
+ * migration's progress, the audit check and the live summary.
  */
 @ExtendWith(ChromiumAvailable.class)
 class ConsoleBrowserEndToEndTest {

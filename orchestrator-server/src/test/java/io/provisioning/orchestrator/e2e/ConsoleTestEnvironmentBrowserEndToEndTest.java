@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A test environment through the console in a real chromium (ui-tests/testenv.test.mjs), on the
  * real Docker Engine with the locally built provisioning/* images: created from the form, its
- * container, check results and logs shown, deleted from the page, nothing left in Docker.
+ * container and check results shown, the checks run again from the page, its logs shown, deleted
+ * from the page, nothing left in Docker.
  */
 @ExtendWith(DockerAvailable.class)
 @ExtendWith(ChromiumAvailable.class)

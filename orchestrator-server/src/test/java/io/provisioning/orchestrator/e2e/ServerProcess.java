@@ -70,6 +70,13 @@ final class ServerProcess implements AutoCloseable {
                 Components.nu(), environment, extraArgs);
     }
 
+    /** As {@link #startWithEnvironment}, with another main class that runs the server (e.g. with test-only upgrade steps). */
+    static ServerProcess startMain(String mainClass, java.util.Map<String, String> environment, Path dataDir,
+            Path workspace, Path provisioningPath, String... extraArgs) throws Exception {
+        return launch(mainClass, freePort(), p -> new Api("http://127.0.0.1:" + p), dataDir, workspace, provisioningPath,
+                Components.nu(), environment, extraArgs);
+    }
+
     private static ServerProcess launch(java.util.function.IntFunction<Api> apiAt, Path dataDir, Path workspace,
             Path provisioningPath, String nuPath, String... extraArgs) throws Exception {
         return launch(freePort(), apiAt, dataDir, workspace, provisioningPath, nuPath, java.util.Map.of(), extraArgs);
@@ -78,10 +85,17 @@ final class ServerProcess implements AutoCloseable {
     private static ServerProcess launch(int port, java.util.function.IntFunction<Api> apiAt, Path dataDir, Path workspace,
             Path provisioningPath, String nuPath, java.util.Map<String, String> environment, String... extraArgs)
             throws Exception {
+        return launch("io.provisioning.orchestrator.server.OrchestratorMain", port, apiAt, dataDir, workspace,
+                provisioningPath, nuPath, environment, extraArgs);
+    }
+
+    private static ServerProcess launch(String mainClass, int port, java.util.function.IntFunction<Api> apiAt, Path dataDir,
+            Path workspace, Path provisioningPath, String nuPath, java.util.Map<String, String> environment,
+            String... extraArgs) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "-Dorchestrator.home=" + Components.repoRoot(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "io.provisioning.orchestrator.server.OrchestratorMain",
+                mainClass,
                 "--port", Integer.toString(port), "--data-dir", dataDir.toString(),
                 "--workspace", workspace.toString(), "--provisioning-path", provisioningPath.toString(),
                 "--nu-path", nuPath, "--retry-base-delay-ms", "50"));

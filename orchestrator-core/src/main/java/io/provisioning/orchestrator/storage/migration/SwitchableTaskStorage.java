@@ -212,6 +212,7 @@ public final class SwitchableTaskStorage implements TaskStorage {
     // ---- reads and the rest go to the active store ----------------------------------------
 
     @Override public String type() { return active.type(); }
+    @Override public java.util.Map<String, Integer> formatVersions() { return active.formatVersions(); }
     @Override public Optional<Task> find(String id) { return active.find(id); }
     @Override public TaskPage list(TaskQuery query) { return active.list(query); }
     @Override public List<Task> findUnfinished() { return active.findUnfinished(); }

@@ -83,6 +83,12 @@ public final class FilesystemTaskStorage implements TaskStorage {
         return "filesystem";
     }
 
+    /** The journal lines and task files (see {@code DataFormats.FILESYSTEM_STORE}); version 1 is today's layout. */
+    @Override
+    public java.util.Map<String, Integer> formatVersions() {
+        return java.util.Map.of(io.provisioning.orchestrator.format.DataFormats.FILESYSTEM_STORE, FilesystemStorageFactory.FORMAT_VERSION);
+    }
+
     @Override
     public void save(Task task) {
         write(new Change(task, Change.QueueOp.KEEP));

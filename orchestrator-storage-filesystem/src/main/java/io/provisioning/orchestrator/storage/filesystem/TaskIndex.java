@@ -79,24 +79,27 @@ final class TaskIndex {
         return id == null ? Optional.empty() : find(id);
     }
 
+    /**
+     * By status alone the total comes from the counts kept per status; with a workflow or infra it
+     * is counted while walking every task (in memory, newest first).
+     */
     TaskPage list(TaskQuery query) {
         List<Task> page = new ArrayList<>(Math.min(query.limit(), 1024));
-        long skipped = 0;
+        boolean counting = query.filtersBeyondStatus();
+        long matched = 0;
         for (String id : newestFirst.values()) {
             Task task = byId.get(id);
-            if (task == null || (query.status() != null && task.status() != query.status())) {
+            if (task == null || !query.matches(task)) {
                 continue;
             }
-            if (skipped < query.offset()) {
-                skipped++;
-                continue;
-            }
-            if (page.size() >= query.limit()) {
+            matched++;
+            if (matched > query.offset() && page.size() < query.limit()) {
+                page.add(task);
+            } else if (!counting && page.size() >= query.limit()) {
                 break;
             }
-            page.add(task);
         }
-        return new TaskPage(page, total(query.status()));
+        return new TaskPage(page, counting ? matched : total(query.status()));
     }
 
     synchronized long total(TaskStatus status) {

@@ -53,6 +53,7 @@ public final class PostgresTaskStorage implements TaskStorage {
     private final AutoCloseable onClose;
     private final HealthProbe health;
     private final LeaseRenewal renewal;
+    private final int schemaVersion;
 
     PostgresTaskStorage(DataSource pool, Connector connector, Settings settings, AutoCloseable onClose) {
         this.pool = pool;
@@ -61,13 +62,19 @@ public final class PostgresTaskStorage implements TaskStorage {
         this.leaseMillis = settings.lease().toMillis();
         this.onClose = onClose;
         this.health = new HealthProbe(this::probe, this::renewLeasesNow);
-        run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
+        this.schemaVersion = run("create or upgrade the schema", c -> SchemaMigrations.apply(c));
         this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease());
     }
 
     @Override
     public String type() {
         return PostgresStorageFactory.TYPE;
+    }
+
+    /** The schema version recorded in the database's {@code schema_version} table. */
+    @Override
+    public java.util.Map<String, Integer> formatVersions() {
+        return java.util.Map.of("postgresql-schema", schemaVersion);
     }
 
     public Settings settings() {
@@ -198,18 +205,38 @@ public final class PostgresTaskStorage implements TaskStorage {
 
     @Override
     public TaskPage list(TaskQuery query) {
-        String where = query.status() == null ? "" : " WHERE status = ?";
+        List<String> values = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        if (query.status() != null) {
+            conditions.add("status = ?");
+            values.add(query.status().name());
+        }
+        // workflow, infra and dependencies are read from the task's JSON: no column of their own, so no schema change
+        if (query.workflow() != null) {
+            conditions.add("(json::jsonb ->> 'workflow') = ?");
+            values.add(query.workflow());
+        }
+        if (query.infra() != null) {
+            conditions.add("(json::jsonb ->> 'infra') = ?");
+            values.add(query.infra());
+        }
+        if (query.dependsOn() != null) {
+            conditions.add("(json::jsonb -> 'dependencies') @> jsonb_build_array(?::text)");
+            values.add(query.dependsOn());
+        }
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         List<Task> page = tasks("list tasks", "SELECT json FROM task" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", ps -> {
             int i = 1;
-            if (query.status() != null) {
-                ps.setString(i++, query.status().name());
+            for (String value : values) {
+                ps.setString(i++, value);
             }
             ps.setInt(i++, query.limit());
             ps.setInt(i, query.offset());
         });
         long total = number("count tasks", "SELECT count(*) FROM task" + where, ps -> {
-            if (query.status() != null) {
-                ps.setString(1, query.status().name());
+            int i = 1;
+            for (String value : values) {
+                ps.setString(i++, value);
             }
         });
         return new TaskPage(page, total);

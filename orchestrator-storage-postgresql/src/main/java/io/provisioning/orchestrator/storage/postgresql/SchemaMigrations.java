@@ -68,7 +68,9 @@ final class SchemaMigrations {
             int current = current(connection);
             if (current > latest) {
                 throw new StorageException("the PostgreSQL schema is at version " + current + ", newer than this "
-                        + "orchestrator knows (" + latest + "): upgrade the orchestrator");
+                        + "orchestrator knows (" + latest + "): start an orchestrator release that knows version " + current
+                        + " on this database, or restore the database from the dump taken before the upgrade "
+                        + "(docs/OPERATIONS.md); nothing was changed");
             }
             for (Migration migration : migrations) {
                 if (migration.version() <= current) {

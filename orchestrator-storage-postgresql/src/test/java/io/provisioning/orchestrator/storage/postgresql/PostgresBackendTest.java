@@ -63,6 +63,9 @@ class PostgresBackendTest {
             }
         }
         assertThat(versions).containsExactly(1, 2);
+        try (TaskStorage storage = open()) {
+            assertThat(storage.formatVersions()).containsEntry("postgresql-schema", 2); // GET /version reports it
+        }
     }
 
     @Test
@@ -72,7 +75,13 @@ class PostgresBackendTest {
             st.execute("INSERT INTO schema_version (version, description) VALUES (99, 'from a newer build')");
         }
         assertThatThrownBy(this::open).isInstanceOf(StorageException.class)
-                .hasMessageContaining("schema is at version 99, newer than this orchestrator knows (2)");
+                .hasMessageContaining("schema is at version 99, newer than this orchestrator knows (2)")
+                .hasMessageContaining("restore the database from the dump").hasMessageEndingWith("nothing was changed");
+        try (Connection c = admin(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT max(version) FROM schema_version")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(99);
+        }
     }
 
     @Test

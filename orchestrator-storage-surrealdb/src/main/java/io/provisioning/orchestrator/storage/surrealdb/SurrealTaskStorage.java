@@ -61,7 +61,11 @@ public final class SurrealTaskStorage implements TaskStorage {
         this.settings = settings;
         this.leaseText = settings.lease().toMillis() + "ms";
         this.onClose = onClose;
+        refuseNewerSchema();
         write("define the schema", () -> client.query(TaskRecords.SCHEMA, Map.of()));
+        fillFilterFields(); // the upgrade from schema version 1; only then is version 2 recorded
+        write("record the schema version", () -> client.query(TaskRecords.RAISE_SCHEMA_VERSION,
+                Map.of("v", TaskRecords.SCHEMA_VERSION)));
         this.renewal = settings.shared() ? LeaseRenewal.start(this, settings.lease()) : null;
         if (settings.shared()) {
             client.addConnectionListener(new RenewLeasesOnReconnect());
@@ -88,6 +92,27 @@ public final class SurrealTaskStorage implements TaskStorage {
     @Override
     public String type() {
         return settings.type();
+    }
+
+    /** The schema version the database records in {@code meta:format} ({@link TaskRecords#SCHEMA_VERSION}). */
+    @Override
+    public Map<String, Integer> formatVersions() {
+        return Map.of("surrealdb-schema", TaskRecords.SCHEMA_VERSION);
+    }
+
+    /**
+     * A database that another build marked with a newer schema version is refused before anything is
+     * defined or written; one without the mark is today's layout, version 1, and is marked by {@link TaskRecords#SCHEMA}.
+     */
+    private void refuseNewerSchema() {
+        JsonNode found = read("read the schema version", TaskRecords.SCHEMA_VERSION_QUERY, Map.of());
+        if (found != null && found.canConvertToInt() && found.asInt() > TaskRecords.SCHEMA_VERSION) {
+            throw new io.provisioning.orchestrator.format.UnsupportedFormatException("the SurrealDB database holds "
+                    + "schema version " + found.asInt() + " (meta:format), newer than this orchestrator ("
+                    + io.provisioning.orchestrator.OrchestratorVersion.current() + ") knows (" + TaskRecords.SCHEMA_VERSION
+                    + "): start an orchestrator release that knows version " + found.asInt() + " on it, or restore the "
+                    + "database from the export taken before the upgrade (docs/OPERATIONS.md); nothing was changed");
+        }
     }
 
     public Settings settings() {
@@ -264,17 +289,48 @@ public final class SurrealTaskStorage implements TaskStorage {
 
     @Override
     public TaskPage list(TaskQuery query) {
-        String where = query.status() == null ? "" : " WHERE status = $status";
         Map<String, Object> vars = new HashMap<>();
+        List<String> conditions = new ArrayList<>();
         vars.put("limit", query.limit());
         vars.put("start", query.offset());
         if (query.status() != null) {
+            conditions.add("status = $status");
             vars.put("status", query.status().name());
         }
+        if (query.workflow() != null) {
+            conditions.add("workflow = $workflow");
+            vars.put("workflow", query.workflow());
+        }
+        if (query.infra() != null) {
+            conditions.add("infra = $infra");
+            vars.put("infra", query.infra());
+        }
+        if (query.dependsOn() != null) {
+            conditions.add("deps CONTAINS $depends_on");
+            vars.put("depends_on", query.dependsOn());
+        }
+        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         JsonNode rows = read("list tasks", "SELECT json, rseq FROM task" + where + " ORDER BY rseq LIMIT $limit START $start",
                 vars);
         JsonNode count = read("count tasks", "SELECT count() FROM task" + where + " GROUP ALL", vars);
         return new TaskPage(tasks(rows), count.path(0).path("count").asLong(0));
+    }
+
+    /** Gives records of an older store their {@code workflow}, {@code infra} and {@code deps} fields (see {@link TaskRecords#UNFILTERED}). */
+    private void fillFilterFields() {
+        for (;;) {
+            JsonNode unfilled = read("find tasks without filter fields", TaskRecords.UNFILTERED, Map.of());
+            if (!unfilled.isArray() || unfilled.isEmpty()) {
+                return;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (JsonNode row : unfilled) {
+                Task task = TaskRecords.fromJson(row.path("json"));
+                rows.add(Map.of("id", row.path("id").asText(), "workflow", TaskRecords.filterValue(task.workflow()),
+                        "infra", TaskRecords.filterValue(task.infra()), "deps", task.dependencies()));
+            }
+            write("fill the filter fields", () -> client.query(TaskRecords.BACKFILL_FILTERS, Map.of("rows", rows)));
+        }
     }
 
     @Override

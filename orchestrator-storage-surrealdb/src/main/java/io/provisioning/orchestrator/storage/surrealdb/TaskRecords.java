@@ -26,18 +26,38 @@ import java.util.Map;
 final class TaskRecords {
     private static final ObjectMapper JSON = Json.mapper();
 
+    /**
+     * The layout below; {@code meta:format.schema_version} records it in the database. Version 1: the
+     * task, queue and idempotency tables; version 2: task records also carry {@code workflow},
+     * {@code infra} and {@code deps} (filled for version 1 records at open, then the version is raised).
+     */
+    static final int SCHEMA_VERSION = 2;
+
+    /** Raises the recorded version once the records are in its layout; never lowers it. */
+    static final String RAISE_SCHEMA_VERSION = "UPDATE meta:format SET schema_version = $v WHERE schema_version < $v RETURN NONE;";
+
+    /** The recorded version, or NONE; the engine refuses a select from a table never defined, so ask first. */
+    static final String SCHEMA_VERSION_QUERY = "IF (INFO FOR DB).tables.meta = NONE { NONE } "
+            + "ELSE { (SELECT VALUE schema_version FROM ONLY meta:format) };";
+
     static final String SCHEMA = """
+            DEFINE TABLE IF NOT EXISTS meta SCHEMALESS;
+            IF (SELECT VALUE schema_version FROM ONLY meta:format) = NONE { CREATE meta:format SET schema_version = 1 RETURN NONE; };
             DEFINE TABLE IF NOT EXISTS task SCHEMALESS;
             DEFINE INDEX IF NOT EXISTS task_seq ON task FIELDS seq UNIQUE;
             DEFINE INDEX IF NOT EXISTS task_rseq ON task FIELDS rseq;
             DEFINE INDEX IF NOT EXISTS task_status ON task FIELDS status;
             DEFINE INDEX IF NOT EXISTS task_idem ON task FIELDS idem;
+            DEFINE INDEX IF NOT EXISTS task_workflow ON task FIELDS workflow;
+            DEFINE INDEX IF NOT EXISTS task_infra ON task FIELDS infra;
+            DEFINE INDEX IF NOT EXISTS task_deps ON task FIELDS deps;
             DEFINE TABLE IF NOT EXISTS queue SCHEMALESS;
             DEFINE TABLE IF NOT EXISTS idempotency SCHEMALESS;
             """;
 
     /** The fields of a task record, as SET assignments over the variables of {@link #vars}. */
     private static final String FIELDS = "json = $json, status = $status, seq = $seq, rseq = -$seq, idem = $idem, "
+            + "workflow = $workflow, infra = $infra, deps = $deps, "
             + "attempts = $attempts, updated = $updated, version += 1, writer = $node, lease_owner = $owner, "
             + "lease_until = IF $owner THEN time::now() + <duration>$lease ELSE NONE END";
 
@@ -69,7 +89,8 @@ final class TaskRecords {
             INSERT INTO task $tasks.filter(|$r| $r.id NOT IN $have) RETURN NONE;
             FOR $r IN $tasks.filter(|$r| $r.id IN $have) {
                 UPSERT type::record('task', $r.id) SET json = $r.json, status = $r.status, seq = $r.seq, rseq = $r.rseq,
-                    idem = $r.idem, attempts = $r.attempts, updated = $r.updated, version += 1, writer = $r.writer,
+                    idem = $r.idem, workflow = $r.workflow, infra = $r.infra, deps = $r.deps, attempts = $r.attempts, updated = $r.updated,
+                    version += 1, writer = $r.writer,
                     lease_owner = NONE, lease_until = NONE RETURN NONE;
             };
             INSERT INTO queue $queued ON DUPLICATE KEY UPDATE priority = $input.priority, seq = $input.seq,
@@ -113,6 +134,21 @@ final class TaskRecords {
         };
     }
 
+    /**
+     * Records written before {@code workflow}, {@code infra} and {@code deps} (the task's
+     * dependencies) were fields of their own (read by {@link SurrealTaskStorage}'s list filter) get
+     * them from their JSON, a batch at a time. {@code $rows}: {@code {id, workflow, infra, deps}}.
+     * The version stays: the task did not change.
+     */
+    static final String UNFILTERED = "SELECT record::id(id) AS id, json FROM task WHERE deps = NONE LIMIT 500";
+    static final String BACKFILL_FILTERS = "FOR $r IN $rows { UPDATE type::record('task', $r.id) SET workflow = $r.workflow,"
+            + " infra = $r.infra, deps = $r.deps RETURN NONE; };";
+
+    /** A missing workflow or infra is stored as "" (a value no filter accepts), so that "not yet filled" stays NONE. */
+    static String filterValue(String value) {
+        return value == null ? "" : value;
+    }
+
     /** Variables for {@link #UPSERT}, {@link #ENQUEUE} and {@link #COMPARE_AND_SET}. */
     static Map<String, Object> vars(Task task, String node, String owner, String lease) {
         Map<String, Object> vars = new HashMap<>();
@@ -121,6 +157,9 @@ final class TaskRecords {
         vars.put("status", task.status().name());
         vars.put("seq", task.sequence());
         vars.put("idem", task.idempotencyKey());
+        vars.put("workflow", filterValue(task.workflow()));
+        vars.put("infra", filterValue(task.infra()));
+        vars.put("deps", task.dependencies());
         vars.put("attempts", task.attempts());
         vars.put("updated", String.valueOf(task.updatedAt()));
         vars.put("node", node);
@@ -147,6 +186,9 @@ final class TaskRecords {
         row.put("seq", task.sequence());
         row.put("rseq", -task.sequence());
         row.put("idem", task.idempotencyKey());
+        row.put("workflow", filterValue(task.workflow()));
+        row.put("infra", filterValue(task.infra()));
+        row.put("deps", task.dependencies());
         row.put("attempts", task.attempts());
         row.put("updated", String.valueOf(task.updatedAt()));
         row.put("version", 1);
