@@ -227,6 +227,11 @@ export def "task retry" [id: string, --wait] {
     if $wait { follow $id } else { $answer }
 }
 
+# Delete a finished task with its logs (admin); an unfinished one, or one an unfinished task depends on, is refused.
+export def "task delete" [id: string] {
+    api DELETE $"/tasks/(segment $id)"
+}
+
 # The script output of every attempt as a table of {attempt, ts, stream, line}.
 export def "task logs" [id: string, --attempt: int] {
     api GET $"/tasks/(segment $id)/logs"
@@ -496,6 +501,7 @@ export alias "provisioning task list" = task list
 export alias "provisioning task show" = task show
 export alias "provisioning task cancel" = task cancel
 export alias "provisioning task retry" = task retry
+export alias "provisioning task delete" = task delete
 export alias "provisioning task logs" = task logs
 export alias "provisioning task watch" = task watch
 export alias "provisioning test quick" = test quick

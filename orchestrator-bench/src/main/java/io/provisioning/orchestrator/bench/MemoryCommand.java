@@ -37,6 +37,11 @@ final class MemoryCommand implements Callable<Integer> {
     @Option(names = "--submitters", defaultValue = "32", description = "threads calling submit (default: ${DEFAULT-VALUE})")
     int submitters;
 
+    @Option(names = "--finished", defaultValue = "0",
+            description = "Completed tasks written into the data dir through the storage SPI (importBatch) before the "
+                    + "server starts; then restart-to-ready and GET /tasks?status=Pending are timed too (default: ${DEFAULT-VALUE})")
+    int finished;
+
     /**
      * Where the data dir goes unless --data-root says otherwise: writing and removing 200,000 files
      * on a shared disk would take minutes and tell nothing about memory; tmpfs pages are not in the
@@ -75,10 +80,19 @@ final class MemoryCommand implements Callable<Integer> {
         System.out.printf("memory: %,d tasks queued on filesystem storage, %d workers parked on one task each%n",
                 tasks, workers);
         Path dataDir = fixture.newDataDir("memory");
+        if (finished > 0) {
+            FinishedTasks.write(dataDir, finished, fixture);
+        }
         ParkedExecutor executor = new ParkedExecutor();
+        long startNanos = System.nanoTime();
         OrchestratorApp app = OrchestratorApp.start(fixture.serverOptions(dataDir, workers, Duration.ZERO), executor);
+        double readySeconds = (System.nanoTime() - startNanos) / 1e9;
         try {
             Snapshot empty = Snapshot.take();
+            if (finished > 0) {
+                System.out.printf("start to ready (recovery, index of %,d finished tasks, HTTP listening): %.1f s%n",
+                        finished, readySeconds);
+            }
             long t0 = System.nanoTime();
             AtomicInteger next = new AtomicInteger();
             List<Thread> threads = new ArrayList<>();
@@ -103,11 +117,16 @@ final class MemoryCommand implements Callable<Integer> {
             System.out.println();
             Table table = new Table("state", "queued", "heap used after GC MiB", "heap committed MiB", "RSS MiB",
                     "peak RSS MiB");
-            table.row("server started, empty", 0, mib(empty.heapUsed()), mib(empty.heapCommitted()),
+            table.row(finished > 0 ? String.format("server started, %,d finished", finished) : "server started, empty", 0, mib(empty.heapUsed()), mib(empty.heapCommitted()),
                     mib(empty.rssKb() * 1024), mib(empty.peakRssKb() * 1024));
             table.row(String.format("%,d tasks queued", tasks), String.format("%,d", queued), mib(full.heapUsed()),
                     mib(full.heapCommitted()), mib(full.rssKb() * 1024), mib(full.peakRssKb() * 1024));
             table.print(System.out);
+            if (finished > 0) {
+                System.out.printf("the first row holds the %,d finished tasks: %,.0f bytes of heap after GC per finished task%n",
+                        finished, empty.heapUsed() / (double) finished);
+                FinishedTasks.timePendingListing(app.port(), 50);
+            }
             System.out.printf("per queued task: %,.0f bytes of heap after GC, %,.0f bytes of RSS%n",
                     (full.heapUsed() - empty.heapUsed()) / (double) tasks,
                     (full.rssKb() - empty.rssKb()) * 1024.0 / tasks);

@@ -52,6 +52,9 @@ public final class Orchestrator implements AutoCloseable {
     private final CancelTask cancelTask;
     private final RetryTask retryTask;
     private final RecoverInterruptedTasks recovery;
+    private final DeletionGuard deletions = new DeletionGuard();
+    private final DeleteTask deleteTask;
+    private final ExpireFinishedTasks retention;
     private FollowOtherNodes otherNodes;
     private final FenceOnLostLease fence;
     private final List<Thread> workers = new ArrayList<>();
@@ -85,6 +88,8 @@ public final class Orchestrator implements AutoCloseable {
                 queue, here);
         this.cancelTask = new CancelTask(storage, executor, clock, queue, gate, concurrency, locks, here, announce);
         this.retryTask = new RetryTask(storage, clock, locks, announce);
+        this.deleteTask = new DeleteTask(storage, locks, deletions, events);
+        this.retention = new ExpireFinishedTasks(storage, deleteTask, clock, config.retention());
         this.recovery = new RecoverInterruptedTasks(storage, clock, events);
         this.sequence = new SequenceNumbers(clock, storage.isShared());
         this.fence = new FenceOnLostLease(storage, executor, here, clock);
@@ -118,6 +123,7 @@ public final class Orchestrator implements AutoCloseable {
             workers.add(worker);
             worker.start();
         }
+        retention.start();
         LOG.info("started {} workers; {} tasks queued", config.workers(), queue.size());
     }
 
@@ -144,6 +150,16 @@ public final class Orchestrator implements AutoCloseable {
             List<Task> stored) {
         Set<String> inSubmission = new HashSet<>();
         builders.forEach(b -> inSubmission.add(b.id()));
+        boolean namesStoredTasks = builders.stream().flatMap(b -> b.dependencies().stream())
+                .anyMatch(d -> !inSubmission.contains(d));
+        if (namesStoredTasks) { // a deletion must not take a dependency between its check and this write
+            return deletions.whileSubmitting(() -> checkAndStore(builders, idempotency, stored, inSubmission));
+        }
+        return checkAndStore(builders, idempotency, stored, inSubmission);
+    }
+
+    private Optional<IdempotencyRecord> checkAndStore(List<TaskBuilder> builders, IdempotencyRecord idempotency,
+            List<Task> stored, Set<String> inSubmission) {
         for (TaskBuilder builder : builders) {
             for (String dependency : builder.dependencies()) {
                 if (!inSubmission.contains(dependency) && storage.find(dependency).isEmpty()) {
@@ -202,6 +218,19 @@ public final class Orchestrator implements AutoCloseable {
     /** Puts a Failed or Cancelled task back in the queue as a new attempt. */
     public Task retry(String id) {
         return retryTask.retry(id);
+    }
+
+    /**
+     * Deletes a finished task with its logs; an unfinished one, or one an unfinished task depends
+     * on, answers 409. Answers the task's last state.
+     */
+    public Task delete(String id) {
+        return deleteTask.delete(id);
+    }
+
+    /** Runs one retention sweep now (also run at start and every interval); answers how many were deleted. */
+    public int expireFinishedTasks() {
+        return retention.sweep();
     }
 
     public TaskStorage storage() {
@@ -328,6 +357,7 @@ public final class Orchestrator implements AutoCloseable {
             return;
         }
         accepting = false;
+        retention.close();
         if (otherNodes != null) {
             otherNodes.close();
         }

@@ -4,7 +4,7 @@ import io.provisioning.orchestrator.task.Progress;
 import io.provisioning.orchestrator.task.Task;
 import java.time.Instant;
 
-/** Something a watcher of tasks may want to see: a new state of a task, its progress, or a log line. */
+/** Something a watcher of tasks may want to see: a new state of a task, its progress, a log line, or its deletion. */
 public sealed interface TaskEvent {
     String taskId();
 
@@ -17,6 +17,13 @@ public sealed interface TaskEvent {
 
     /** The running attempt's progress, as stored at {@code updatedAt} (without the rest of the task). */
     record Progressed(String taskId, int attempt, Progress progress, Instant updatedAt) implements TaskEvent {}
+
+    /** The finished task was deleted (by request or by the retention); {@code task} is its last state. */
+    record Deleted(Task task) implements TaskEvent {
+        public String taskId() {
+            return task.id();
+        }
+    }
 
     /** One line the script wrote; {@code stream} is stdout or stderr. */
     record LogLine(String taskId, int attempt, String stream, String line) implements TaskEvent {}

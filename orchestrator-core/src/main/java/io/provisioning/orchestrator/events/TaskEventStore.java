@@ -126,6 +126,10 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
 
     @Override
     public void accept(TaskEvent event) {
+        if (event instanceof TaskEvent.Deleted deleted) {
+            acceptDeleted(deleted);
+            return;
+        }
         RecordedEvent recorded;
         synchronized (this) {
             boolean brandNew = event instanceof TaskEvent.Changed c && c.task().attempts() == 0
@@ -182,6 +186,46 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
             for (Consumer<RecordedEvent> listener : everyTask) {
                 deliver(listener, recorded);
             }
+        }
+    }
+
+    /**
+     * A deleted task: {@code /events} followers get a {@code deleted} event ({task_id, status}), and
+     * the writer deletes the task's folder in turn, after whatever of it was still to be written.
+     * Its per-task id is 0: the task has no stream any more.
+     */
+    private synchronized void acceptDeleted(TaskEvent.Deleted deleted) {
+        counters.remove(deleted.taskId());
+        ObjectNode data = JSON.createObjectNode();
+        data.put("task_id", deleted.taskId());
+        data.put("status", deleted.task().status().name());
+        RecordedEvent recorded = new RecordedEvent(deleted.taskId(), 0, globalIds.next(), DELETED, clock.instant().toString(),
+                data);
+        toWrite.add(recorded);
+        recent.addLast(recorded);
+        recentBytes += recorded.weight();
+        while (recent.size() > 1 && (recent.size() > globalCapacity || recentBytes > maxRecentBytes)) {
+            recentBytes -= recent.removeFirst().weight();
+        }
+        for (Consumer<RecordedEvent> listener : everyTask) {
+            deliver(listener, recorded);
+        }
+    }
+
+    private static final String DELETED = "deleted";
+
+    private void deleteFolder(EventLogFiles files, String taskId) {
+        files.close(taskId);
+        Path dir = fileFor(taskId).getParent();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot delete the logs of deleted task {}: {}", taskId, e.getMessage());
         }
     }
 
@@ -275,6 +319,11 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         for (Map.Entry<String, List<RecordedEvent>> entry : byTask.entrySet()) {
             String taskId = entry.getKey();
             List<RecordedEvent> events = entry.getValue();
+            if (events.stream().anyMatch(e -> e.type().equals(DELETED))) {
+                lost.marked(taskId);
+                deleteFolder(files, taskId); // what was still to be written belonged to the deleted task
+                continue;
+            }
             StringBuilder text = new StringBuilder();
             RecordedEvent marker = lost.marker(taskId);
             if (marker != null) {

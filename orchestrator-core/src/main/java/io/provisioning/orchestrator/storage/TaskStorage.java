@@ -39,6 +39,13 @@ public interface TaskStorage extends AutoCloseable {
 
     Optional<Task> find(String id);
 
+    /**
+     * Deletes the task and its queue entry as one atomic, durable change (a restart does not bring
+     * it back); false when no task has this id. Idempotency records stay: a key keeps answering the
+     * ids it stood for. Which tasks may be deleted is the engine's business, not the store's.
+     */
+    boolean delete(String id);
+
     /** Newest first, filtered; {@link TaskPage#total()} counts every match. */
     TaskPage list(TaskQuery query);
 

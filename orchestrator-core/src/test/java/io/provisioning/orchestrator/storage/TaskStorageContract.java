@@ -186,6 +186,53 @@ public abstract class TaskStorageContract {
     }
 
     @Test
+    void deletes_a_task_with_its_queue_entry_and_it_stays_deleted_across_a_restart() throws Exception {
+        Task kept = aTask().completed();
+        Task done = aTask().completed();
+        Task queued = aTask().pending();
+        storage.save(kept);
+        storage.save(done);
+        storage.saveAndEnqueue(queued);
+
+        assertThat(storage.delete(done.id())).isTrue();
+        assertThat(storage.delete(queued.id())).isTrue();
+
+        assertThat(storage.find(done.id())).isEmpty();
+        assertThat(storage.queuedTaskIds()).isEmpty();
+        assertThat(storage.list(new TaskQuery(TaskStatus.Completed, 10, 0)).tasks()).extracting(Task::id)
+                .containsExactly(kept.id());
+        assertThat(storage.list(new TaskQuery(TaskStatus.Completed, 10, 0)).total()).isEqualTo(1);
+        assertThat(storage.list(TaskQuery.all()).total()).isEqualTo(1);
+        storage = reopen(storage);
+        assertThat(storage.find(done.id())).isEmpty();
+        assertThat(storage.find(queued.id())).isEmpty();
+        assertThat(storage.find(kept.id())).contains(kept);
+        assertThat(storage.queuedTaskIds()).isEmpty();
+        assertThat(storage.count()).isEqualTo(1);
+        assertThat(storage.scan(0, 10)).extracting(Task::id).containsExactly(kept.id());
+    }
+
+    @Test
+    void deleting_an_unknown_task_answers_false_and_changes_nothing() {
+        Task kept = aTask().completed();
+        storage.save(kept);
+        assertThat(storage.delete("00000000-0000-0000-0000-00000000dead")).isFalse();
+        assertThat(storage.find(kept.id())).contains(kept);
+    }
+
+    @Test
+    void a_task_saved_again_after_its_deletion_is_stored_anew() throws Exception {
+        Task task = aTask().completed();
+        storage.save(task);
+        assertThat(storage.delete(task.id())).isTrue();
+        storage.save(task);
+        storage = reopen(storage);
+        assertThat(storage.find(task.id())).contains(task);
+        assertThat(storage.delete(task.id())).isTrue();
+        assertThat(storage.delete(task.id())).isFalse();
+    }
+
+    @Test
     void keeps_every_acknowledged_write_across_a_restart() throws Exception {
         Task queued = aTask().pending();
         Task done = aTask().completed();

@@ -23,6 +23,7 @@ public class InMemoryTaskStorage implements TaskStorage {
     @Override public synchronized void saveAndEnqueue(Task task) { tasks.put(task.id(), task); queued.add(task.id()); }
     @Override public synchronized void saveAndDequeue(Task task) { tasks.put(task.id(), task); queued.remove(task.id()); }
     @Override public Optional<Task> find(String id) { return Optional.ofNullable(tasks.get(id)); }
+    @Override public synchronized boolean delete(String id) { queued.remove(id); return tasks.remove(id) != null; }
 
     @Override
     public TaskPage list(TaskQuery query) {

@@ -11,7 +11,7 @@ import io.provisioning.orchestrator.task.TaskStatus;
 import io.provisioning.orchestrator.workflow.Printable;
 import java.util.regex.Pattern;
 
-/** GET /tasks and GET /tasks/{id}. */
+/** GET /tasks, GET and DELETE /tasks/{id}, cancel and retry. */
 final class TaskRoutes {
     private static final Pattern TASK_ID = Pattern.compile("[0-9a-fA-F-]{36}");
     private final Orchestrator orchestrator;
@@ -23,6 +23,7 @@ final class TaskRoutes {
     void install(JavalinConfig config) {
         config.routes.get("/tasks", this::list);
         config.routes.get("/tasks/{id}", this::get);
+        config.routes.delete("/tasks/{id}", this::delete);
         config.routes.post("/tasks/{id}/cancel", ctx -> Responses.ok(ctx, orchestrator.cancel(id(ctx))));
         config.routes.post("/tasks/{id}/retry", ctx -> Responses.ok(ctx, orchestrator.retry(id(ctx))));
     }
@@ -46,6 +47,13 @@ final class TaskRoutes {
 
     private void get(Context ctx) {
         Responses.ok(ctx, orchestrator.get(id(ctx)));
+    }
+
+    /** 200 with a sentence in the envelope, as DELETE /test/environments/{id} answers. */
+    private void delete(Context ctx) {
+        String id = id(ctx);
+        orchestrator.delete(id);
+        Responses.ok(ctx, "task " + id + " deleted");
     }
 
     private static String id(Context ctx) {

@@ -41,6 +41,7 @@ public final class RouteRoles {
         rows.add(row("POST", "/workflows/*", Role.OPERATOR));
         rows.add(row("POST", "/tasks/{}/cancel", Role.OPERATOR));
         rows.add(row("POST", "/tasks/{}/retry", Role.OPERATOR));
+        rows.add(row("DELETE", "/tasks/{}", Role.ADMIN)); // a task's record and logs are gone for good
         rows.add(row("POST", "/test/environments/prune", Role.ADMIN)); // removes other servers' leftovers too
         rows.add(row("POST", "/test/environments/create", Role.OPERATOR));
         rows.add(row("POST", "/test/environments/{}/run", Role.OPERATOR));

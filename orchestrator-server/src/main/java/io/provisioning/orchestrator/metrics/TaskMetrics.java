@@ -57,6 +57,11 @@ public final class TaskMetrics implements StatusChanges.Listener {
         counts.get(new Mark(task.status(), band)).incrementAndGet();
         onTransition(task, previous);
     }
+    @Override
+    public void deleted(Task task) {
+        counts.get(new Mark(task.status(), PriorityBand.of(task.priority()))).decrementAndGet();
+    }
+
     private void onTransition(Task task, TaskStatus was) {
         String workflow = task.workflow() == null ? "unknown" : task.workflow();
         switch (task.status()) {

@@ -76,6 +76,11 @@ public final class TimedTaskStorage implements TaskStorage {
     }
 
     @Override
+    public boolean delete(String id) {
+        return timed("delete", () -> inner.delete(id));
+    }
+
+    @Override
     public Optional<Task> find(String id) {
         return timed("find", () -> inner.find(id));
     }

@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.server;
 
+import io.provisioning.orchestrator.engine.TaskRetention;
 import io.provisioning.orchestrator.workflow.ClusterPlanner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,15 @@ final class HardeningFlags {
             description = "POST /storage/migrations takes only data dirs under this folder (default: the data dir)")
     Path migrationRoot;
 
+    @Option(names = "--task-retention-days", defaultValue = "0",
+            description = "finished tasks (Completed, Failed, Cancelled) are deleted with their logs this many days after "
+                    + "they finished, except a dependency of an unfinished task; 0 keeps them forever (default: ${DEFAULT-VALUE})")
+    long taskRetentionDays;
+
+    @Option(names = "--task-retention-sweep-seconds", defaultValue = "600",
+            description = "how often the task retention looks for tasks to delete, besides once at start (default: ${DEFAULT-VALUE})")
+    long taskRetentionSweepSeconds;
+
     /** The options, or a sentence saying which flag is wrong. */
     HardeningOptions resolve() {
         if (clusterPlanLimit < 1 || clusterPlanLimit > 256) {
@@ -40,8 +50,15 @@ final class HardeningFlags {
         if (migrationRoot != null && !migrationRoot.isAbsolute()) {
             migrationRoot = migrationRoot.toAbsolutePath();
         }
+        if (taskRetentionDays < 0 || taskRetentionDays > 36_500) {
+            throw new IllegalArgumentException("--task-retention-days must be from 0 (keep forever) to 36500");
+        }
+        if (taskRetentionSweepSeconds < 1) {
+            throw new IllegalArgumentException("--task-retention-sweep-seconds must be at least 1");
+        }
         new io.provisioning.orchestrator.execution.ScriptEnvironment(scriptEnv); // checks the names
         return new HardeningOptions(new ClusterPlanner.Limits(clusterPlanLimit, Duration.ofSeconds(clusterPlanTimeoutSeconds)),
-                scriptEnv, allowPrivilegedTestEnv, migrationRoot == null ? null : migrationRoot.normalize());
+                scriptEnv, allowPrivilegedTestEnv, migrationRoot == null ? null : migrationRoot.normalize(),
+                TaskRetention.days(taskRetentionDays, Duration.ofSeconds(taskRetentionSweepSeconds)));
     }
 }

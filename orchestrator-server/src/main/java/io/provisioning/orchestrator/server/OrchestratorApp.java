@@ -131,7 +131,8 @@ public final class OrchestratorApp implements AutoCloseable {
                     .withWorkers(options.workers())
                     .withRetryPolicy(RetryPolicy.exponential(options.retryBaseDelay(), options.retryMaxDelay()))
                     .withShutdownGrace(options.shutdownGrace())
-                    .withLimits(options.limits());
+                    .withLimits(options.limits())
+                    .withRetention(options.hardening().taskRetention());
             Orchestrator orchestrator = new Orchestrator(config, storage, executor, clock, bus, durability);
             opened.add(0, orchestrator);
             TestEnvironmentWiring testEnvironments = TestEnvironmentWiring.open(options.testEnv(),

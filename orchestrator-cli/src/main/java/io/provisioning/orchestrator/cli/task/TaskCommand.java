@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code provisioning task list|show|cancel|retry|logs|watch}. */
-@Command(name = "task", description = "Lists, inspects, cancels, retries and follows tasks.")
+/** {@code provisioning task list|show|cancel|retry|delete|logs|watch}. */
+@Command(name = "task", description = "Lists, inspects, cancels, retries, deletes and follows tasks.")
 public final class TaskCommand extends CommandGroup {
     private final Session session;
 
@@ -83,6 +83,18 @@ public final class TaskCommand extends CommandGroup {
             return new TaskWatch(session).watch(id, logs);
         }
         return report(id, data, "retry queued");
+    }
+
+    @Command(name = "delete", description = {"Deletes a finished task with its logs (admin); an unfinished one,",
+            "or one an unfinished task depends on, is refused."})
+    int delete(@Parameters(paramLabel = "TASK_ID") String id) {
+        JsonNode answer = session.client().delete(path(id));
+        if (session.printer().isJson()) {
+            session.printer().json(answer);
+        } else {
+            session.printer().line("task " + id + " deleted");
+        }
+        return ExitCodes.OK;
     }
 
     @Command(name = "logs", description = "Prints the script output of every attempt (or one).")

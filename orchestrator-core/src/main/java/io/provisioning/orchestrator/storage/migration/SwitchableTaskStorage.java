@@ -148,6 +148,21 @@ public final class SwitchableTaskStorage implements TaskStorage {
         write(task.id(), s -> s.saveAndDequeue(task));
     }
 
+    /** Deleted from the active store and, while mirroring, from the target too. */
+    @Override
+    public boolean delete(String id) {
+        pause.readLock().lock();
+        try {
+            synchronized (stripe(id)) {
+                boolean deleted = active.delete(id);
+                mirrorWrite(s -> s.delete(id));
+                return deleted;
+            }
+        } finally {
+            pause.readLock().unlock();
+        }
+    }
+
     @Override
     public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
         pause.readLock().lock();

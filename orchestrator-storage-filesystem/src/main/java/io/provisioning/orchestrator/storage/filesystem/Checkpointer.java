@@ -34,6 +34,8 @@ final class Checkpointer implements AutoCloseable {
     private Map<String, Task> dirtyTasks = new HashMap<>();
     private Map<String, Boolean> dirtyQueue = new HashMap<>();
     private Map<String, IdempotencyRecord> dirtyKeys = new HashMap<>();
+    /** Tasks deleted since the last checkpoint: their files go. */
+    private java.util.Set<String> dirtyDeletes = new java.util.HashSet<>();
     private Journal journal;
     private final Object wake = new Object();
     private Thread thread;
@@ -70,6 +72,8 @@ final class Checkpointer implements AutoCloseable {
             for (Object o : changes) {
                 if (o instanceof SubmissionChange submission) {
                     absorb(submission);
+                } else if (o instanceof DeleteChange delete) {
+                    absorb(delete);
                 } else {
                     absorb((Change) o);
                 }
@@ -79,12 +83,20 @@ final class Checkpointer implements AutoCloseable {
 
     synchronized void absorb(Change change) {
         index.apply(change);
+        dirtyDeletes.remove(change.task().id());
         dirtyTasks.put(change.task().id(), change.task());
         switch (change.queue()) {
             case ADD -> dirtyQueue.put(change.task().id(), Boolean.TRUE);
             case REMOVE -> dirtyQueue.put(change.task().id(), Boolean.FALSE);
             case KEEP -> { }
         }
+    }
+
+    synchronized void absorb(DeleteChange delete) {
+        index.remove(delete.taskId());
+        dirtyTasks.remove(delete.taskId());
+        dirtyDeletes.add(delete.taskId());
+        dirtyQueue.put(delete.taskId(), Boolean.FALSE);
     }
 
     synchronized void absorb(SubmissionChange submission) {
@@ -98,7 +110,8 @@ final class Checkpointer implements AutoCloseable {
     /** Writes the file of every task the replay changed (used once at open); returns the files written. */
     synchronized List<Path> materializeAll() throws IOException {
         List<Path> written = writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue),
-                new ArrayList<>(dirtyKeys.values()));
+                new ArrayList<>(dirtyKeys.values()), new ArrayList<>(dirtyDeletes));
+        dirtyDeletes = new java.util.HashSet<>();
         dirtyTasks = new HashMap<>();
         dirtyQueue = new HashMap<>();
         dirtyKeys = new HashMap<>();
@@ -132,10 +145,11 @@ final class Checkpointer implements AutoCloseable {
         List<Task> tasks;
         Map<String, Boolean> queue;
         List<IdempotencyRecord> keys;
+        List<String> deletes;
         long closedSegment;
         synchronized (journal.segmentLock()) {
             synchronized (this) {
-                if (dirtyTasks.isEmpty() && dirtyQueue.isEmpty() && dirtyKeys.isEmpty()) {
+                if (dirtyTasks.isEmpty() && dirtyQueue.isEmpty() && dirtyKeys.isEmpty() && dirtyDeletes.isEmpty()) {
                     return;
                 }
                 if (journal.nextSegmentFailed() && running) {
@@ -147,15 +161,17 @@ final class Checkpointer implements AutoCloseable {
                 tasks = new ArrayList<>(dirtyTasks.values());
                 queue = dirtyQueue;
                 keys = new ArrayList<>(dirtyKeys.values());
+                deletes = new ArrayList<>(dirtyDeletes);
                 dirtyTasks = new HashMap<>();
                 dirtyQueue = new HashMap<>();
                 dirtyKeys = new HashMap<>();
+                dirtyDeletes = new java.util.HashSet<>();
             }
         }
         try {
-            sync(writeFiles(tasks, queue, keys));
+            sync(writeFiles(tasks, queue, keys, deletes));
         } catch (IOException | RuntimeException e) {
-            giveBack(tasks, queue, keys);
+            giveBack(tasks, queue, keys, deletes);
             throw e;
         }
         dropSegmentsThrough(closedSegment);
@@ -165,9 +181,17 @@ final class Checkpointer implements AutoCloseable {
      * A failed checkpoint hands its changes back, so that the next one writes their files before it
      * drops the journal segments that hold them. Changes that arrived meanwhile are newer and win.
      */
-    private synchronized void giveBack(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys) {
+    private synchronized void giveBack(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
+            List<String> deletes) {
         for (Task task : tasks) {
-            dirtyTasks.putIfAbsent(task.id(), task);
+            if (!dirtyDeletes.contains(task.id())) {
+                dirtyTasks.putIfAbsent(task.id(), task);
+            }
+        }
+        for (String id : deletes) {
+            if (!dirtyTasks.containsKey(id)) {
+                dirtyDeletes.add(id);
+            }
         }
         queue.forEach(dirtyQueue::putIfAbsent);
         keys.forEach(k -> dirtyKeys.putIfAbsent(k.key(), k));
@@ -204,9 +228,12 @@ final class Checkpointer implements AutoCloseable {
         dropSegmentsThrough(segment - 1);
     }
 
-    private List<Path> writeFiles(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys)
-            throws IOException {
+    private List<Path> writeFiles(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
+            List<String> deletes) throws IOException {
         List<Path> written = new ArrayList<>(tasks.size() + queue.size() + keys.size());
+        for (String id : deletes) {
+            Files.deleteIfExists(layout.taskFile(id)); // the directory sync below makes the deletion durable
+        }
         for (IdempotencyRecord record : keys) {
             Path file = IdempotencyFiles.fileFor(layout, record.key());
             AtomicFiles.write(file, JSON.writeValueAsBytes(record), false);

@@ -104,6 +104,17 @@ public final class FilesystemTaskStorage implements TaskStorage {
         write(new Change(task, Change.QueueOp.REMOVE));
     }
 
+    /** Acknowledged once its journal line is durable; the checkpoint then deletes the task's files. */
+    @Override
+    public boolean delete(String id) {
+        if (index.find(id).isEmpty()) {
+            return false;
+        }
+        DeleteChange change = new DeleteChange(id);
+        journal.append(line(JournalRecord.of(change)), change);
+        return true;
+    }
+
     private void write(Change change) {
         journal.append(line(JournalRecord.of(change)), change);
     }

@@ -132,6 +132,8 @@ final class OpenExistingData {
                     Object change = record.toChange();
                     if (change instanceof SubmissionChange submission) {
                         replayTarget().absorb(submission);
+                    } else if (change instanceof DeleteChange delete) {
+                        replayTarget().absorb(delete);
                     } else {
                         replayTarget().absorb((Change) change);
                     }

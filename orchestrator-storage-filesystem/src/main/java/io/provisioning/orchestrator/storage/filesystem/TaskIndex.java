@@ -43,6 +43,21 @@ final class TaskIndex {
         }
     }
 
+    /** Forgets the task; false if it was not there. */
+    synchronized boolean remove(String id) {
+        Task task = byId.remove(id);
+        queued.remove(id);
+        if (task == null) {
+            return false;
+        }
+        counts.merge(task.status(), -1, Integer::sum);
+        newestFirst.remove(task.sequence(), id);
+        if (task.idempotencyKey() != null) {
+            byIdempotencyKey.remove(task.idempotencyKey(), id);
+        }
+        return true;
+    }
+
     void applyKey(IdempotencyRecord record) {
         keyRecords.put(record.key(), record);
     }

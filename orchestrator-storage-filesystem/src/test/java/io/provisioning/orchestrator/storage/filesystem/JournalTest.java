@@ -61,6 +61,33 @@ class JournalTest {
     }
 
     @Test
+    void a_deletion_in_the_journal_keeps_the_task_deleted_after_a_crash_although_its_file_is_still_there()
+            throws IOException {
+        FilesystemTaskStorage storage = new FilesystemTaskStorage(dataDir, Duration.ofHours(1));
+        Task gone = Task.builder().sequence(1).pending(NOW).start(NOW).complete(NOW, 0, "done");
+        Task kept = Task.builder().sequence(2).pending(NOW);
+        storage.save(gone);
+        storage.saveAndEnqueue(kept);
+        storage.checkpointNow(); // both task files are on disk
+        assertThat(dataDir.resolve("queue.rkvs/tasks/" + gone.id() + ".json")).exists();
+        assertThat(storage.delete(gone.id())).isTrue();
+
+        copyTree(dataDir, afterCrash); // a kill -9 now: the deletion is only in the journal
+        assertThat(afterCrash.resolve("queue.rkvs/tasks/" + gone.id() + ".json")).exists();
+        try (FilesystemTaskStorage reopened = new FilesystemTaskStorage(afterCrash)) {
+            assertThat(reopened.find(gone.id())).isEmpty();
+            assertThat(reopened.find(kept.id())).contains(kept);
+            assertThat(reopened.queuedTaskIds()).containsExactly(kept.id());
+        }
+        assertThat(afterCrash.resolve("queue.rkvs/tasks/" + gone.id() + ".json")).doesNotExist();
+        try (FilesystemTaskStorage again = new FilesystemTaskStorage(afterCrash)) {
+            assertThat(again.find(gone.id())).isEmpty(); // the replayed segments are gone, and so is the file
+        }
+        storage.close();
+        assertThat(dataDir.resolve("queue.rkvs/tasks/" + gone.id() + ".json")).doesNotExist();
+    }
+
+    @Test
     void a_torn_batch_followed_by_zeros_is_ignored_and_the_records_before_it_are_replayed() throws IOException {
         Task kept = Task.builder().sequence(1).pending(NOW);
         try (FilesystemTaskStorage storage = new FilesystemTaskStorage(dataDir, Duration.ofHours(1))) {

@@ -123,6 +123,17 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         notices.changed(task.id(), version, json);
     }
 
+    /** One statement: the queue row goes with the task row (ON DELETE CASCADE). */
+    @Override
+    public boolean delete(String id) {
+        return write("delete task " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM task WHERE id = ?")) {
+                ps.setString(1, id);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
     @Override
     public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
         String sql = TaskRows.compareAndSet(queue, expected.status() == TaskStatus.Pending);

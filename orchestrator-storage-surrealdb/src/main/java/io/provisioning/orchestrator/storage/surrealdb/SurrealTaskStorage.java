@@ -152,6 +152,14 @@ public final class SurrealTaskStorage implements TaskStorage {
         write("store task " + task.id(), () -> client.query(sql, vars));
     }
 
+    /** The task record and its queue entry in one transaction. */
+    @Override
+    public boolean delete(String id) {
+        String sql = "BEGIN TRANSACTION; LET $gone = (DELETE type::record('task', $id) RETURN BEFORE); "
+                + TaskRecords.DEQUEUE + " COMMIT TRANSACTION; RETURN array::len($gone) > 0;";
+        return write("delete task " + id, () -> client.query(sql, Map.of("id", id))).last().asBoolean();
+    }
+
     @Override
     public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
         String queueOp = TaskRecords.queueStatement(queue);
