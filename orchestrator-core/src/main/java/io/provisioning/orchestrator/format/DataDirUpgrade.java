@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.format;
 
+import io.provisioning.orchestrator.durability.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.provisioning.orchestrator.json.Json;
@@ -118,7 +119,7 @@ final class DataDirUpgrade {
             // the new manifest was written; only the marker was left
             try (Locks ignored = Locks.take(dataDir, false)) {
                 Files.deleteIfExists(dataDir.resolve(MARKER));
-                FormatManifest.fsyncDirectory(dataDir);
+                AtomicFiles.fsyncDirectory(dataDir);
             }
             return found;
         }
@@ -150,7 +151,7 @@ final class DataDirUpgrade {
         FormatManifest done = formats.currentManifest();
         done.write(dataDir); // the commit point
         Files.deleteIfExists(dataDir.resolve(MARKER));
-        FormatManifest.fsyncDirectory(dataDir);
+        AtomicFiles.fsyncDirectory(dataDir);
         LOG.info("upgraded the data dir {} to {}; the copy from before stays in {} until you remove it", dataDir,
                 done.formats(), dataDir.resolve(marker.backup()));
         return done;
@@ -236,9 +237,9 @@ final class DataDirUpgrade {
         }
         Files.createDirectory(partial);
         copyData(dataDir, partial);
-        FormatManifest.fsyncDirectory(partial);
+        AtomicFiles.fsyncDirectory(partial);
         Files.move(partial, dataDir.resolve(backup), StandardCopyOption.ATOMIC_MOVE);
-        FormatManifest.fsyncDirectory(dataDir);
+        AtomicFiles.fsyncDirectory(dataDir);
     }
 
     private void restoreFrom(Path backup) throws IOException {
@@ -248,7 +249,7 @@ final class DataDirUpgrade {
             }
         }
         copyData(backup, dataDir);
-        FormatManifest.fsyncDirectory(dataDir);
+        AtomicFiles.fsyncDirectory(dataDir);
     }
 
     /** Copies the data entries of {@code from} into {@code to}, each file synced, links as links. */
@@ -283,7 +284,7 @@ final class DataDirUpgrade {
                         if (e != null) {
                             throw e;
                         }
-                        FormatManifest.fsyncDirectory(to.resolve(from.relativize(dir).toString()));
+                        AtomicFiles.fsyncDirectory(to.resolve(from.relativize(dir).toString()));
                         return FileVisitResult.CONTINUE;
                     }
                 });
@@ -310,8 +311,8 @@ final class DataDirUpgrade {
             new TreeMap<>(from).forEach(json.putObject("from")::put);
             new TreeMap<>(to).forEach(json.putObject("to")::put);
             json.put("by", by);
-            FormatManifest.writeAtomically(dataDir.resolve(MARKER),
-                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+            AtomicFiles.write(dataDir.resolve(MARKER),
+                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json), true);
         }
 
         static Optional<Marker> read(Path dataDir) throws IOException {

@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.format;
 
+import io.provisioning.orchestrator.durability.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.provisioning.orchestrator.json.Json;
@@ -70,26 +71,7 @@ public record FormatManifest(int manifestVersion, String writtenBy, Map<String, 
         json.put("written_by", writtenBy);
         ObjectNode list = json.putObject("formats");
         new TreeMap<>(formats).forEach(list::put);
-        writeAtomically(dataDir.resolve(FILE), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
-    }
-
-    static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsyncDirectory(target.getParent());
-    }
-
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        AtomicFiles.write(dataDir.resolve(FILE),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json), true);
     }
 }

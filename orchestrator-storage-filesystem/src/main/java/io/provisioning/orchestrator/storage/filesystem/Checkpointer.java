@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.storage.filesystem;
 
+import io.provisioning.orchestrator.durability.AtomicFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.provisioning.orchestrator.json.Json;
 import io.provisioning.orchestrator.storage.IdempotencyRecord;

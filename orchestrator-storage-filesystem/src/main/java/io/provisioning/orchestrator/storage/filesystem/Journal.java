@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.storage.filesystem;
 
+import io.provisioning.orchestrator.durability.AtomicFiles;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

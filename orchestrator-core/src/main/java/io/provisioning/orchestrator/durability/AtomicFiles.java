@@ -1,4 +1,4 @@
-package io.provisioning.orchestrator.storage.filesystem;
+package io.provisioning.orchestrator.durability;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,10 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Whole-file replacement that a reader never sees half done: write a temp file, then rename over. */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {}
 
-    static void write(Path target, byte[] content, boolean fsync) throws IOException {
+    public static void write(Path target, byte[] content, boolean fsync) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -33,7 +33,7 @@ final class AtomicFiles {
         }
     }
 
-    static void fsyncDirectory(Path dir) throws IOException {
+    public static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }
