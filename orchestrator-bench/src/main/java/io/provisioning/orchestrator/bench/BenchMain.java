@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
         description = "Benchmarks of the orchestrator: queue throughput, Nushell overhead, memory, submit-to-start "
                 + "latency, SSE fan-out, storage backends, storage migration.",
         subcommands = {ThroughputCommand.class, OverheadCommand.class, MemoryCommand.class, LatencyCommand.class,
-                SseCommand.class, BackendsCommand.class, MigrationCommand.class, HttpCommand.class})
+                SseCommand.class, BackendsCommand.class, MigrationCommand.class, HttpCommand.class, SpawnCommand.class})
 public final class BenchMain {
 
     /** Options every benchmark takes. */
