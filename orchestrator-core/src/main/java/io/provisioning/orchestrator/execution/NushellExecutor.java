@@ -8,8 +8,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,9 +17,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -33,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * which task and attempt it is and where the orchestrator and its state directory are, and holds
  * nothing else of the server's environment but the allow-list of {@link ScriptEnvironment}.
  *
- * <p>Each attempt runs under a watchdog ({@code attempt-watchdog.pl}, run by {@code setsid perl}): a
- * session of its own, so the attempt's whole tree is one process group; held until the claim with the
- * tree's pid, group and start time is stored; ended with the orchestrator, because the watchdog
- * ends the group when the pipe from this JVM closes, which the kernel does when the JVM dies.
+ * <p>Each attempt runs under a watchdog that {@link AttemptLauncher} forks from one long-lived perl
+ * process ({@code attempt-launcher.pl}): a session of its own, so the attempt's whole tree is one
+ * process group; held until the claim with the tree's pid, group and start time is stored; ended with
+ * the orchestrator, because the watchdog ends the group when its control connection to this JVM
+ * closes, which the kernel does when the JVM dies.
  */
 public final class NushellExecutor implements TaskExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(NushellExecutor.class);
@@ -44,13 +46,13 @@ public final class NushellExecutor implements TaskExecutor {
     private static final int ERROR_TAIL_CHARS = 8 * 1024;
     /** A longer output line is cut to this many characters, with a marker. */
     public static final int MAX_LINE_CHARS = 64 * 1024;
-    private static final String WATCHDOG = readWatchdog();
-    /** util-linux: runs the watchdog as a session leader (in place: a child of this JVM is never a group leader). */
-    private static final String SETSID = "setsid";
+    /** How long a watchdog may take to say it is ready (a fork of the launcher, three connections). */
+    private static final Duration READY = Duration.ofSeconds(30);
     /** How long an ended tree may take to show gone in /proc after its KILL. */
     private static final Duration PROOF = Duration.ofSeconds(10);
 
     private final Settings settings;
+    private final AttemptLauncher launcher;
     private final Map<String, Attempt> running = new ConcurrentHashMap<>();
     /** Cancels that arrived between the claim and the process start. */
     private final Set<String> cancelBeforeStart = ConcurrentHashMap.newKeySet();
@@ -79,6 +81,7 @@ public final class NushellExecutor implements TaskExecutor {
 
     public NushellExecutor(Settings settings) {
         this.settings = settings;
+        this.launcher = AttemptLauncher.of(settings.perl());
     }
 
     @Override
@@ -110,7 +113,7 @@ public final class NushellExecutor implements TaskExecutor {
         if (attempt == null) {
             return false;
         }
-        if (!attempt.process.isAlive() && ProcessTree.isGone(attempt.tree)) {
+        if (attempt.isOver() || ProcessTree.isGone(attempt.tree)) {
             return true; // over already; how it ended is its outcome
         }
         attempt.interruptedBecause = reason;
@@ -120,42 +123,22 @@ public final class NushellExecutor implements TaskExecutor {
     /** Starts the watchdog, held before the script, and learns the tree it leads. */
     private Attempt launch(Task task, int attempt) {
         checkRunnable(task);
-        List<String> command = new ArrayList<>(List.of(SETSID, settings.perl(), "-e", WATCHDOG, "--",
-                Long.toString(settings.killGrace().toMillis())));
-        command.addAll(task.commandLine());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(settings.workspace().toFile());
-        settings.environment().applyTo(builder);
-        Map<String, String> env = builder.environment();
+        Map<String, String> env = settings.environment().from(System.getenv());
         env.put("PROVISIONING_TASK_ID", task.id());
         env.put("PROVISIONING_ATTEMPT", Integer.toString(attempt));
         env.put("PROVISIONING_ORCHESTRATOR_URL", settings.orchestratorUrl().get());
         env.put("PROVISIONING_STATE_DIR", settings.stateDir().toString());
         env.put("PROVISIONING_WORKSPACE", settings.workspace().toString());
         env.put("NO_COLOR", "1");
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new AttemptRejectedException("could not start the attempt watchdog (" + SETSID + " " + settings.perl()
-                    + ", needed to own the attempt's process tree): " + e.getMessage());
+        Watchdog watchdog = launcher.start(task.commandLine(), settings.workspace(), env, settings.killGrace(), READY);
+        ProcStat leader = ProcStat.of(watchdog.pid()).orElse(null);
+        if (leader == null || leader.pgid() != watchdog.pid() || leader.sid() != watchdog.pid()) {
+            watchdog.close();
+            throw new AttemptRejectedException("the attempt watchdog " + watchdog.pid() + " is not a session leader in /proc");
         }
-        BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        try {
-            String ready = stdout.readLine();
-            if (ready == null || !ready.equals("watchdog-ready " + process.pid())) {
-                process.destroyForcibly();
-                throw new AttemptRejectedException("the attempt watchdog did not start: "
-                        + (ready == null ? "it exited with " + exitOf(process) : ready));
-            }
-        } catch (IOException e) {
-            process.destroyForcibly();
-            throw new UncheckedIOException("cannot read from the attempt watchdog", e);
-        }
-        ProcStat leader = ProcStat.of(process.pid()).orElseThrow(() ->
-                new AttemptRejectedException("the attempt watchdog " + process.pid() + " is not in /proc"));
-        AttemptProcess tree = new AttemptProcess(process.pid(), leader.pgid(), leader.startTicks(), settings.node(),
+        AttemptProcess tree = new AttemptProcess(watchdog.pid(), leader.pgid(), leader.startTicks(), settings.node(),
                 ProcessTree.host(), Instant.now());
-        return new Attempt(task, process, stdout, tree);
+        return new Attempt(task, watchdog, tree);
     }
 
     /** What a retry cannot fix is refused before anything runs. */
@@ -188,16 +171,15 @@ public final class NushellExecutor implements TaskExecutor {
     /** One attempt's watchdog and tree, from launch to proven end. */
     private final class Attempt implements PreparedAttempt {
         private final Task task;
-        private final Process process;
-        private final BufferedReader stdout;
+        private final Watchdog watchdog;
         private final AttemptProcess tree;
         private volatile boolean cancelled;
         private volatile String interruptedBecause;
+        private volatile boolean over;
 
-        Attempt(Task task, Process process, BufferedReader stdout, AttemptProcess tree) {
+        Attempt(Task task, Watchdog watchdog, AttemptProcess tree) {
             this.task = task;
-            this.process = process;
-            this.stdout = stdout;
+            this.watchdog = watchdog;
             this.tree = tree;
         }
 
@@ -208,14 +190,17 @@ public final class NushellExecutor implements TaskExecutor {
 
         @Override
         public void abandon() {
-            closeStdin(); // the watchdog exits without running anything
+            watchdog.requestEnd(); // the watchdog exits without running anything
             try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
+                if (launcher.awaitReaped(tree.pid(), Duration.ofSeconds(5)).isEmpty()) {
+                    ProcessTree.end(tree, Duration.ZERO, PROOF);
                 }
             } catch (InterruptedException e) {
-                process.destroyForcibly();
+                ProcessHandle.of(tree.pid()).ifPresent(ProcessHandle::destroyForcibly);
                 Thread.currentThread().interrupt();
+            } finally {
+                launcher.forget(tree.pid());
+                watchdog.close();
             }
         }
 
@@ -230,11 +215,11 @@ public final class NushellExecutor implements TaskExecutor {
                     abandon();
                     return new ExecutionResult(ExecutionResult.Outcome.CANCELLED, null, "", "cancelled before it started");
                 }
-                if (!go()) {
+                if (!watchdog.go()) {
                     abandon();
                     return new ExecutionResult(ExecutionResult.Outcome.FAILED, null, "", "the attempt watchdog went away");
                 }
-                Thread out = pump(stdout, line -> {
+                Thread out = pump(reader(watchdog.stdout()), line -> {
                     var progress = ProgressLine.parse(line);
                     if (progress.isPresent()) {
                         listener.onProgress(progress.get());
@@ -243,22 +228,33 @@ public final class NushellExecutor implements TaskExecutor {
                         listener.onLine("stdout", line);
                     }
                 });
-                Thread err = pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
-                        line -> {
-                            stderrTail.add(line);
-                            listener.onLine("stderr", line);
-                        });
-                boolean finished = process.waitFor(claimed.timeoutSeconds(), TimeUnit.SECONDS);
+                Thread err = pump(reader(watchdog.stderr()), line -> {
+                    stderrTail.add(line);
+                    listener.onLine("stderr", line);
+                });
+                Watchdog.Report report = null;
+                boolean finished;
+                try {
+                    report = watchdog.report().get(claimed.timeoutSeconds(), TimeUnit.SECONDS);
+                    finished = true;
+                } catch (TimeoutException e) {
+                    finished = false;
+                } catch (ExecutionException e) {
+                    finished = true; // never: the report completes with null when there is none
+                }
+                Integer exit;
                 if (!finished) {
                     end();
+                    exit = null;
                 } else {
-                    sweep(); // what the script left behind in its group does not outlive the attempt
+                    exit = settle(report);
                 }
+                over = true;
                 // a process that left the group but kept the pipes open must not hold the worker forever
                 out.join(Duration.ofSeconds(5));
                 err.join(Duration.ofSeconds(5));
                 // a script that exited 0 before the KILL reached it did its work: that outcome stands
-                if (interruptedBecause != null && !(finished && process.exitValue() == 0)) {
+                if (interruptedBecause != null && !(finished && exit != null && exit == 0)) {
                     listener.onLine("stderr", interruptedBecause);
                     return new ExecutionResult(ExecutionResult.Outcome.INTERRUPTED, null, stdoutTail.toString(),
                             interruptedBecause);
@@ -272,7 +268,10 @@ public final class NushellExecutor implements TaskExecutor {
                     return new ExecutionResult(ExecutionResult.Outcome.CANCELLED, null, stdoutTail.toString(),
                             "cancelled while running");
                 }
-                int exit = process.exitValue();
+                if (exit == null) {
+                    return new ExecutionResult(ExecutionResult.Outcome.FAILED, null, stdoutTail.toString(),
+                            "the attempt watchdog went away" + (stderrTail.isEmpty() ? "" : ": " + stderrTail));
+                }
                 if (exit == 0) {
                     return new ExecutionResult(ExecutionResult.Outcome.SUCCEEDED, 0, stdoutTail.toString(), null);
                 }
@@ -285,35 +284,46 @@ public final class NushellExecutor implements TaskExecutor {
                         "interrupted: the orchestrator is shutting down");
             } finally {
                 running.remove(claimed.id());
+                launcher.forget(tree.pid());
+                watchdog.close();
             }
         }
 
-        private boolean go() {
-            try {
-                OutputStream in = process.getOutputStream();
-                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
-                in.flush(); // stays open: its closing is the watchdog's sign to end the tree
-                return true;
-            } catch (IOException e) {
-                return false;
+        /**
+         * The script exited (or the watchdog ended without a word): returns the script's exit code, null
+         * if unknown, once the tree is proven gone. When the watchdog found nothing left (as a child
+         * subreaper: no child of its own, so no descendant; else a /proc scan) and then exited (its
+         * control connection ended), that is the proof; else what is left is ended and proven gone
+         * here, through /proc.
+         */
+        private Integer settle(Watchdog.Report report) throws InterruptedException {
+            if (report != null && report.gone()) {
+                return report.code();
             }
+            Optional<Integer> reaped = report == null ? launcher.awaitReaped(tree.pid(), Duration.ofSeconds(5))
+                    : Optional.empty();
+            sweep(); // what the script left behind in its group does not outlive the attempt
+            return report != null ? Integer.valueOf(report.code()) : reaped.orElse(null);
+        }
+
+        /** True once this attempt's script has ended and its tree is proven gone. */
+        boolean isOver() {
+            return over;
         }
 
         /** Ends the tree: the watchdog TERMs the group and KILLs it after the grace; then proves it gone. */
         void end() {
-            closeStdin();
+            watchdog.requestEnd();
             boolean interrupted = Thread.interrupted();
             try {
-                if (!process.waitFor(settings.killGrace().toMillis() + 2_000, TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                }
+                launcher.awaitReaped(tree.pid(), Duration.ofMillis(settings.killGrace().toMillis() + 2_000));
                 if (!ProcessTree.end(tree, Duration.ZERO, PROOF)) {
                     LOG.error("the process tree of task {} (group {}) outlived its KILL: {}", task.id(), tree.pgid(),
                             ProcessTree.members(tree));
                 }
             } catch (InterruptedException e) {
                 interrupted = true;
-                process.destroyForcibly();
+                ProcessHandle.of(tree.pid()).ifPresent(ProcessHandle::destroyForcibly);
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
@@ -323,7 +333,7 @@ public final class NushellExecutor implements TaskExecutor {
 
         /** KILLs the whole group now, no grace (the watchdog, its session's leader, goes with it); true once proven gone. */
         boolean kill() {
-            closeStdin();
+            watchdog.requestEnd();
             boolean interrupted = Thread.interrupted();
             try {
                 boolean gone = ProcessTree.end(tree, Duration.ZERO, PROOF);
@@ -334,7 +344,7 @@ public final class NushellExecutor implements TaskExecutor {
                 return gone;
             } catch (InterruptedException e) {
                 interrupted = true;
-                process.destroyForcibly();
+                ProcessHandle.of(tree.pid()).ifPresent(ProcessHandle::destroyForcibly);
                 return false;
             } finally {
                 if (interrupted) {
@@ -348,14 +358,10 @@ public final class NushellExecutor implements TaskExecutor {
                 LOG.error("processes task {} left in group {} outlived their KILL", task.id(), tree.pgid());
             }
         }
+    }
 
-        private void closeStdin() {
-            try {
-                process.getOutputStream().close();
-            } catch (IOException e) {
-                LOG.debug("closing the watchdog's stdin: {}", e.getMessage());
-            }
-        }
+    private static BufferedReader reader(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
     private static Thread pump(BufferedReader reader, Consumer<String> sink) {
@@ -372,15 +378,6 @@ public final class NushellExecutor implements TaskExecutor {
         });
     }
 
-    private static String exitOf(Process process) {
-        try {
-            return process.waitFor(5, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "nothing yet";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
-        }
-    }
-
     private static String defaultNode() {
         String host = System.getenv("HOSTNAME");
         if (host == null || host.isBlank()) {
@@ -391,16 +388,5 @@ public final class NushellExecutor implements TaskExecutor {
             }
         }
         return host + ":" + ProcessHandle.current().pid();
-    }
-
-    private static String readWatchdog() {
-        try (InputStream in = NushellExecutor.class.getResourceAsStream("attempt-watchdog.pl")) {
-            if (in == null) {
-                throw new IllegalStateException("attempt-watchdog.pl is missing from the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The fields of {@code /proc/<pid>/stat} a process tree is known by. */
-record ProcStat(long pid, char state, long pgid, long sid, long startTicks) {
+record ProcStat(long pid, char state, long ppid, long pgid, long sid, long startTicks) {
 
     /** Empty when the process is gone (or this is not Linux). */
     static Optional<ProcStat> of(long pid) {
@@ -26,7 +26,7 @@ record ProcStat(long pid, char state, long pgid, long sid, long startTicks) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[2]), Long.parseLong(f[3]),
+            return Optional.of(new ProcStat(pid, f[0].charAt(0), Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
                     Long.parseLong(f[19])));
         } catch (NumberFormatException e) {
             return Optional.empty();

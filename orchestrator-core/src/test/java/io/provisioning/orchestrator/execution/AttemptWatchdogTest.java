@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real watchdog (setsid + perl) around a real sh script: an attempt is held until told to go,
- * owns its process group, and leaves nothing alive when it ends, whichever way it ends.
+ * The real watchdog (forked by the perl attempt launcher) around a real sh script: an attempt is held
+ * until told to go, owns its process group, and leaves nothing alive when it ends, whichever way it
+ * ends; the launcher is started once, not per attempt, and one that died is replaced.
  */
 class AttemptWatchdogTest {
     @TempDir Path workspace;
@@ -78,6 +79,42 @@ class AttemptWatchdogTest {
         AttemptProcess reused = new AttemptProcess(self, me.pgid(), me.startTicks() - 1, "n", ProcessTree.host(),
                 Instant.now());
         assertThat(ProcessTree.members(reused)).isEmpty();
+    }
+
+    @Test
+    void attempts_are_forked_by_one_long_lived_launcher_not_started_each_time() {
+        PreparedAttempt first = executor().prepare(script("exit 0", 60));
+        PreparedAttempt second = executor().prepare(script("exit 0", 60));
+        try {
+            long firstParent = ProcStat.of(first.process().pid()).orElseThrow().ppid();
+            long secondParent = ProcStat.of(second.process().pid()).orElseThrow().ppid();
+            assertThat(firstParent).as("the watchdogs' parent").isEqualTo(secondParent)
+                    .isNotEqualTo(ProcessHandle.current().pid());
+            assertThat(ProcessHandle.of(firstParent).flatMap(h -> h.info().command()).orElse(""))
+                    .as("the launcher").contains("perl");
+        } finally {
+            first.abandon();
+            second.abandon();
+        }
+    }
+
+    @Test
+    void an_attempt_outlives_its_launcher_and_the_next_attempt_gets_a_new_one() throws Exception {
+        Task task = script("sleep 1; echo done; exit 3", 60);
+        PreparedAttempt attempt = executor().prepare(task);
+        long launcher = ProcStat.of(attempt.process().pid()).orElseThrow().ppid();
+        var result = java.util.concurrent.CompletableFuture.supplyAsync(() -> attempt.run(task, ExecutionListener.NONE));
+        Thread.sleep(300);
+        ProcessHandle.of(launcher).orElseThrow().destroyForcibly();
+        ExecutionResult ended = result.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(ended.exitCode()).as("the exit code, reported by the watchdog itself").isEqualTo(3);
+        assertThat(ended.output()).contains("done");
+        assertThat(ProcessTree.isGone(attempt.process())).isTrue();
+
+        Task next = script("echo again", 60);
+        PreparedAttempt nextAttempt = executor().prepare(next);
+        assertThat(ProcStat.of(nextAttempt.process().pid()).orElseThrow().ppid()).isNotEqualTo(launcher);
+        assertThat(nextAttempt.run(next, ExecutionListener.NONE).outcome()).isEqualTo(ExecutionResult.Outcome.SUCCEEDED);
     }
 
     @Test
