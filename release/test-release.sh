@@ -25,10 +25,10 @@ for f in lib/orchestrator.jar lib/provisioning.jar nushell/provisioning.nu provi
 done
 if find "$home" -name '*.java' -o -name pom.xml -o -name mvnw | grep -q .; then fail "the tarball carries sources or Maven"; fi
 
-# a PATH with nothing but basic tools, setsid and perl (the attempt watchdog) and nu: no mvn, no npm, no node, no git
+# a PATH with nothing but basic tools, perl (the attempt launcher and watchdogs) and nu: no mvn, no npm, no node, no git
 bin="$work/path"
 mkdir "$bin"
-for t in bash sh env dirname readlink awk cut basename sed cat mkdir ls uname grep head tail sleep rm mv cp date id setsid perl; do
+for t in bash sh env dirname readlink awk cut basename sed cat mkdir ls uname grep head tail sleep rm mv cp date id perl; do
   p="$(command -v "$t")" && ln -s "$p" "$bin/$t"
 done
 ln -s "$ORCHESTRATOR_HOME/node_modules/@nushell/linux-x64/bin/nu" "$bin/nu"

@@ -54,13 +54,14 @@ final class SpawnCommand implements Callable<Integer> {
         java(40, 2);
         engine(fixture, 40, 2);
         Table table = new Table("P", "shell loop /s", "Java ProcessBuilder /s", "engine tasks /s", "engine / shell",
-                "engine / Java");
+                "engine / Java", "engine JVM CPU ms/task");
         for (int p : parallelism) {
             List<Double> sh = new ArrayList<>();
             List<Double> jv = new ArrayList<>();
             List<Double> en = new ArrayList<>();
             List<Double> vsShell = new ArrayList<>();
             List<Double> vsJava = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 double s;
                 double j;
@@ -79,15 +80,18 @@ final class SpawnCommand implements Callable<Integer> {
                 en.add(e);
                 vsShell.add(e / s);
                 vsJava.add(e / j);
+                cpu.add(lastEngineCpuMillisPerTask);
                 System.out.printf("  P=%d round %d  shell %6.0f/s  java %6.0f/s  engine %6.0f/s  engine/shell %.2f  (load %s)%n",
                         p, r + 1, s, j, e, e / s, Machine.loadAverage());
             }
             table.row(p, Table.f2(Stats.median(sh)), Table.f2(Stats.median(jv)), Table.f2(Stats.median(en)),
-                    String.format("%.2f", Stats.median(vsShell)), String.format("%.2f", Stats.median(vsJava)));
+                    String.format("%.2f", Stats.median(vsShell)), String.format("%.2f", Stats.median(vsJava)),
+                    Table.f2(Stats.median(cpu)));
         }
         System.out.println();
         table.print(System.out);
-        System.out.println("per second = runs / wall time; ratios are medians of the rounds' ratios");
+        System.out.println("per second = runs / wall time; ratios are medians of the rounds' ratios; JVM CPU: all of"
+                + " this JVM's threads during the engine run (the launcher's and the scripts' CPU not included)");
         return 0;
     }
 
@@ -137,6 +141,8 @@ final class SpawnCommand implements Callable<Integer> {
         return n / ((System.nanoTime() - t0) / 1e9);
     }
 
+    private double lastEngineCpuMillisPerTask;
+
     /** The engine: n tasks of the command submitted up front, p workers; tasks completed per second. */
     private double engine(BenchFixture fixture, int n, int p) throws Exception {
         Path dataDir = fixture.newDataDir("spawn");
@@ -154,6 +160,7 @@ final class SpawnCommand implements Callable<Integer> {
                 builders.add(fixture.task());
             }
             orchestrator.start();
+            double cpu0 = RunResult.processCpuSeconds();
             long t0 = System.nanoTime();
             for (TaskBuilder builder : builders) {
                 orchestrator.submit(builder.command(command));
@@ -162,6 +169,7 @@ final class SpawnCommand implements Callable<Integer> {
                 throw new IllegalStateException("spawn: only " + watch.completed() + " of " + n + " tasks completed ("
                         + watch.failed() + " failed)");
             }
+            lastEngineCpuMillisPerTask = (RunResult.processCpuSeconds() - cpu0) * 1000 / n;
             return n / ((watch.lastCompletionNanos() - t0) / 1e9);
         } finally {
             orchestrator.close();
