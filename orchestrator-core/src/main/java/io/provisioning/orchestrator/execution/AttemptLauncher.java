@@ -399,6 +399,9 @@ final class AttemptLauncher {
             if (claimed) {
                 return;
             }
+            if (pid > 0) {
+                reaped.remove(pid); // it never became an attempt: nobody waits for its end
+            }
             for (SocketChannel c : new SocketChannel[] {ctl, outChannel, errChannel}) {
                 if (c != null) {
                     closeQuietly(c);
