@@ -2,6 +2,8 @@ package io.provisioning.orchestrator.storage.postgresql;
 
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * The live writes of many callers (claims, outcomes, progress, submissions) in one transaction and
  * one flushed commit, the way the filesystem store's journal group-commits its lines. A caller hands
  * in its write and waits; one of a few writer threads takes every write waiting at that moment (up
- * to {@link #MAX_BATCH}), runs them one after the other on one connection inside one transaction,
- * commits once, and only then answers each caller with its own result.
+ * to {@link #MAX_BATCH}), sends them as one multi-statement query on one connection inside one
+ * transaction, commits once, and only then answers each caller with its own result.
  *
  * <p>Each write keeps its own outcome: a compare-and-set that loses answers "0 rows" (its own
  * {@code false}) and the others go on; a taken idempotency key is an {@code ON CONFLICT DO NOTHING}
@@ -44,9 +46,18 @@ final class GroupCommit implements AutoCloseable {
     static final int WAITING = 4_096;
     private static final int TRIES = 8;
 
-    /** One write: statements on the batch's connection, inside its transaction; they must not commit. */
-    interface Write<T> {
-        T on(Connection c) throws SQLException;
+    /**
+     * One write: one SQL statement that answers one row, its parameters bound from a given index
+     * (answering the next one), and what its row means.
+     */
+    record Write<T>(String sql, Binder bind, Reader<T> read) {}
+
+    interface Binder {
+        int bind(PreparedStatement ps, int first) throws SQLException;
+    }
+
+    interface Reader<T> {
+        T read(ResultSet row) throws SQLException;
     }
 
     private static final class Pending<T> {
@@ -62,8 +73,15 @@ final class GroupCommit implements AutoCloseable {
             this.write = write;
         }
 
-        void run(Connection c) throws SQLException {
-            result = write.on(c);
+        int bind(PreparedStatement ps, int first) throws SQLException {
+            return write.bind().bind(ps, first);
+        }
+
+        void read(ResultSet row) throws SQLException {
+            if (!row.next()) {
+                throw new SQLException("a write answered no row: " + what);
+            }
+            result = write.read().read(row);
         }
 
         void answer() {
@@ -178,13 +196,25 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /**
+     * The batch as one multi-statement query ({@code s1; s2; …}): the driver sends every statement
+     * with its parameters at once and then reads the answers, so a batch costs one round trip for its
+     * statements and one for its commit, however many writes it holds. A write alone runs as a
+     * single autocommitted statement.
+     */
     private void transaction(List<Pending<?>> batch) throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        for (Pending<?> pending : batch) {
+            sql.append(sql.isEmpty() ? "" : ";\n").append(pending.write.sql());
+        }
         try (Connection c = pool.getConnection()) {
+            if (batch.size() == 1) {
+                execute(c, sql.toString(), batch);
+                return;
+            }
             c.setAutoCommit(false);
             try {
-                for (Pending<?> pending : batch) {
-                    pending.run(c);
-                }
+                execute(c, sql.toString(), batch);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -194,6 +224,24 @@ final class GroupCommit implements AutoCloseable {
                     c.setAutoCommit(true);
                 } catch (SQLException e) {
                     // a broken connection: the pool drops it
+                }
+            }
+        }
+    }
+
+    private static void execute(Connection c, String sql, List<Pending<?>> batch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int next = 1;
+            for (Pending<?> pending : batch) {
+                next = pending.bind(ps, next);
+            }
+            ps.execute();
+            for (int i = 0; i < batch.size(); i++) {
+                if (i > 0 && !ps.getMoreResults()) {
+                    throw new SQLException("a batch of " + batch.size() + " writes answered " + i + " results");
+                }
+                try (ResultSet row = ps.getResultSet()) {
+                    batch.get(i).read(row);
                 }
             }
         }

@@ -131,16 +131,10 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     private void plainWrite(Task task, QueueChange queue) {
         String sql = TaskRows.upsert(queue);
         String json = TaskRows.toJson(task);
-        long version = commits.run("store task " + task.id(), task.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = TaskRows.bindUpsert(ps, 1, task, json, settings.nodeId(), leaseMillis);
-                TaskRows.bindQueue(ps, i, task, queue);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(2);
-                }
-            }
-        });
+        long version = commits.run("store task " + task.id(), task.id(), new GroupCommit.Write<>(sql, (ps, first) -> {
+            int i = TaskRows.bindUpsert(ps, first, task, json, settings.nodeId(), leaseMillis);
+            return TaskRows.bindQueue(ps, i, task, queue);
+        }, row -> row.getLong(2)));
         notices.changed(task.id(), version, json);
     }
 
@@ -159,17 +153,11 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
         String sql = TaskRows.compareAndSet(queue, expected.status() == TaskStatus.Pending);
         String json = TaskRows.toJson(next);
-        long version = commits.run("update task " + next.id(), next.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = TaskRows.bindExpected(ps, 1, expected, settings.nodeId());
-                i = TaskRows.bindFields(ps, i, next, json, settings.nodeId(), leaseMillis);
-                TaskRows.bindQueue(ps, i, next, queue);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1) > 0 ? rs.getLong(2) : 0L;
-                }
-            }
-        });
+        long version = commits.run("update task " + next.id(), next.id(), new GroupCommit.Write<>(sql, (ps, first) -> {
+            int i = TaskRows.bindExpected(ps, first, expected, settings.nodeId());
+            i = TaskRows.bindFields(ps, i, next, json, settings.nodeId(), leaseMillis);
+            return TaskRows.bindQueue(ps, i, next, queue);
+        }, row -> row.getLong(1) > 0 ? row.getLong(2) : 0L));
         if (version == 0) {
             return false;
         }
@@ -203,14 +191,12 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         String what = "store a submission of " + tasks.size() + " tasks"
                 + (idempotency == null ? "" : " under idempotency key " + idempotency.key());
         // in a shared transaction: a taken key writes nothing of this submission and the others go on
-        String[] json = commits.run(what, "", c -> {
-            if (idempotency != null && !Submissions.claimKey(c, idempotency)) {
-                return null;
-            }
-            return tasks.isEmpty() ? new String[0] : BulkImport.insertQueued(c, tasks, settings.nodeId());
-        });
-        Optional<IdempotencyRecord> taken = json == null ? Optional.of(Submissions.NO_RECORD) : Optional.empty();
-        if (json != null) {
+        String[] json = tasks.stream().map(TaskRows::toJson).toArray(String[]::new);
+        boolean stored = commits.run(what, "", new GroupCommit.Write<>(SubmissionRows.sql(idempotency),
+                (ps, first) -> SubmissionRows.bind(ps, first, tasks, json, idempotency, settings.nodeId()),
+                row -> row.getLong(1) > 0));
+        Optional<IdempotencyRecord> taken = stored ? Optional.empty() : Optional.of(Submissions.NO_RECORD);
+        if (stored) {
             for (int i = 0; i < json.length; i++) {
                 notices.changed(tasks.get(i).id(), 1, json[i]); // new rows: version 1
             }
