@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  */
 final class LeaseRenewal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeaseRenewal.class);
+    /** Locks the rows in id order, as {@link GroupCommit}'s batches do, so a renewal and a batch cannot deadlock. */
     static final String RENEW = "UPDATE task SET lease_until = now() + ? * interval '1 millisecond'"
-            + " WHERE status = 'Running' AND lease_owner = ?";
+            + " WHERE id IN (SELECT id FROM task WHERE status = 'Running' AND lease_owner = ?"
+            + " ORDER BY id COLLATE \"C\" FOR UPDATE)";
 
     private final PostgresTaskStorage.Connector connector;
     private final String nodeId;

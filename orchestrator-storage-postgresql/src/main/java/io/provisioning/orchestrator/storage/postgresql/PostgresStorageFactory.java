@@ -36,6 +36,11 @@ public final class PostgresStorageFactory implements StorageFactory {
 
     @Override
     public TaskStorage open(Path dataDir, Map<String, String> options) {
+        return open(dataDir, options, 0);
+    }
+
+    /** {@code writers}: how many write batches may be in flight ({@link GroupCommit}); 0 for as many as the pool allows. */
+    PostgresTaskStorage open(Path dataDir, Map<String, String> options, int writers) {
         String url = options.get("postgresql-url");
         if (url == null || url.isBlank()) {
             throw new StorageException("--storage-type postgresql needs --postgresql-url jdbc:postgresql://HOST:PORT/DATABASE");
@@ -76,7 +81,8 @@ public final class PostgresStorageFactory implements StorageFactory {
         }
         try {
             return new PostgresTaskStorage(pool, () -> DriverManager.getConnection(url, listen),
-                    new PostgresTaskStorage.Settings(where, nodeId, lease), pool);
+                    new PostgresTaskStorage.Settings(where, nodeId, lease), pool,
+                    writers > 0 ? writers : PostgresTaskStorage.writers(poolSize));
         } catch (RuntimeException e) {
             pool.close();
             throw e;

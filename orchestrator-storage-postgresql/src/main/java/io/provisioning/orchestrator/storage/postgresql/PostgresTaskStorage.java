@@ -29,7 +29,8 @@ import javax.sql.DataSource;
 
 /**
  * Tasks and queue entries in PostgreSQL (layout: {@link TaskRows}). Every acknowledged write is a
- * committed transaction (the server flushes each commit to its WAL before answering). Several
+ * committed transaction (the server flushes each commit to its WAL before answering); the live
+ * writes of concurrent callers share transactions and commits ({@link GroupCommit}). Several
  * nodes share one database: claims are compare-and-set, Running tasks carry a lease of this node
  * that {@link LeaseRenewal} extends, and each node announces its committed changes
  * ({@link ChangeNotices}) to the others, who follow them with {@code LISTEN} ({@link TaskNotifications}). An unreachable server makes every call fail
@@ -61,8 +62,17 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     private final int schemaVersion;
     private final LastRenewal lastRenewal;
     private final ChangeNotices notices;
+    private final GroupCommit commits;
+
+    /** How many write batches are in flight at once when the pool has room: see {@link #writers}. */
+    static final int WRITERS = 4;
 
     PostgresTaskStorage(DataSource pool, Connector connector, Settings settings, AutoCloseable onClose) {
+        this(pool, connector, settings, onClose, WRITERS);
+    }
+
+    /** {@code writers}: threads that each run one batch of writes at a time ({@link GroupCommit}). */
+    PostgresTaskStorage(DataSource pool, Connector connector, Settings settings, AutoCloseable onClose, int writers) {
         this.pool = pool;
         this.connector = connector;
         this.settings = settings;
@@ -73,6 +83,17 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         this.lastRenewal = new LastRenewal(Clock.systemUTC(), settings.lease());
         this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease(), lastRenewal);
         this.notices = new ChangeNotices(pool, settings.nodeId());
+        this.commits = new GroupCommit(pool, writers, this::failed);
+    }
+
+    /** Writer threads for a pool of {@code poolSize}: at most {@link #WRITERS}, and half the pool, so reads find connections. */
+    static int writers(int poolSize) {
+        return Math.max(1, Math.min(WRITERS, poolSize / 2));
+    }
+
+    /** Writes waiting for a writer (for tests). */
+    int writesWaiting() {
+        return commits.waiting();
     }
 
     @Override
@@ -110,16 +131,10 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     private void plainWrite(Task task, QueueChange queue) {
         String sql = TaskRows.upsert(queue);
         String json = TaskRows.toJson(task);
-        long version = write("store task " + task.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = TaskRows.bindUpsert(ps, 1, task, json, settings.nodeId(), leaseMillis);
-                TaskRows.bindQueue(ps, i, task, queue);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(2);
-                }
-            }
-        });
+        long version = commits.run("store task " + task.id(), task.id(), new GroupCommit.Write<>(sql, (ps, first) -> {
+            int i = TaskRows.bindUpsert(ps, first, task, json, settings.nodeId(), leaseMillis);
+            return TaskRows.bindQueue(ps, i, task, queue);
+        }, row -> row.getLong(2)));
         notices.changed(task.id(), version, json);
     }
 
@@ -138,17 +153,11 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
         String sql = TaskRows.compareAndSet(queue, expected.status() == TaskStatus.Pending);
         String json = TaskRows.toJson(next);
-        long version = write("update task " + next.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = TaskRows.bindExpected(ps, 1, expected, settings.nodeId());
-                i = TaskRows.bindFields(ps, i, next, json, settings.nodeId(), leaseMillis);
-                TaskRows.bindQueue(ps, i, next, queue);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1) > 0 ? rs.getLong(2) : 0L;
-                }
-            }
-        });
+        long version = commits.run("update task " + next.id(), next.id(), new GroupCommit.Write<>(sql, (ps, first) -> {
+            int i = TaskRows.bindExpected(ps, first, expected, settings.nodeId());
+            i = TaskRows.bindFields(ps, i, next, json, settings.nodeId(), leaseMillis);
+            return TaskRows.bindQueue(ps, i, next, queue);
+        }, row -> row.getLong(1) > 0 ? row.getLong(2) : 0L));
         if (version == 0) {
             return false;
         }
@@ -181,27 +190,17 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     public Optional<IdempotencyRecord> saveSubmission(List<Task> tasks, IdempotencyRecord idempotency) {
         String what = "store a submission of " + tasks.size() + " tasks"
                 + (idempotency == null ? "" : " under idempotency key " + idempotency.key());
-        Optional<IdempotencyRecord> taken = write(what, c -> {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                if (idempotency != null && !Submissions.claimKey(c, idempotency)) {
-                    c.rollback();
-                    return Optional.of(Submissions.NO_RECORD);
-                }
-                String[] json = tasks.isEmpty() ? new String[0] : BulkImport.insertQueued(c, tasks, settings.nodeId());
-                c.commit();
-                for (int i = 0; i < json.length; i++) {
-                    notices.changed(tasks.get(i).id(), 1, json[i]); // new rows: version 1
-                }
-                return Optional.<IdempotencyRecord>empty();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
+        // in a shared transaction: a taken key writes nothing of this submission and the others go on
+        String[] json = tasks.stream().map(TaskRows::toJson).toArray(String[]::new);
+        boolean stored = commits.run(what, "", new GroupCommit.Write<>(SubmissionRows.sql(idempotency),
+                (ps, first) -> SubmissionRows.bind(ps, first, tasks, json, idempotency, settings.nodeId()),
+                row -> row.getLong(1) > 0));
+        Optional<IdempotencyRecord> taken = stored ? Optional.empty() : Optional.of(Submissions.NO_RECORD);
+        if (stored) {
+            for (int i = 0; i < json.length; i++) {
+                notices.changed(tasks.get(i).id(), 1, json[i]); // new rows: version 1
             }
-        });
+        }
         if (taken.isEmpty()) {
             return taken;
         }
@@ -431,6 +430,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
 
     @Override
     public void close() {
+        commits.close();
         notices.close();
         renewal.close();
         if (onClose != null) {

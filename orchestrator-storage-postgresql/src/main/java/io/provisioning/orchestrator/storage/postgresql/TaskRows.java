@@ -18,8 +18,9 @@ import java.sql.Types;
  * {@code updated} (the compare-and-set key), {@code version} (+1 per write, to order what other
  * nodes see), {@code writer} and, while the task runs, {@code lease_owner} and {@code lease_until}
  * (by the database's clock). Row {@code queue} is its queue entry. Each write is one statement:
- * the task change and its queue change travel together, so a write costs one round trip and one
- * flushed commit. Every write answers how many rows it changed and the new {@code version}.
+ * the task change and its queue change travel together, so a write costs one round trip; the
+ * writes of concurrent callers share one transaction and flushed commit ({@link GroupCommit}).
+ * Every write answers how many rows it changed and the new {@code version}.
  */
 final class TaskRows {
     private static final ObjectMapper JSON = Json.mapper();
