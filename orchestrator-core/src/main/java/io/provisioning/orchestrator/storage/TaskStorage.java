@@ -164,6 +164,23 @@ public interface TaskStorage extends AutoCloseable {
     /** Writes these records as they are (a migration's copy), replacing what is stored under their keys; durable when this returns. */
     void importIdempotencyRecords(List<IdempotencyRecord> records);
 
+    /**
+     * How many tasks have each status and priority ({@code status -> priority -> count}, zeros left
+     * out), for the metrics at start. By default every task is scanned; a store that keeps counts
+     * answers from them, without reading its finished tasks.
+     */
+    default java.util.Map<TaskStatus, java.util.Map<Integer, Long>> countsByStatusAndPriority() {
+        java.util.Map<TaskStatus, java.util.Map<Integer, Long>> counts = new java.util.EnumMap<>(TaskStatus.class);
+        long after = 0;
+        for (List<Task> page = scan(after, TaskQuery.MAX_LIMIT); !page.isEmpty(); page = scan(after, TaskQuery.MAX_LIMIT)) {
+            for (Task task : page) {
+                counts.computeIfAbsent(task.status(), s -> new java.util.HashMap<>()).merge(task.priority(), 1L, Long::sum);
+            }
+            after = page.get(page.size() - 1).sequence();
+        }
+        return counts;
+    }
+
     /** How many tasks are stored. */
     default long count() {
         return list(new TaskQuery(null, 1, 0)).total();

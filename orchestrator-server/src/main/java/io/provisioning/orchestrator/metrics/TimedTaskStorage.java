@@ -176,6 +176,11 @@ public final class TimedTaskStorage implements TaskStorage {
     }
 
     @Override
+    public java.util.Map<io.provisioning.orchestrator.task.TaskStatus, java.util.Map<Integer, Long>> countsByStatusAndPriority() {
+        return timed("counts_by_status", inner::countsByStatusAndPriority);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }
