@@ -60,8 +60,13 @@ public final class FilesystemTaskStorage implements TaskStorage {
 
     /** {@code syncProgram}: the {@code sync} run as {@code sync -f}; a missing one means one fsync per file (tests). */
     FilesystemTaskStorage(Path dataDir, Duration checkpointInterval, String syncProgram) {
+        this(dataDir, checkpointInterval, syncProgram, TaskIndex.COMPACT_AT);
+    }
+
+    /** {@code compactIndexAt}: index entries changed in memory before a checkpoint compacts them (tests make it small). */
+    FilesystemTaskStorage(Path dataDir, Duration checkpointInterval, String syncProgram, int compactIndexAt) {
         this.layout = new FilesystemLayout(dataDir.resolve("queue.rkvs"));
-        this.index = new TaskIndex(id -> TaskFiles.read(layout, id));
+        this.index = new TaskIndex(id -> TaskFiles.read(layout, id), compactIndexAt);
         try {
             this.lock = DataDirLock.take(layout.root());
         } catch (IOException e) {

@@ -61,9 +61,17 @@ final class TaskIndex implements AutoCloseable {
     private final Map<TaskStatus, Map<Integer, Long>> counts = new EnumMap<>(TaskStatus.class);
     private volatile long maxSequence;
 
+    private final int compactAt;
+
     /** {@code readFile}: a task's file as it is on disk, or null if there is none. */
     TaskIndex(Function<String, Task> readFile) {
+        this(readFile, COMPACT_AT);
+    }
+
+    /** {@code compactAt}: entries changed in memory that make the next checkpoint compact (tests make it small). */
+    TaskIndex(Function<String, Task> readFile, int compactAt) {
         this.readFile = readFile;
+        this.compactAt = compactAt;
     }
 
     // ---- opening ----
@@ -230,14 +238,14 @@ final class TaskIndex implements AutoCloseable {
     }
 
     /**
-     * When {@link #COMPACT_AT} entries are in memory, writes them and the snapshot into a new
+     * When {@code compactAt} entries are in memory, writes them and the snapshot into a new
      * snapshot (deletions dropped) and lets them go. Runs on the checkpointer's thread, after the
      * log holds every entry it compacts; writers go on meanwhile into a fresh map.
      */
     void compactIfDue() throws IOException {
         View frozen;
         synchronized (this) {
-            if (view.active().size() < COMPACT_AT) {
+            if (view.active().size() < compactAt) {
                 return;
             }
             frozen = new View(new ConcurrentSkipListMap<>(), view.active(), view.snapshot());
