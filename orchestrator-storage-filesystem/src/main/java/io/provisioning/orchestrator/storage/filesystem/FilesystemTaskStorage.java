@@ -226,6 +226,11 @@ public final class FilesystemTaskStorage implements TaskStorage {
     }
 
     @Override
+    public List<Task> scanFinishedBefore(java.time.Instant cutoff, long afterSequence, int limit) {
+        return index.scanFinishedBefore(cutoff, afterSequence, limit);
+    }
+
+    @Override
     public long count() {
         return index.size();
     }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * What the task index keeps of one task (one line of {@code index/}): enough to filter, order and
- * count it without reading its file. {@code deleted}: the task at this sequence was deleted.
+ * count it without reading its file ({@code finishedAtMillis}: completed_at, else updated_at, of a
+ * finished one, for the retention sweep). {@code deleted}: the task at this sequence was deleted.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record IndexEntry(
@@ -21,6 +22,7 @@ record IndexEntry(
         @JsonProperty("deps") List<String> dependencies,
         @JsonProperty("p") int priority,
         @JsonProperty("key") String idempotencyKey,
+        @JsonProperty("fin") Long finishedAtMillis,
         @JsonProperty("del") Boolean deleted) {
 
     IndexEntry {
@@ -29,12 +31,15 @@ record IndexEntry(
     }
 
     static IndexEntry of(Task task) {
+        java.time.Instant finished = !task.status().isTerminal() ? null
+                : task.completedAt() != null ? task.completedAt() : task.updatedAt();
         return new IndexEntry(task.sequence(), task.id(), task.status(), task.workflow(), task.infra(),
-                task.dependencies(), task.priority(), task.idempotencyKey(), null);
+                task.dependencies(), task.priority(), task.idempotencyKey(),
+                finished == null ? null : finished.toEpochMilli(), null);
     }
 
     static IndexEntry deletion(long sequence, String id) {
-        return new IndexEntry(sequence, id, null, null, null, null, 0, null, Boolean.TRUE);
+        return new IndexEntry(sequence, id, null, null, null, null, 0, null, null, Boolean.TRUE);
     }
 
     EntryKey key() {
@@ -43,6 +48,11 @@ record IndexEntry(
 
     boolean isDeleted() {
         return deleted != null;
+    }
+
+    /** A finished task's entry whose finish time is before {@code cutoffMillis}. */
+    boolean finishedBefore(long cutoffMillis) {
+        return !isDeleted() && finishedAtMillis != null && finishedAtMillis < cutoffMillis;
     }
 
     boolean matches(TaskQuery query) {

@@ -414,6 +414,25 @@ final class TaskIndex implements AutoCloseable {
         return page;
     }
 
+    /** Up to {@code limit} finished tasks above {@code after} that finished before {@code cutoff}, ascending: only those files are read. */
+    List<Task> scanFinishedBefore(java.time.Instant cutoff, long after, int limit) {
+        long cutoffMillis = cutoff.toEpochMilli();
+        List<Task> page = new ArrayList<>(Math.min(limit, 4096));
+        Iterator<IndexEntry> entries = merged(view, after, true);
+        while (entries.hasNext() && page.size() < limit) {
+            IndexEntry entry = entries.next();
+            if (!entry.finishedBefore(cutoffMillis + 1)) {
+                continue;
+            }
+            Task task = findUnchecked(entry.id());
+            if (task != null && task.sequence() == entry.sequence()
+                    && io.provisioning.orchestrator.storage.TaskStorage.finishedBefore(task, cutoff)) {
+                page.add(task);
+            }
+        }
+        return page;
+    }
+
     List<String> queuedIds() {
         return List.copyOf(queued);
     }
