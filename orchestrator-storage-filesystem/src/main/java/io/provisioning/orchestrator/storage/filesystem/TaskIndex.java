@@ -31,6 +31,7 @@ import java.util.function.Predicate;
  * priority are kept in memory. Applied in journal order.
  */
 final class TaskIndex implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TaskIndex.class);
     /** Entries changed in memory before they are compacted into a new snapshot. */
     static final int COMPACT_AT = 50_000;
 
@@ -251,6 +252,7 @@ final class TaskIndex implements AutoCloseable {
             frozen = new View(new ConcurrentSkipListMap<>(), view.active(), view.snapshot());
             view = frozen;
         }
+        long started = System.nanoTime();
         View source = new View(new ConcurrentSkipListMap<>(), frozen.frozen(), frozen.snapshot());
         Iterator<IndexEntry> live = filter(merged(source, Long.MIN_VALUE, true), e -> !e.isDeleted());
         IndexSnapshot next;
@@ -265,6 +267,8 @@ final class TaskIndex implements AutoCloseable {
             }
             throw e;
         }
+        LOG.info("task index compacted: {} entries changed in memory into a snapshot of {} in {} ms",
+                frozen.frozen().size(), next.entries(), (System.nanoTime() - started) / 1_000_000);
         synchronized (this) {
             view = new View(view.active(), null, next);
             if (retired != null) {

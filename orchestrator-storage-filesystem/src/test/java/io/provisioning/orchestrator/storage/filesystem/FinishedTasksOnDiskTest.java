@@ -123,6 +123,23 @@ class FinishedTasksOnDiskTest {
         assertServedInFull(null);
     }
 
+    @Test
+    void a_bulk_import_leaves_at_most_one_compaction_of_index_entries_in_memory() throws Exception {
+        storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(20), "sync", 500);
+        for (int batch = 0; batch < 12; batch++) {
+            List<Task> tasks = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                tasks.add(aTask().completed());
+            }
+            storage.importBatch(tasks, java.util.Set.of());
+        }
+        storage.close();
+        storage = new FilesystemTaskStorage(dataDir, Duration.ofMillis(20), "sync", 500);
+        assertThat(storage.count()).isEqualTo(6000);
+        assertThat(storage.tasksInMemory()).isZero();
+        assertThat(storage.indexEntriesInMemory()).as("entries left in the log after the import").isLessThan(500);
+    }
+
     private void save(Task task) {
         storage.save(task);
         expected.add(task);
