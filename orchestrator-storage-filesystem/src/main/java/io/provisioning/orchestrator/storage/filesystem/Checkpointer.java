@@ -148,6 +148,16 @@ final class Checkpointer implements AutoCloseable {
         List<IdempotencyRecord> keys;
         Map<String, Long> deletes;
         long closedSegment;
+        boolean idle;
+        synchronized (journal.segmentLock()) {
+            synchronized (this) {
+                idle = dirtyTasks.isEmpty() && dirtyQueue.isEmpty() && dirtyKeys.isEmpty() && dirtyDeletes.isEmpty();
+            }
+        }
+        if (idle) {
+            index.compactIfDue(); // entries the log holds already, left by a round whose compaction was not due yet
+            return;
+        }
         synchronized (journal.segmentLock()) {
             synchronized (this) {
                 if (dirtyTasks.isEmpty() && dirtyQueue.isEmpty() && dirtyKeys.isEmpty() && dirtyDeletes.isEmpty()) {

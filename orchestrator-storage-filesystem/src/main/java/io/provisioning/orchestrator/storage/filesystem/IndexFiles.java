@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class IndexFiles implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IndexFiles.class);
     private static final ObjectMapper JSON = Json.mapper();
-    private static final Pattern NAME = Pattern.compile("(snapshot|log)-(\\d{12})\\.jsonl");
+    private static final Pattern NAME = Pattern.compile("(snapshot|log)-(\\d{12})\\.(jsonl|meta\\.json)");
 
     private final Path dir;
     private long generation;
@@ -47,13 +47,13 @@ final class IndexFiles implements AutoCloseable {
         }
         for (Path file : files) {
             Matcher m = NAME.matcher(file.getFileName().toString());
-            if (m.matches() && m.group(1).equals("snapshot")) {
+            if (m.matches() && m.group(1).equals("snapshot") && m.group(3).equals("jsonl")) {
                 highest = Math.max(highest, Long.parseLong(m.group(2)));
             }
         }
         for (Path file : files) {
             Matcher m = NAME.matcher(file.getFileName().toString());
-            if (!m.matches() || Long.parseLong(m.group(2)) < highest) {
+            if (!m.matches() || Long.parseLong(m.group(2)) != highest) {
                 Files.deleteIfExists(file); // a snapshot cut short before its rename, or a compaction's leftovers
             }
         }
@@ -67,6 +67,31 @@ final class IndexFiles implements AutoCloseable {
 
     private Path snapshotFile(long gen) {
         return dir.resolve(String.format("snapshot-%012d.jsonl", gen));
+    }
+
+    private Path summaryFile(long gen) {
+        return dir.resolve(String.format("snapshot-%012d.meta.json", gen));
+    }
+
+    /**
+     * The current snapshot opened from its summary, without reading it, or empty if it has no
+     * readable summary (then {@link #openSnapshot} reads it whole).
+     */
+    java.util.Optional<java.util.Map.Entry<IndexSnapshot, SnapshotSummary>> openFromSummary() {
+        Path file = summaryFile(generation);
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            SnapshotSummary summary = JSON.readValue(Files.readAllBytes(file), SnapshotSummary.class);
+            if (summary.offset()[summary.blocks()] != Files.size(snapshotFile(generation))) {
+                throw new IOException("it does not describe a snapshot of " + Files.size(snapshotFile(generation)) + " bytes");
+            }
+            return java.util.Optional.of(java.util.Map.entry(IndexSnapshot.open(snapshotFile(generation), summary), summary));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot use the index summary {} ({}); reading the whole snapshot instead", file, e.getMessage());
+            return java.util.Optional.empty();
+        }
     }
 
     private Path logFile(long gen) {
@@ -142,7 +167,10 @@ final class IndexFiles implements AutoCloseable {
     IndexSnapshot compact(Iterator<IndexEntry> ascending) throws IOException {
         long next = generation + 1;
         Path temp = dir.resolve("snapshot.tmp");
-        IndexSnapshot written = IndexSnapshot.write(temp, ascending);
+        SnapshotSummary.Collector collected = new SnapshotSummary.Collector();
+        IndexSnapshot written = IndexSnapshot.write(temp, ascending, collected::add);
+        // the summary first: a snapshot in place always has its own (one left without its snapshot is removed at open)
+        AtomicFiles.write(summaryFile(next), JSON.writeValueAsBytes(written.summary(collected)), true);
         Files.move(temp, snapshotFile(next), StandardCopyOption.ATOMIC_MOVE);
         FileChannel newLog = FileChannel.open(logFile(next), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
@@ -156,6 +184,7 @@ final class IndexFiles implements AutoCloseable {
         logEnd = 0;
         Files.deleteIfExists(logFile(old));
         Files.deleteIfExists(snapshotFile(old));
+        Files.deleteIfExists(summaryFile(old));
         return written;
     }
 

@@ -53,13 +53,14 @@ final class IndexSnapshot implements AutoCloseable {
         return entries;
     }
 
-    /** Writes {@code ascending} (ascending keys) to {@code file}, synced, and opens it. */
-    static IndexSnapshot write(Path file, Iterator<IndexEntry> ascending) throws IOException {
+    /** Writes {@code ascending} (ascending keys) to {@code file}, synced, and opens it; {@code each} sees every entry written. */
+    static IndexSnapshot write(Path file, Iterator<IndexEntry> ascending, Consumer<IndexEntry> each) throws IOException {
         Blocks blocks = new Blocks();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             long at = 0;
             while (ascending.hasNext()) {
                 IndexEntry entry = ascending.next();
+                each.accept(entry);
                 byte[] line = JSON.writeValueAsBytes(entry);
                 blocks.add(entry.sequence(), at);
                 out.write(line);
@@ -111,6 +112,21 @@ final class IndexSnapshot implements AutoCloseable {
         return blocks.open(file);
     }
 
+    /** Opens {@code file} as {@code summary} describes it, reading nothing of it now. */
+    static IndexSnapshot open(Path file, SnapshotSummary summary) throws IOException {
+        return new IndexSnapshot(FileChannel.open(file, StandardOpenOption.READ), summary.firstSequence(),
+                summary.offset(), summary.blocks(), summary.entries());
+    }
+
+    /** The summary of this snapshot, with what {@code collected} saw while it was written. */
+    SnapshotSummary summary(SnapshotSummary.Collector collected) {
+        return new SnapshotSummary(Arrays.copyOf(firstSequence, blocks), Arrays.copyOf(offset, blocks + 1), blocks,
+                entries, collected.counts, collected.unfinished, collected.keys, collected.maxSequence);
+    }
+
+    /** The last block read, parsed: consecutive lookups in one block (an open's) read it once. */
+    private volatile Object[] lastBlock;
+
     /** The entry at {@code key}, or null. */
     IndexEntry lookup(EntryKey key) {
         int block = blockOf(key.sequence());
@@ -119,7 +135,7 @@ final class IndexSnapshot implements AutoCloseable {
             block--;
         }
         for (; block >= 0 && block < blocks; block++) {
-            for (IndexEntry entry : readBlock(block)) {
+            for (IndexEntry entry : cachedBlock(block)) {
                 int order = entry.key().compareTo(key);
                 if (order == 0) {
                     return entry;
@@ -148,6 +164,18 @@ final class IndexSnapshot implements AutoCloseable {
     private int blockOf(long sequence) {
         int found = Arrays.binarySearch(firstSequence, 0, blocks, sequence);
         return found >= 0 ? found : -found - 2;
+    }
+
+    private List<IndexEntry> cachedBlock(int block) {
+        Object[] last = lastBlock;
+        if (last != null && (Integer) last[0] == block) {
+            @SuppressWarnings("unchecked")
+            List<IndexEntry> entries = (List<IndexEntry>) last[1];
+            return entries;
+        }
+        List<IndexEntry> entries = List.copyOf(readBlock(block));
+        lastBlock = new Object[] {block, entries};
+        return entries;
     }
 
     private List<IndexEntry> readBlock(int block) {

@@ -86,13 +86,46 @@ final class TaskIndex implements AutoCloseable {
         this.files = files;
         ConcurrentSkipListMap<EntryKey, IndexEntry> active = new ConcurrentSkipListMap<>();
         files.readLog(entry -> active.put(entry.key(), entry));
-        List<String> toRead = new ArrayList<>();
-        IndexSnapshot snapshot = files.openSnapshot(entry -> {
-            if (!active.containsKey(entry.key())) {
-                learn(entry, toRead);
+        java.util.Collection<String> toRead;
+        IndexSnapshot snapshot;
+        var summarized = files.openFromSummary();
+        if (summarized.isPresent()) {
+            // the snapshot's summary, then each log entry in place of the snapshot's entry it replaces
+            snapshot = summarized.get().getKey();
+            SnapshotSummary summary = summarized.get().getValue();
+            summary.counts().forEach((status, byPriority) -> byPriority.forEach((p, n) -> count(status, p, n)));
+            byIdempotencyKey.putAll(summary.keys());
+            maxSequence = summary.maxSequence();
+            java.util.Set<String> unfinishedIds = new java.util.LinkedHashSet<>(summary.unfinished());
+            List<String> fromLog = new ArrayList<>();
+            for (IndexEntry entry : active.values()) {
+                IndexEntry replaced = snapshot.lookup(entry.key());
+                if (entry.equals(replaced)) {
+                    // logged after the compaction that already took it in (the checkpointer lags the journal)
+                    active.remove(entry.key());
+                    continue;
+                }
+                if (replaced != null && !replaced.isDeleted()) {
+                    count(replaced.status(), replaced.priority(), -1);
+                    unfinishedIds.remove(replaced.id());
+                    if (replaced.idempotencyKey() != null) {
+                        byIdempotencyKey.remove(replaced.idempotencyKey(), replaced.id());
+                    }
+                }
+                learn(entry, fromLog);
             }
-        });
-        active.values().forEach(entry -> learn(entry, toRead));
+            unfinishedIds.addAll(fromLog);
+            toRead = unfinishedIds;
+        } else {
+            List<String> all = new ArrayList<>();
+            snapshot = files.openSnapshot(entry -> {
+                if (!active.containsKey(entry.key())) {
+                    learn(entry, all);
+                }
+            });
+            active.values().forEach(entry -> learn(entry, all));
+            toRead = all;
+        }
         view = new View(active, null, snapshot);
         for (String id : toRead) {
             Task task = readUnfinished.apply(id);
