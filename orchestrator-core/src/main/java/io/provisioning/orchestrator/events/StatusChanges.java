@@ -1,6 +1,5 @@
 package io.provisioning.orchestrator.events;
 
-import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
@@ -17,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * Task events as status changes, each once and in order per task: progress updates are dropped,
  * and so is a late delivery of an older state (events are published from several threads, so one
  * can overtake another). For watchers that count or record transitions: audit, metrics.
- * Remembers the last status and time of every task it has seen (a few dozen bytes each).
+ * Remembers the last status and time of every unfinished task, and of the last
+ * {@value #RECENTLY_FINISHED} that finished (a late state of one of those is still dropped), so
+ * memory follows the unfinished tasks, not every task the store ever held.
  */
 public final class StatusChanges implements Consumer<TaskEvent> {
     /** {@code previous} is null the first time a task is seen. */
@@ -33,7 +34,16 @@ public final class StatusChanges implements Consumer<TaskEvent> {
 
     private record Seen(TaskStatus status, Instant at) {}
 
+    static final int RECENTLY_FINISHED = 10_000;
+
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final Map<String, Seen> recentlyFinished = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+                    return size() > RECENTLY_FINISHED;
+                }
+            });
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     public StatusChanges listen(Listener listener) {
@@ -41,24 +51,20 @@ public final class StatusChanges implements Consumer<TaskEvent> {
         return this;
     }
 
-    /** Learns the stored state of every task without announcing it; {@code each} sees every one. */
-    public void rememberAll(TaskStorage storage, Consumer<Task> each) {
-        // by sequence from a cursor, not by offset: paging a million tasks by offset reads them ~500 times over
-        long after = 0;
-        for (List<Task> page = storage.scan(after, TaskQuery.MAX_LIMIT); !page.isEmpty();
-                page = storage.scan(after, TaskQuery.MAX_LIMIT)) {
-            for (Task task : page) {
-                seen.putIfAbsent(task.id(), new Seen(task.status(), task.updatedAt()));
-                each.accept(task);
-            }
-            after = page.get(page.size() - 1).sequence();
+    /** Learns the stored state of every unfinished task without announcing it (finished ones are final). */
+    public void rememberUnfinished(TaskStorage storage) {
+        for (Task task : storage.findUnfinished()) {
+            seen.putIfAbsent(task.id(), new Seen(task.status(), task.updatedAt()));
         }
     }
 
     @Override
     public void accept(TaskEvent event) {
         if (event instanceof TaskEvent.Deleted deleted) {
-            if (seen.remove(deleted.taskId()) != null) {
+            seen.remove(deleted.taskId());
+            recentlyFinished.remove(deleted.taskId());
+            {
+                // every stored task is counted (see rememberUnfinished and the store's counts), so every deletion is told
                 for (Listener listener : listeners) {
                     try {
                         listener.deleted(deleted.task());
@@ -73,9 +79,10 @@ public final class StatusChanges implements Consumer<TaskEvent> {
             return;
         }
         Task task = changed.task();
-        seen.compute(task.id(), (id, before) -> {
+        seen.compute(task.id(), (id, remembered) -> {
+            Seen before = remembered != null ? remembered : recentlyFinished.get(id);
             if (before != null && task.updatedAt() != null && before.at() != null && task.updatedAt().isBefore(before.at())) {
-                return before; // an older state arriving late
+                return remembered; // an older state arriving late
             }
             if (before == null || before.status() != task.status()) {
                 for (Listener listener : listeners) {
@@ -86,7 +93,13 @@ public final class StatusChanges implements Consumer<TaskEvent> {
                     }
                 }
             }
-            return new Seen(task.status(), task.updatedAt());
+            Seen now = new Seen(task.status(), task.updatedAt());
+            if (task.status().isTerminal()) {
+                recentlyFinished.put(id, now);
+                return null;
+            }
+            recentlyFinished.remove(id);
+            return now;
         });
     }
 }
