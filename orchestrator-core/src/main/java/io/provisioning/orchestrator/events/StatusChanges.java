@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,11 @@ import org.slf4j.LoggerFactory;
  * and so is a late delivery of an older state (events are published from several threads, so one
  * can overtake another). For watchers that count or record transitions: audit, metrics.
  * Remembers the last status and time of every task it has seen (a few dozen bytes each).
+ *
+ * <p>Order per task is kept by a lock per task id stripe ({@link #STRIPES} of them), held while a
+ * change is compared and handed to the listeners; never inside the map's own {@code compute}, which
+ * locks a bin of the map and, with a slow listener, stalls every thread that inserts meanwhile
+ * (they spin in the map's resize). Listeners should only hand the change on (count it, queue it).
  */
 public final class StatusChanges implements Consumer<TaskEvent> {
     /** {@code previous} is null the first time a task is seen. */
@@ -33,8 +39,21 @@ public final class StatusChanges implements Consumer<TaskEvent> {
 
     private record Seen(TaskStatus status, Instant at) {}
 
-    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private static final int STRIPES = 256;
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>(1024);
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    public StatusChanges() {
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    private ReentrantLock stripeOf(String taskId) {
+        int h = taskId.hashCode();
+        return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+    }
 
     public StatusChanges listen(Listener listener) {
         listeners.add(listener);
@@ -58,14 +77,20 @@ public final class StatusChanges implements Consumer<TaskEvent> {
     @Override
     public void accept(TaskEvent event) {
         if (event instanceof TaskEvent.Deleted deleted) {
-            if (seen.remove(deleted.taskId()) != null) {
-                for (Listener listener : listeners) {
-                    try {
-                        listener.deleted(deleted.task());
-                    } catch (RuntimeException e) {
-                        LOG.warn("status listener failed on deleted task {}", deleted.taskId(), e);
+            ReentrantLock lock = stripeOf(deleted.taskId());
+            lock.lock();
+            try {
+                if (seen.remove(deleted.taskId()) != null) {
+                    for (Listener listener : listeners) {
+                        try {
+                            listener.deleted(deleted.task());
+                        } catch (RuntimeException e) {
+                            LOG.warn("status listener failed on deleted task {}", deleted.taskId(), e);
+                        }
                     }
                 }
+            } finally {
+                lock.unlock();
             }
             return;
         }
@@ -73,10 +98,14 @@ public final class StatusChanges implements Consumer<TaskEvent> {
             return;
         }
         Task task = changed.task();
-        seen.compute(task.id(), (id, before) -> {
+        ReentrantLock lock = stripeOf(task.id());
+        lock.lock();
+        try {
+            Seen before = seen.get(task.id());
             if (before != null && task.updatedAt() != null && before.at() != null && task.updatedAt().isBefore(before.at())) {
-                return before; // an older state arriving late
+                return; // an older state arriving late
             }
+            seen.put(task.id(), new Seen(task.status(), task.updatedAt()));
             if (before == null || before.status() != task.status()) {
                 for (Listener listener : listeners) {
                     try {
@@ -86,7 +115,8 @@ public final class StatusChanges implements Consumer<TaskEvent> {
                     }
                 }
             }
-            return new Seen(task.status(), task.updatedAt());
-        });
+        } finally {
+            lock.unlock();
+        }
     }
 }
