@@ -245,7 +245,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** False when the writer no longer takes entries (the log is closing): the caller writes itself. */
     private boolean enqueue(Pending pending) {
-        if (!accepting || Thread.currentThread() == writer) {
+        if (!accepting || !writer.isAlive() || Thread.currentThread() == writer) {
             return false;
         }
         try {
@@ -257,14 +257,29 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private static AuditEntry await(CompletableFuture<AuditEntry> done) {
+    private AuditEntry await(CompletableFuture<AuditEntry> done) {
+        boolean interrupted = false;
         try {
-            return done.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
+            while (true) {
+                try {
+                    return done.get(1, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException slow) {
+                    if (!writer.isAlive() && !done.isDone()) { // never wait for a writer that died
+                        throw new AuditUnavailableException("the audit log's writer stopped; the entry was not written");
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // the entry is queued: its outcome is still wanted
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException cause) {
+                        throw cause;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
             }
-            throw e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
