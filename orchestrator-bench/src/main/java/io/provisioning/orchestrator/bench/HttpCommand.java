@@ -57,12 +57,9 @@ final class HttpCommand implements Callable<Integer> {
     @Option(names = "--wrk", defaultValue = "wrk", description = "the wrk binary (default: ${DEFAULT-VALUE})")
     String wrk;
 
-    record WrkResult(double requestsPerSecond, long requests, long errors, double p50Micros, double p99Micros, String output,
-            double serverCpuSeconds) {
-        WrkResult withServerCpu(double seconds) {
-            return new WrkResult(requestsPerSecond, requests, errors, p50Micros, p99Micros, output, seconds);
-        }
-    }
+    @Option(names = "--warmup-seconds", defaultValue = "10", description = "wrk warm-up before the measured rounds, "
+            + "so the JIT has compiled the request path (default: ${DEFAULT-VALUE})")
+    int warmupSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -76,7 +73,7 @@ final class HttpCommand implements Callable<Integer> {
         try {
             EngineThroughput engine = new EngineThroughput(fixture, submitters, workers);
             engine.run(3000);
-            submitWithWrk(fixture, lua, 5); // warm-up
+            submitWithWrk(fixture, lua, warmupSeconds); // warm-up: the same JVM serves every round
             List<Double> engineRates = new ArrayList<>();
             List<Double> httpRates = new ArrayList<>();
             List<Double> httpP99 = new ArrayList<>();
@@ -92,7 +89,7 @@ final class HttpCommand implements Callable<Integer> {
                         System.out.printf("  run %d engine  submitted %,8.0f/s  (JVM CPU %.0f µs per task, workers included)%n",
                                 r + 1, result.submittedPerSecond(), engineCpu.getLast());
                     } else {
-                        WrkResult result = submitWithWrk(fixture, lua, seconds);
+                        Wrk.Result result = submitWithWrk(fixture, lua, seconds);
                         httpRates.add(result.requestsPerSecond());
                         httpP99.add(result.p99Micros());
                         httpCpu.add(result.serverCpuSeconds() * 1e6 / Math.max(1, result.requests()));
@@ -123,10 +120,10 @@ final class HttpCommand implements Callable<Integer> {
     }
 
     /** One wrk run against a fresh server; checks that every acknowledged request left its task on disk. */
-    WrkResult submitWithWrk(BenchFixture fixture, Path lua, int duration) throws Exception {
+    Wrk.Result submitWithWrk(BenchFixture fixture, Path lua, int duration) throws Exception {
         Path dataDir = fixture.newDataDir("wrk");
         try {
-            WrkResult result;
+            Wrk.Result result;
             try (OrchestratorApp app = OrchestratorApp.start(fixture.serverOptions(dataDir, workers), new NoopExecutor())) {
                 double cpu0 = RunResult.processCpuSeconds();
                 result = wrk(List.of("-t" + wrkThreads, "-c" + connections, "-d" + duration + "s", "--timeout", "30s", "--latency",
@@ -172,8 +169,8 @@ final class HttpCommand implements Callable<Integer> {
             }
             wrk(List.of("-t1", "-c1", "-d2s", base + "/health")); // warm-up
             for (int r = 0; r < runs; r++) {
-                WrkResult health = wrk(List.of("-t1", "-c1", "-d" + seconds + "s", "--latency", base + "/health"));
-                WrkResult task = wrk(List.of("-t1", "-c1", "-d" + seconds + "s", "--latency", base + "/tasks/" + id));
+                Wrk.Result health = wrk(List.of("-t1", "-c1", "-d" + seconds + "s", "--latency", base + "/health"));
+                Wrk.Result task = wrk(List.of("-t1", "-c1", "-d" + seconds + "s", "--latency", base + "/tasks/" + id));
                 health50.add(health.p50Micros());
                 health99.add(health.p99Micros());
                 task50.add(task.p50Micros());
@@ -188,51 +185,8 @@ final class HttpCommand implements Callable<Integer> {
         return table;
     }
 
-    private WrkResult wrk(List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(wrk);
-        command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("wrk failed: " + out);
-        }
-        return parse(out);
-    }
-
-    /** Reads wrk's summary: "N requests in", "Requests/sec:", "Non-2xx or 3xx responses:", the latency distribution. */
-    static WrkResult parse(String out) {
-        double rps = Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)", "0"));
-        long requests = Long.parseLong(find(out, "([0-9]+) requests in", "0"));
-        long errors = Long.parseLong(find(out, "Non-2xx or 3xx responses:\\s+([0-9]+)", "0"))
-                + sumSocketErrors(out);
-        return new WrkResult(rps, requests - errors, errors, micros(find(out, "\\n\\s+50%\\s+(\\S+)", "0us")),
-                micros(find(out, "\\n\\s+99%\\s+(\\S+)", "0us")), out, 0);
-    }
-
-    private static long sumSocketErrors(String out) {
-        java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(out);
-        // read errors at the end of a run are connections wrk closes itself; connect, write and timeouts are not
-        return m.find() ? Long.parseLong(m.group(1)) + Long.parseLong(m.group(3)) + Long.parseLong(m.group(4)) : 0;
-    }
-
-    private static String find(String text, String regex, String otherwise) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
-        return m.find() ? m.group(1) : otherwise;
-    }
-
-    static double micros(String value) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9.]+)(us|ms|s)").matcher(value);
-        if (!m.matches()) {
-            return 0;
-        }
-        double v = Double.parseDouble(m.group(1));
-        return switch (m.group(2)) {
-            case "us" -> v;
-            case "ms" -> v * 1000;
-            default -> v * 1_000_000;
-        };
+    private Wrk.Result wrk(List<String> args) throws IOException, InterruptedException {
+        return new Wrk(wrk).run(args);
     }
 
     /** A wrk script: each request a body for a server of its own (thread number and counter in its name). */

@@ -38,6 +38,13 @@ final class LatencyCommand implements Callable<Integer> {
     @Option(names = "--gap-ms", defaultValue = "5", description = "pause between probes (default: ${DEFAULT-VALUE})")
     long gapMillis;
 
+    @Option(names = "--floor-seconds", defaultValue = "5", description = "HTTP runs: seconds of wrk -t1 -c1 on GET /health "
+            + "after the probes, the HTTP floor (0: none) (default: ${DEFAULT-VALUE})")
+    int floorSeconds;
+
+    @Option(names = "--wrk", defaultValue = "wrk", description = "the wrk binary, for the HTTP floor (default: ${DEFAULT-VALUE})")
+    String wrk;
+
     @Option(names = "--only", description = "engine or http (default: both, alternating)")
     String only;
 
@@ -54,7 +61,7 @@ final class LatencyCommand implements Callable<Integer> {
         System.out.printf("latency: %d probes per run after %d unmeasured, %d runs of each; %d workers, filesystem "
                         + "storage (fdatasync'd journal), probes no-op; backlog %,d queued low-priority tasks; "
                         + "load average %s%n", samples, warmup, runs, workers, backlog, Machine.loadAverage());
-        LatencyRun latency = new LatencyRun(fixture, workers, backlog, gapMillis);
+        LatencyRun latency = new LatencyRun(fixture, workers, backlog, gapMillis, new Wrk(wrk), floorSeconds);
         Map<String, List<LatencyRun.Result>> results = new LinkedHashMap<>();
         for (String s : scenarios) {
             for (String p : paths) {
@@ -103,9 +110,11 @@ final class LatencyCommand implements Callable<Integer> {
                 + "(HTTP: request sent to response read).");
         for (List<LatencyRun.Result> kind : results.values()) {
             if (kind.get(0).floor().length > 0) {
-                System.out.printf("HTTP floor, %s: GET /health round trip after each probe, p50 %.2f ms, p99 %.2f ms%n",
-                        kind.get(0).scenario(), medianOf(kind, LatencyRun.Result::floor, 50),
-                        medianOf(kind, LatencyRun.Result::floor, 99));
+                System.out.printf("HTTP floor, %s: GET /health on one keep-alive connection from wrk (outside this JVM), "
+                                + "%d s after each run's probes, p50 %.3f ms, p99 %.3f ms (medians of the runs)%n",
+                        kind.get(0).scenario(), floorSeconds,
+                        Stats.median(kind.stream().map(r -> r.floor()[0] / 1000).toList()),
+                        Stats.median(kind.stream().map(r -> r.floor()[1] / 1000).toList()));
             }
         }
         for (String p : paths) {

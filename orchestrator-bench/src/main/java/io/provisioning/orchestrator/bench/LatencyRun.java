@@ -37,16 +37,23 @@ final class LatencyRun {
      *                     a worker freed) to execute() entered
      * @param callToStart  micros from the submit call being made to execute() entered
      * @param submit       micros the submit call took (for HTTP: request sent to response read)
-     * @param floor        HTTP only (else empty): micros of one {@code GET /health} round trip after each probe
+     * @param floor        HTTP only (else empty): {p50, p99} micros of {@code GET /health} on one keep-alive
+     *                     connection from {@code wrk} (outside this JVM) for a few seconds after the probes,
+     *                     the server as the probes left it (idle, or with its backlog queued)
      */
-    record Result(String path, String scenario, long[] readyToStart, long[] callToStart, long[] submit, long[] floor) {}
+    record Result(String path, String scenario, long[] readyToStart, long[] callToStart, long[] submit, double[] floor) {}
 
     private final BenchFixture fixture;
     private final int workers;
     private final int backlog;
     private final long gapMillis;
 
-    LatencyRun(BenchFixture fixture, int workers, int backlog, long gapMillis) {
+    private final Wrk wrk;
+    private final int floorSeconds;
+
+    LatencyRun(BenchFixture fixture, int workers, int backlog, long gapMillis, Wrk wrk, int floorSeconds) {
+        this.wrk = wrk;
+        this.floorSeconds = floorSeconds;
         this.fixture = fixture;
         this.workers = workers;
         this.backlog = backlog;
@@ -74,7 +81,6 @@ final class LatencyRun {
             long[] readyToStart = new long[samples];
             long[] callToStart = new long[samples];
             long[] submit = new long[samples];
-            long[] floor = new long[path.equals("http") ? samples : 0];
             for (int i = 0; i < warmup + samples; i++) {
                 if (withBacklog) {
                     target.orchestrator().submit(fixture.task(Priority.LOW)); // keeps the queue at `backlog`
@@ -96,12 +102,10 @@ final class LatencyRun {
                     readyToStart[s] = (started - ready) / 1_000;
                     callToStart[s] = (started - call) / 1_000;
                     submit[s] = (returned - call) / 1_000;
-                    if (floor.length > 0) {
-                        floor[s] = target.floorMicros();
-                    }
                 }
                 Thread.sleep(gapMillis);
             }
+            double[] floor = floorSeconds > 0 ? target.floorMicros(wrk, floorSeconds) : new double[0];
             return new Result(path, scenario, readyToStart, callToStart, submit, floor);
         } finally {
             BenchFixture.delete(dataDir);

@@ -32,10 +32,11 @@ sealed interface LatencyTarget extends AutoCloseable {
     Orchestrator orchestrator();
 
     /**
-     * The floor under an HTTP submission on this machine right now: one {@code GET /health} round
-     * trip in micros (no body to parse, no durable write). -1 for the engine alone.
+     * The floor under an HTTP submission on this machine right now, measured outside this JVM:
+     * {@code GET /health} (no body to parse, no durable write) on one keep-alive connection for
+     * {@code seconds}, {@code wrk -t1 -c1 --latency}; {p50, p99} in micros. Empty for the engine alone.
      */
-    long floorMicros();
+    double[] floorMicros(Wrk wrk, int seconds);
 
     @Override
     void close();
@@ -73,8 +74,8 @@ sealed interface LatencyTarget extends AutoCloseable {
         }
 
         @Override
-        public long floorMicros() {
-            return -1;
+        public double[] floorMicros(Wrk wrk, int seconds) {
+            return new double[0];
         }
 
         @Override
@@ -130,20 +131,19 @@ sealed interface LatencyTarget extends AutoCloseable {
         }
 
         @Override
-        public long floorMicros() {
-            long sent = System.nanoTime();
+        public double[] floorMicros(Wrk wrk, int seconds) {
             try {
-                HttpResponse<String> response = client.send(health, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
-                    throw new IllegalStateException("GET /health answered HTTP " + response.statusCode());
+                Wrk.Result result = wrk.oneConnection(health.uri().toString(), seconds);
+                if (result.errors() > 0 || result.requests() == 0) {
+                    throw new IllegalStateException("GET /health under wrk: " + result.output());
                 }
+                return new double[] {result.p50Micros(), result.p99Micros()};
             } catch (IOException e) {
-                throw new UncheckedIOException("GET /health failed", e);
+                throw new UncheckedIOException("wrk failed", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-            return (System.nanoTime() - sent) / 1_000;
         }
 
         @Override

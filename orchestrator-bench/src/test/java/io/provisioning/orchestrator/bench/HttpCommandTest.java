@@ -29,7 +29,7 @@ class HttpCommandTest {
                   Non-2xx or 3xx responses: 30
                 Requests/sec:    441.38
                 """;
-        HttpCommand.WrkResult result = HttpCommand.parse(out);
+        Wrk.Result result = Wrk.parse(out);
         assertThat(result.requestsPerSecond()).isEqualTo(441.38);
         assertThat(result.errors()).isEqualTo(32); // 30 non-2xx and 2 timeouts; read errors are wrk closing at the end
         assertThat(result.requests()).isEqualTo(4400);
@@ -55,7 +55,7 @@ class HttpCommandTest {
         try {
             // submitWithWrk throws when a request was not answered 200 or an acknowledged task is
             // missing from the store reopened after the server closed
-            HttpCommand.WrkResult result = command.submitWithWrk(fixture, lua, 1);
+            Wrk.Result result = command.submitWithWrk(fixture, lua, 1);
             assertThat(result.requests()).isPositive();
             assertThat(result.errors()).isZero();
         } finally {

@@ -4,10 +4,13 @@ import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * Remembers the last status and time of every unfinished task, and of the last
  * {@value #RECENTLY_FINISHED} that finished (a late state of one of those is still dropped), so
  * memory follows the unfinished tasks, not every task the store ever held.
+ *
+ * <p>Order per task is kept by a lock per task id stripe ({@link #STRIPES} of them), held while a
+ * change is compared and handed to the listeners; never inside the map's own {@code compute}, which
+ * locks a bin of the map and, with a slow listener, stalls every thread that inserts meanwhile
+ * (they spin in the map's resize). Listeners should only hand the change on (count it, queue it).
  */
 public final class StatusChanges implements Consumer<TaskEvent> {
     /** {@code previous} is null the first time a task is seen. */
@@ -35,16 +43,29 @@ public final class StatusChanges implements Consumer<TaskEvent> {
     private record Seen(TaskStatus status, Instant at) {}
 
     static final int RECENTLY_FINISHED = 10_000;
+    private static final int STRIPES = 256;
 
-    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
-    private final Map<String, Seen> recentlyFinished = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>(1024);
+    private final Map<String, Seen> recentlyFinished = Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
                     return size() > RECENTLY_FINISHED;
                 }
             });
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    public StatusChanges() {
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    private ReentrantLock stripeOf(String taskId) {
+        int h = taskId.hashCode();
+        return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+    }
 
     public StatusChanges listen(Listener listener) {
         listeners.add(listener);
@@ -61,9 +82,11 @@ public final class StatusChanges implements Consumer<TaskEvent> {
     @Override
     public void accept(TaskEvent event) {
         if (event instanceof TaskEvent.Deleted deleted) {
-            seen.remove(deleted.taskId());
-            recentlyFinished.remove(deleted.taskId());
-            {
+            ReentrantLock lock = stripeOf(deleted.taskId());
+            lock.lock();
+            try {
+                seen.remove(deleted.taskId());
+                recentlyFinished.remove(deleted.taskId());
                 // every stored task is counted (see rememberUnfinished and the store's counts), so every deletion is told
                 for (Listener listener : listeners) {
                     try {
@@ -72,6 +95,8 @@ public final class StatusChanges implements Consumer<TaskEvent> {
                         LOG.warn("status listener failed on deleted task {}", deleted.taskId(), e);
                     }
                 }
+            } finally {
+                lock.unlock();
             }
             return;
         }
@@ -79,27 +104,34 @@ public final class StatusChanges implements Consumer<TaskEvent> {
             return;
         }
         Task task = changed.task();
-        seen.compute(task.id(), (id, remembered) -> {
+        String id = task.id();
+        ReentrantLock lock = stripeOf(id);
+        lock.lock();
+        try {
+            Seen remembered = seen.get(id);
             Seen before = remembered != null ? remembered : recentlyFinished.get(id);
             if (before != null && task.updatedAt() != null && before.at() != null && task.updatedAt().isBefore(before.at())) {
-                return remembered; // an older state arriving late
+                return; // an older state arriving late
+            }
+            Seen now = new Seen(task.status(), task.updatedAt());
+            if (task.status().isTerminal()) {
+                seen.remove(id);
+                recentlyFinished.put(id, now);
+            } else {
+                recentlyFinished.remove(id);
+                seen.put(id, now);
             }
             if (before == null || before.status() != task.status()) {
                 for (Listener listener : listeners) {
                     try {
                         listener.changed(task, before == null ? null : before.status());
                     } catch (RuntimeException e) {
-                        LOG.warn("status listener failed on task {}", task.id(), e); // the others still hear of it
+                        LOG.warn("status listener failed on task {}", id, e); // the others still hear of it
                     }
                 }
             }
-            Seen now = new Seen(task.status(), task.updatedAt());
-            if (task.status().isTerminal()) {
-                recentlyFinished.put(id, now);
-                return null;
-            }
-            recentlyFinished.remove(id);
-            return now;
-        });
+        } finally {
+            lock.unlock();
+        }
     }
 }

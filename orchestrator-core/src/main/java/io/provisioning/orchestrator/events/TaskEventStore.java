@@ -131,15 +131,23 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
             return;
         }
         RecordedEvent recorded;
+        // the task is rendered once, outside the lock; numbering and fan-out stay together under it
+        String taskJson = null;
+        if (event instanceof TaskEvent.Changed changed) {
+            try {
+                taskJson = JSON.writeValueAsString(changed.task());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot render task " + changed.task().id(), e);
+            }
+        }
         synchronized (this) {
             boolean brandNew = event instanceof TaskEvent.Changed c && c.task().attempts() == 0
                     && c.task().createdAt() != null && c.task().createdAt().equals(c.task().updatedAt());
             Counter counter = counterOf(event.taskId(), brandNew);
-            ObjectNode data;
+            ObjectNode data = null;
             String type;
-            if (event instanceof TaskEvent.Changed changed) {
+            if (event instanceof TaskEvent.Changed) {
                 type = "task";
-                data = JSON.valueToTree(changed.task());
             } else if (event instanceof TaskEvent.Progressed progressed) {
                 type = "progress";
                 data = JSON.createObjectNode();
@@ -170,8 +178,11 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
             }
             counter.lastId += counter.recounted ? RECOUNT_GAP : 1;
             counter.recounted = false;
-            recorded = new RecordedEvent(event.taskId(), counter.lastId, globalIds.next(), type,
-                    clock.instant().toString(), data);
+            recorded = taskJson != null
+                    ? RecordedEvent.ofTask(event.taskId(), counter.lastId, globalIds.next(), clock.instant().toString(),
+                            taskJson, ((TaskEvent.Changed) event).task().status().isTerminal())
+                    : new RecordedEvent(event.taskId(), counter.lastId, globalIds.next(), type, clock.instant().toString(),
+                            data);
             toWrite.add(recorded);
             recent.addLast(recorded);
             recentBytes += recorded.weight();
@@ -418,12 +429,29 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
 
     /** One line of a task's file; the data is the event's JSON rendered once ({@link RecordedEvent#json}). */
     private static String line(RecordedEvent event) {
+        if (plain(event.ts()) && plain(event.type())) {
+            return new StringBuilder(event.json().length() + 96).append("{\"id\":").append(event.id())
+                    .append(",\"ts\":\"").append(event.ts()).append("\",\"type\":\"").append(event.type())
+                    .append("\",\"data\":").append(event.json()).append('}').toString();
+        }
         ObjectNode head = JSON.createObjectNode();
         head.put("id", event.id());
         head.put("ts", event.ts());
         head.put("type", event.type());
         String start = head.toString();
         return start.substring(0, start.length() - 1) + ",\"data\":" + event.json() + "}";
+    }
+
+    /** Needs no escaping in a JSON string (a timestamp, a type name): letters, digits and a few marks. */
+    private static boolean plain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == ':'
+                    || c == '.' || c == '+' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void awaitWritten(long globalId) {

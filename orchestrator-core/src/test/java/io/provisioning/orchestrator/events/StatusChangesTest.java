@@ -54,4 +54,42 @@ class StatusChangesTest {
         both.accept(new TaskEvent.Changed(aTask().pending()));
         assertThat(second).containsExactly("Pending");
     }
+
+    @Test
+    void a_listener_busy_with_one_task_does_not_hold_up_the_changes_of_other_tasks() throws Exception {
+        Task slow = aTask().pending();
+        java.util.concurrent.CountDownLatch inSlowListener = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch releaseSlow = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger others = new java.util.concurrent.atomic.AtomicInteger();
+        StatusChanges watched = new StatusChanges().listen((task, previous) -> {
+            if (task.id().equals(slow.id())) {
+                inSlowListener.countDown();
+                try {
+                    releaseSlow.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else {
+                others.incrementAndGet();
+            }
+        });
+        Thread first = Thread.ofPlatform().start(() -> watched.accept(new TaskEvent.Changed(slow)));
+        try {
+            assertThat(inSlowListener.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // enough new tasks to make the map grow while the slow listener runs, none sharing its lock stripe
+            List<Task> rest = new ArrayList<>();
+            while (rest.size() < 200) {
+                Task t = aTask().pending();
+                if (StatusChanges.stripeIndex(t.id()) != StatusChanges.stripeIndex(slow.id())) {
+                    rest.add(t);
+                }
+            }
+            Thread second = Thread.ofPlatform().start(() -> rest.forEach(t -> watched.accept(new TaskEvent.Changed(t))));
+            second.join(10_000);
+            assertThat(others.get()).as("changes of other tasks heard while one listener is busy").isEqualTo(200);
+        } finally {
+            releaseSlow.countDown();
+            first.join(10_000);
+        }
+    }
 }

@@ -34,6 +34,27 @@ class TaskEventStoreTest {
     }
 
     @Test
+    void a_task_event_carries_the_tasks_json_live_and_as_read_back_from_its_file() throws Exception {
+        try (TaskEventStore store = new TaskEventStore(logs, clock, 1_000_000, 100)) {
+            Task task = aTask().pending();
+            Task done = task.start(Instant.parse("2026-01-01T00:00:01Z")).complete(Instant.parse("2026-01-01T00:00:02Z"), 0,
+                    "ok \"quoted\" \u00fc\n");
+            List<RecordedEvent> live = new ArrayList<>();
+            store.subscribe(task.id(), live::add);
+            store.accept(new TaskEvent.Changed(task));
+            store.accept(new TaskEvent.Changed(done));
+            String expected = io.provisioning.orchestrator.json.Json.mapper().valueToTree(done).toString();
+            assertThat(live.get(1).json()).isEqualTo(expected);
+            assertThat(live.get(1).data().path("status").asText()).isEqualTo("Completed");
+            assertThat(live).extracting(RecordedEvent::isTerminal).containsExactly(false, true);
+            List<RecordedEvent> read = store.read(task.id(), 0);
+            assertThat(read).extracting(RecordedEvent::json).containsExactly(live.get(0).json(), expected);
+            assertThat(read).extracting(RecordedEvent::isTerminal).containsExactly(false, true);
+            assertThat(read).extracting(RecordedEvent::ts).containsExactlyElementsOf(live.stream().map(RecordedEvent::ts).toList());
+        }
+    }
+
+    @Test
     void keeps_every_line_when_a_batch_touches_more_tasks_than_files_it_keeps_open() {
         List<Task> tasks = new ArrayList<>();
         try (TaskEventStore store = new TaskEventStore(logs, clock, 1_000_000, 100)) {

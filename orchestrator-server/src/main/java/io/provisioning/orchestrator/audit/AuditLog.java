@@ -12,7 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import io.provisioning.orchestrator.durability.DurabilityReport;
 import java.time.Clock;
+import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +29,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The append-only, hash-chained audit log: JSON lines in {@code audit.log}, rotated by size into
  * {@code audit-<n>.log} without breaking the chain (the new file's first entry names the last hash
- * of the old one). Appends are written at once (a crash of the process loses nothing) and
- * fsynced about once a second and on close. At open, the chain is continued from the last entry on
+ * of the old one). One writer thread ({@code audit-writer}) numbers, hashes and writes entries: it
+ * takes every entry waiting in its bounded queue and writes them with one write, so requests do not
+ * queue on a lock for the hash chain. {@link #append} returns once its entry is written (a crash of
+ * the process then loses nothing of it); {@link #appendLater} (the engine's task status entries)
+ * returns once it is queued, in order after what was queued before. Readers first wait for the
+ * writer to catch up. The file is fsynced about once a second and on close. At open, the chain is continued from the last entry on
  * disk; an unterminated last line (a write torn by a machine crash) is cut off with a warning.
  *
  * <p>A full disk: a write that fails is cut back off the file at once (and before the next write if
@@ -56,7 +64,17 @@ public final class AuditLog implements AutoCloseable {
     private final DurabilityReport report;
     private final AuditReserve reserve;
     private final AuditGap gap = new AuditGap();
-    private boolean reserveHeld;
+    private volatile boolean reserveHeld;
+    /** Entries (and barriers: a null record) waiting for the writer thread; bounded, a full queue makes callers wait. */
+    private final ArrayBlockingQueue<Pending> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    static final int QUEUE_CAPACITY = 4096;
+    private final Thread writer;
+    private volatile boolean accepting = true;
+    /** Only used under {@link #writing}. */
+    private final MessageDigest sha256 = AuditHashing.sha256();
+
+    /** An entry for the writer thread; {@code done} is null when nobody waits for it, {@code record} null for a barrier. */
+    private record Pending(AuditRecord record, CompletableFuture<AuditEntry> done) {}
     /** Why the log cannot take entries now; null when it can. */
     private volatile String problem;
     /** Where the current file must be cut back to before the next write (a failed write left part of an entry), or -1. */
@@ -70,6 +88,7 @@ public final class AuditLog implements AutoCloseable {
         this.report = report;
         this.reserve = new AuditReserve(dir);
         this.syncer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("audit-sync").unstarted(r));
+        this.writer = Thread.ofPlatform().daemon().name("audit-writer").unstarted(this::writeLoop);
     }
 
     public static AuditLog open(AuditSettings settings, Clock clock) {
@@ -87,6 +106,7 @@ public final class AuditLog implements AutoCloseable {
             throw new UncheckedIOException("cannot open the audit log in " + settings.dir(), e);
         }
         log.heal();
+        log.writer.start();
         log.syncer.scheduleWithFixedDelay(() -> {
             log.sync();
             log.heal();
@@ -110,6 +130,9 @@ public final class AuditLog implements AutoCloseable {
      * throws) when the settings say so.
      */
     public void checkWritable() {
+        if (problem == null && reserveHeld && reserve.freeBytes() >= AuditReserve.MARGIN_BYTES) {
+            return; // the common case, without the writer's lock: heal() would find nothing to do
+        }
         String now = heal();
         if (now != null && !failOpen) {
             throw new AuditUnavailableException("the audit log cannot be written (" + now + "), so this request was"
@@ -186,10 +209,212 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
-     * Numbers, chains and writes one entry; returns it as written. Throws {@link AuditUnavailableException}
-     * when it cannot be written even into the reserve; it is then counted in the gap.
+     * Numbers, chains and writes one entry; returns it as written (once the writer thread has written
+     * it). Throws {@link AuditUnavailableException} when it cannot be written even into the reserve;
+     * it is then counted in the gap.
      */
     public AuditEntry append(AuditRecord record) {
+        CompletableFuture<AuditEntry> done = new CompletableFuture<>();
+        if (!enqueue(new Pending(record, done))) {
+            return appendNow(record);
+        }
+        return await(done);
+    }
+
+    /**
+     * Queues one entry for the writer thread and returns at once: it is written after every entry
+     * queued before it. One that cannot be written is counted in the gap and logged.
+     */
+    public void appendLater(AuditRecord record) {
+        if (!enqueue(new Pending(record, null))) {
+            try {
+                appendNow(record);
+            } catch (AuditUnavailableException e) {
+                LOG.error("cannot audit {} {}: {}", record.action(), record.target(), e.getMessage());
+            }
+        }
+    }
+
+    /** Waits until everything queued before this call is written. */
+    private void awaitWriter() {
+        CompletableFuture<AuditEntry> done = new CompletableFuture<>();
+        if (enqueue(new Pending(null, done))) {
+            await(done);
+        }
+    }
+
+    /** False when the writer no longer takes entries (the log is closing): the caller writes itself. */
+    private boolean enqueue(Pending pending) {
+        if (!accepting || !writer.isAlive() || Thread.currentThread() == writer) {
+            return false;
+        }
+        try {
+            queue.put(pending);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private AuditEntry await(CompletableFuture<AuditEntry> done) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return done.get(1, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException slow) {
+                    if (!writer.isAlive() && !done.isDone()) { // never wait for a writer that died
+                        throw new AuditUnavailableException("the audit log's writer stopped; the entry was not written");
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // the entry is queued: its outcome is still wanted
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException cause) {
+                        throw cause;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (accepting || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, QUEUE_CAPACITY);
+                writeBatch(batch);
+            } catch (InterruptedException e) {
+                // close() ends the loop by clearing accepting
+            } catch (RuntimeException e) {
+                LOG.error("the audit writer failed; going on", e);
+                for (Pending p : batch) {
+                    if (p.done() != null) {
+                        p.done().completeExceptionally(e);
+                    }
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Numbers, hashes and writes a batch with one write (one more per rotation). If that write fails,
+     * nothing of it counts: it is cut back off the file, and the entries are written one by one
+     * through {@link #appendNow}, which spends the reserve and counts the gap as for a single entry.
+     */
+    private void writeBatch(List<Pending> batch) {
+        List<AuditEntry> written = new ArrayList<>(batch.size());
+        writing.lock();
+        try {
+            int next = 0;
+            try {
+                repairIfNeeded();
+                while (next < batch.size()) {
+                    next = writeFrom(batch, next, written);
+                }
+            } catch (IOException failed) {
+                for (int i = written.size(); i < batch.size(); i++) {
+                    Pending p = batch.get(i);
+                    if (p.record() == null) {
+                        written.add(null);
+                        continue;
+                    }
+                    try {
+                        written.add(appendNow(p.record()));
+                    } catch (AuditUnavailableException e) {
+                        written.add(null);
+                        if (p.done() != null) {
+                            p.done().completeExceptionally(e);
+                        } else {
+                            LOG.error("cannot audit {} {}: {}", p.record().action(), p.record().target(), e.getMessage());
+                        }
+                    }
+                }
+            }
+        } finally {
+            writing.unlock();
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            CompletableFuture<AuditEntry> done = batch.get(i).done();
+            if (done != null && !done.isDone()) {
+                done.complete(i < written.size() ? written.get(i) : null);
+            }
+        }
+    }
+
+    /**
+     * Writes the entries from {@code from} on in one write, up to one that needs a rotation first;
+     * adds them to {@code written} (null for a barrier) and returns where it stopped. Under {@link #writing}.
+     */
+    private int writeFrom(List<Pending> batch, int from, List<AuditEntry> written) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(512 * (batch.size() - from));
+        List<AuditEntry> sealed = new ArrayList<>();
+        long seq = lastSeq;
+        String prev = lastHash;
+        int i = from;
+        for (; i < batch.size(); i++) {
+            AuditRecord record = batch.get(i).record();
+            if (record == null) {
+                sealed.add(null);
+                continue;
+            }
+            AuditEntry unsealed = new AuditEntry(seq + 1, clock.instant(), record, prev, null);
+            AuditHashing.Sealed seal = AuditHashing.seal(unsealed, sha256);
+            if (size + bytes.size() > 0 && size + bytes.size() + seal.line().length > maxFileBytes) {
+                if (bytes.size() == 0) {
+                    rotate();
+                } else {
+                    break; // written below; this entry starts the next call, after the rotation
+                }
+            }
+            bytes.writeBytes(seal.line());
+            seq = unsealed.seq();
+            prev = seal.hash();
+            sealed.add(new AuditEntry(unsealed.seq(), unsealed.ts(), record, unsealed.prevHash(), seal.hash()));
+        }
+        if (bytes.size() > 0) {
+            writeFully(bytes.toByteArray());
+            dirty = true;
+            lastSeq = seq;
+            lastHash = prev;
+        }
+        written.addAll(sealed);
+        return i;
+    }
+
+    /** Writes whole lines at the end of the file; on failure what part of them reached it is cut off. */
+    private void writeFully(byte[] lines) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(lines);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            repairTo = size;
+            try {
+                repairIfNeeded();
+            } catch (IOException cutFailed) {
+                e.addSuppressed(cutFailed);
+            }
+            throw e;
+        }
+        size += lines.length;
+    }
+
+    /** One entry written by the caller's thread, under the lock: the reserve and the gap as described above. */
+    private AuditEntry appendNow(AuditRecord record) {
         writing.lock();
         try {
             try {
@@ -231,37 +456,19 @@ public final class AuditLog implements AutoCloseable {
     private AuditEntry appendLocked(AuditRecord record) throws IOException {
         repairIfNeeded();
         AuditEntry unsealed = new AuditEntry(lastSeq + 1, clock.instant(), record, lastHash, null);
-        ObjectNode json = unsealed.toJson();
-        String hash = AuditHashing.hashOf(json);
-        json.put("hash", hash);
-        byte[] line = (new String(AuditHashing.canonical(json), StandardCharsets.UTF_8) + "\n")
-                .getBytes(StandardCharsets.UTF_8);
-        if (size > 0 && size + line.length > maxFileBytes) {
+        AuditHashing.Sealed seal = AuditHashing.seal(unsealed, sha256);
+        if (size > 0 && size + seal.line().length > maxFileBytes) {
             rotate();
         }
-        ByteBuffer buffer = ByteBuffer.wrap(line);
-        try {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        } catch (IOException e) {
-            // part of the line may be in the file: cut it off now, or before the next write
-            repairTo = size;
-            try {
-                repairIfNeeded();
-            } catch (IOException cutFailed) {
-                e.addSuppressed(cutFailed);
-            }
-            throw e;
-        }
-        size += line.length;
+        writeFully(seal.line());
         dirty = true;
         lastSeq = unsealed.seq();
-        lastHash = hash;
-        return new AuditEntry(unsealed.seq(), unsealed.ts(), record, unsealed.prevHash(), hash);
+        lastHash = seal.hash();
+        return new AuditEntry(unsealed.seq(), unsealed.ts(), record, unsealed.prevHash(), seal.hash());
     }
 
     public long lastSeq() {
+        awaitWriter();
         writing.lock();
         try {
             return lastSeq;
@@ -272,6 +479,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** {@code <seq>:<hash>} of the newest entry, read together: an anchor for {@code audit verify --anchor}. */
     public String head() {
+        awaitWriter();
         writing.lock();
         try {
             return lastSeq + ":" + lastHash;
@@ -281,6 +489,7 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public String lastHash() {
+        awaitWriter();
         writing.lock();
         try {
             return lastHash;
@@ -291,6 +500,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** Matching entries, newest first. */
     public List<AuditEntry> query(AuditQuery query) {
+        awaitWriter();
         files.readLock().lock();
         try {
             return new AuditReader(dir).query(query);
@@ -301,6 +511,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** Checks the whole chain as it is on disk now. */
     public AuditVerification verify() {
+        awaitWriter();
         files.readLock().lock();
         try {
             return AuditChainVerifier.verify(dir, null);
@@ -403,6 +614,17 @@ public final class AuditLog implements AutoCloseable {
 
     @Override
     public void close() {
+        accepting = false; // the writer empties its queue, then stops; later appends write themselves
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        if (!left.isEmpty()) {
+            writeBatch(left);
+        }
         // not shutdownNow: interrupting a sync in progress would close the channel (ClosedByInterruptException)
         // and the last entries would miss their final force below
         syncer.shutdown();

@@ -3,6 +3,7 @@ package io.provisioning.orchestrator.audit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -63,9 +64,17 @@ final class AuditReserve {
     /** Free bytes on the disk of the audit log, for an unprivileged writer. */
     long freeBytes() {
         try {
-            return Files.getFileStore(file.getParent()).getUsableSpace();
+            FileStore known = store;
+            if (known == null) {
+                known = Files.getFileStore(file.getParent()); // finds the mount: kept, each call after is one statvfs
+                store = known;
+            }
+            return known.getUsableSpace();
         } catch (IOException e) {
+            store = null;
             return 0;
         }
     }
+
+    private volatile FileStore store;
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes an audit entry for every change of a task's status, as {@code task.<status>} by the engine. */
+/** Queues an audit entry for every change of a task's status, as {@code task.<status>} by the engine ({@link AuditLog#appendLater}: the engine does not wait for the write). */
 public final class TaskAuditor implements StatusChanges.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(TaskAuditor.class);
     private final AuditLog log;
@@ -22,7 +22,7 @@ public final class TaskAuditor implements StatusChanges.Listener {
                 + task.maxAttempts() + (previous == null ? "" : ", was " + previous)
                 + (task.error() == null || task.status() == TaskStatus.Running ? "" : ": " + firstLine(task.error()));
         try {
-            log.append(new AuditRecord("orchestrator", null, "task." + task.status().name().toLowerCase(Locale.ROOT),
+            log.appendLater(new AuditRecord("orchestrator", null, "task." + task.status().name().toLowerCase(Locale.ROOT),
                     task.id(), "engine", task.status().name(), detail));
         } catch (RuntimeException e) {
             LOG.error("cannot audit the change of task {} to {}", task.id(), task.status(), e);

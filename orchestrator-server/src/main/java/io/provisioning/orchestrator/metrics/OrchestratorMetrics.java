@@ -67,11 +67,19 @@ public final class OrchestratorMetrics implements AutoCloseable {
 
     /** One HTTP request: {@code route} is the matched template ({@code /tasks/{id}}) or "unmatched". */
     public void recordRequest(String method, String route, int status, long nanos) {
-        Timer.builder("http.server.requests").description("HTTP requests by route and status")
-                .tags("method", KNOWN_METHODS.contains(method) ? method : "OTHER", "route", route, "status", Integer.toString(status))
+        String known = KNOWN_METHODS.contains(method) ? method : "OTHER";
+        // the timer of each (method, route, status) is found once: building its id per request costs more than the timing
+        requestTimers.computeIfAbsent(new RequestKey(known, route, status), k -> Timer.builder("http.server.requests")
+                .description("HTTP requests by route and status")
+                .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
                 .serviceLevelObjectives(HTTP_BUCKETS)
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
+
+    /** Bounded: methods are the known ones or OTHER, routes the matched templates or "unmatched", statuses HTTP codes. */
+    private record RequestKey(String method, String route, int status) {}
+
+    private final Map<RequestKey, Timer> requestTimers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public void countRateLimited() {
         Counter.builder("orchestrator.http.rate.limited").description("requests refused with 429")

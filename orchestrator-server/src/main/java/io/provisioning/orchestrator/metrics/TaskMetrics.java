@@ -68,33 +68,48 @@ public final class TaskMetrics implements StatusChanges.Listener {
         switch (task.status()) {
             case Running -> {
                 if (task.attempts() == 1 && task.startedAt() != null && task.createdAt() != null) {
-                    Timer.builder("orchestrator.task.submit.to.start").description("wait from submission to first start")
-                            .tag("workflow", workflow).serviceLevelObjectives(DURATION_BUCKETS).register(registry)
+                    meter("start", workflow, null, () -> Timer.builder("orchestrator.task.submit.to.start")
+                            .description("wait from submission to first start")
+                            .tag("workflow", workflow).serviceLevelObjectives(DURATION_BUCKETS).register(registry), Timer.class)
                             .record(Duration.between(task.createdAt(), task.startedAt()));
                 }
             }
             case Pending -> {
                 if (was != null) {
-                    Counter.builder("orchestrator.task.retries").description("tasks sent back to the queue for another attempt")
-                            .tag("workflow", workflow).register(registry).increment();
+                    meter("retries", workflow, null, () -> Counter.builder("orchestrator.task.retries")
+                            .description("tasks sent back to the queue for another attempt")
+                            .tag("workflow", workflow).register(registry), Counter.class).increment();
                 }
             }
             case Completed, Failed, Cancelled -> {
                 if (task.completedAt() != null && task.createdAt() != null) {
-                    Timer.builder("orchestrator.task.duration").description("time from submission to the end")
+                    meter("duration", workflow, task.status(), () -> Timer.builder("orchestrator.task.duration")
+                            .description("time from submission to the end")
                             .tags("workflow", workflow, "status", task.status().name())
-                            .serviceLevelObjectives(DURATION_BUCKETS).register(registry)
+                            .serviceLevelObjectives(DURATION_BUCKETS).register(registry), Timer.class)
                             .record(Duration.between(task.createdAt(), task.completedAt()));
                 }
-                DistributionSummary.builder("orchestrator.task.attempts").description("attempts a finished task took")
-                        .tag("workflow", workflow).serviceLevelObjectives(1, 2, 3, 5, 10).register(registry)
-                        .record(task.attempts());
+                meter("attempts", workflow, null, () -> DistributionSummary.builder("orchestrator.task.attempts")
+                        .description("attempts a finished task took")
+                        .tag("workflow", workflow).serviceLevelObjectives(1, 2, 3, 5, 10).register(registry),
+                        DistributionSummary.class).record(task.attempts());
                 if (task.status() == TaskStatus.Failed) {
-                    Counter.builder("orchestrator.task.failures").description("tasks that failed for good")
-                            .tag("workflow", workflow).register(registry).increment();
+                    meter("failures", workflow, null, () -> Counter.builder("orchestrator.task.failures")
+                            .description("tasks that failed for good")
+                            .tag("workflow", workflow).register(registry), Counter.class).increment();
                 }
             }
         }
+    }
+
+    /** Meters by kind, workflow and status, each registered once (workflows are the API's few names). */
+    private record MeterKey(String kind, String workflow, TaskStatus status) {}
+
+    private final Map<MeterKey, Object> meters = new ConcurrentHashMap<>();
+
+    private <M> M meter(String kind, String workflow, TaskStatus status, java.util.function.Supplier<M> register,
+            Class<M> type) {
+        return type.cast(meters.computeIfAbsent(new MeterKey(kind, workflow, status), k -> register.get()));
     }
 
     private long countIn(TaskStatus status) {

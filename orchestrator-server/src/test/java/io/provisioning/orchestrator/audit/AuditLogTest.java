@@ -35,6 +35,37 @@ class AuditLogTest {
     }
 
     @Test
+    void entries_from_many_threads_queued_or_awaited_form_one_chain_across_rotations() throws Exception {
+        int threads = 16;
+        int each = 50;
+        try (AuditLog log = AuditLog.open(settings(8192), clock)) {
+            List<Thread> started = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                started.add(Thread.ofVirtual().start(() -> {
+                    for (int i = 0; i < each; i++) {
+                        AuditRecord record = aRecord("t" + thread, "task.running", "n" + i);
+                        if (i % 2 == 0) {
+                            log.appendLater(record);
+                        } else {
+                            assertThat(log.append(record).hash()).hasSize(64);
+                        }
+                    }
+                }));
+            }
+            for (Thread thread : started) {
+                thread.join();
+            }
+            // a reader waits for the queued entries to be written
+            assertThat(log.lastSeq()).isEqualTo(threads * each);
+            assertThat(log.query(new AuditQuery("t3", null, null, null, null, 1000))).hasSize(each);
+        }
+        assertThat(AuditFiles.inOrder(dir)).hasSizeGreaterThan(2);
+        AuditVerification verification = AuditChainVerifier.verify(dir, null);
+        assertThat(verification.intact()).as(verification.toString()).isTrue();
+    }
+
+    @Test
     void rotates_by_size_without_breaking_the_chain_and_goes_on_after_a_restart() throws Exception {
         try (AuditLog log = AuditLog.open(settings(4096), clock)) {
             for (int i = 0; i < 60; i++) {
