@@ -63,8 +63,13 @@ public final class StatusChanges implements Consumer<TaskEvent> {
     }
 
     private ReentrantLock stripeOf(String taskId) {
+        return stripes[stripeIndex(taskId)];
+    }
+
+    /** Which lock a task's changes go under. */
+    static int stripeIndex(String taskId) {
         int h = taskId.hashCode();
-        return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+        return (h ^ (h >>> 16)) & (STRIPES - 1);
     }
 
     public StatusChanges listen(Listener listener) {
