@@ -3,13 +3,13 @@ package io.provisioning.orchestrator.storage.migration;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Task;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,8 +19,9 @@ import java.util.function.Supplier;
 /**
  * Copies every task, queue entry and idempotency record of a store nobody uses right now into an empty store, in
  * batches, then reads the target back and compares counts and content hashes with the source.
- * The source is only read. Reading the next batch overlaps with writing the previous ones
- * ({@code writers} batches at once).
+ * The source is only read. Reading the next batch overlaps with serializing, hashing and writing
+ * the previous ones ({@code writers} batches at once); each task is serialized once, for its hash
+ * and for a target that takes the bytes ({@link CanonicalImport}).
  */
 public final class OfflineMigration {
     /**
@@ -86,13 +87,21 @@ public final class OfflineMigration {
         if (!problems.isEmpty()) {
             throw new MigrationException("verification failed: " + String.join("; ", problems));
         }
+        String sourceDigest = sourceContents.digest();
+        // the same hashes and queue give the same digest: computed once when they are equal
+        String targetDigest = targetContents.equals(sourceContents) ? sourceDigest : targetContents.digest();
         return new MigrationReport(sourceContents.count(), queued.size(), sourceContents.count(), copyTime,
-                Duration.ofNanos(System.nanoTime() - started), sourceContents.digest(), targetContents.digest(), false, keys);
+                Duration.ofNanos(System.nanoTime() - started), sourceDigest, targetDigest, false, keys);
     }
 
-    /** Reads batches on this thread and writes them on {@code writers} others; returns the source's content hashes. */
+    /**
+     * Reads batches on this thread and hands them to {@code writers} others, which serialize each
+     * task once ({@link CanonicalTask}), hash those bytes for verification and import them: as they
+     * are into a {@link CanonicalImport} target, through {@code importBatch} into any other. Returns
+     * the source's content hashes.
+     */
     private Map<String, String> copy(long total, Set<String> queued) {
-        Map<String, String> hashes = new HashMap<>();
+        Map<String, String> hashes = new ConcurrentHashMap<>();
         BlockingQueue<List<Task>> batches = new ArrayBlockingQueue<>(settings.writers() * 2);
         AtomicLong copied = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(settings.writers(),
@@ -105,13 +114,7 @@ public final class OfflineMigration {
                     if (batch == END) {
                         return null;
                     }
-                    Set<String> batchQueued = new HashSet<>();
-                    batch.forEach(t -> {
-                        if (queued.contains(t.id())) {
-                            batchQueued.add(t.id());
-                        }
-                    });
-                    target.importBatch(batch, batchQueued);
+                    write(batch, queued, hashes);
                     progress.update("copying", copied.addAndGet(batch.size()), total);
                 }
             }));
@@ -120,9 +123,6 @@ public final class OfflineMigration {
             long after = Long.MIN_VALUE;
             for (List<Task> batch = source.scan(after, settings.batchSize()); !batch.isEmpty();
                     batch = source.scan(after, settings.batchSize())) {
-                for (Task task : batch) {
-                    hashes.put(task.id(), ContentDigest.of(task));
-                }
                 after = batch.get(batch.size() - 1).sequence();
                 putOrFail(batches, batch, writers);
             }
@@ -142,6 +142,25 @@ public final class OfflineMigration {
                     + " tasks: " + cause.getMessage(), cause);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** One batch: each task serialized once, its hash recorded, then written to the target. */
+    private void write(List<Task> batch, Set<String> queued, Map<String, String> hashes) {
+        Set<String> batchQueued = new HashSet<>();
+        List<CanonicalTask> encoded = new java.util.ArrayList<>(batch.size());
+        for (Task task : batch) {
+            CanonicalTask canonical = CanonicalTask.of(task);
+            hashes.put(task.id(), canonical.hash());
+            encoded.add(canonical);
+            if (queued.contains(task.id())) {
+                batchQueued.add(task.id());
+            }
+        }
+        if (target instanceof CanonicalImport bytes) {
+            bytes.importCanonical(encoded, batchQueued);
+        } else {
+            target.importBatch(batch, batchQueued);
         }
     }
 
