@@ -8,6 +8,8 @@ import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.storage.migration.CanonicalImport;
+import io.provisioning.orchestrator.storage.migration.CanonicalTask;
 import io.provisioning.orchestrator.storage.migration.StoredContentHashes;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
@@ -35,7 +37,7 @@ import javax.sql.DataSource;
  * ({@link ChangeNotices}) to the others, who follow them with {@code LISTEN} ({@link TaskNotifications}). An unreachable server makes every call fail
  * with {@link StorageUnavailableException} (HTTP 503) until the pool connects again.
  */
-public final class PostgresTaskStorage implements TaskStorage, StoredContentHashes {
+public final class PostgresTaskStorage implements TaskStorage, StoredContentHashes, CanonicalImport {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresTaskStorage.class);
     private static final int WRITE_TRIES = 8;
 
@@ -166,6 +168,28 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
             c.setAutoCommit(false);
             try {
                 BulkImport.run(c, tasks, queued, settings.nodeId());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
+    }
+
+    /** {@link #importBatch} with the tasks' JSON made already: binary COPY into an empty table ({@link BulkImport#runCanonical}). */
+    @Override
+    public void importCanonical(List<CanonicalTask> tasks, Set<String> queued) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        write("import " + tasks.size() + " tasks", c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                BulkImport.runCanonical(c, tasks, queued, settings.nodeId());
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
