@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.storage.migration;
 
+import io.provisioning.orchestrator.json.Json;
 import io.provisioning.orchestrator.task.Task;
 
 /**
@@ -10,6 +11,17 @@ import io.provisioning.orchestrator.task.Task;
 public record CanonicalTask(Task task, byte[] json) {
     public static CanonicalTask of(Task task) {
         return new CanonicalTask(task, ContentDigest.canonicalJson(task));
+    }
+
+    /** The task that stored JSON holds, with its canonical JSON (which the stored bytes need not be). */
+    public static CanonicalTask parse(byte[] stored) {
+        Task task;
+        try {
+            task = Json.mapper().readValue(stored, Task.class);
+        } catch (java.io.IOException e) {
+            throw new MigrationException("a stored task is not valid task JSON: " + e.getMessage(), e);
+        }
+        return of(task);
     }
 
     /** {@link ContentDigest#of(Task)} of the task, from the bytes already made. */

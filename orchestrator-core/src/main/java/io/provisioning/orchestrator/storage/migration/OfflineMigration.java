@@ -36,8 +36,6 @@ public final class OfflineMigration {
         }
     }
 
-    private static final List<Task> END = List.of();
-
     private final TaskStorage source;
     private final TaskStorage target;
     private final Settings settings;
@@ -97,12 +95,13 @@ public final class OfflineMigration {
     /**
      * Reads batches on this thread and hands them to {@code writers} others, which serialize each
      * task once ({@link CanonicalTask}), hash those bytes for verification and import them: as they
-     * are into a {@link CanonicalImport} target, through {@code importBatch} into any other. Returns
-     * the source's content hashes.
+     * are into a {@link CanonicalImport} target, through {@code importBatch} into any other. A
+     * {@link StoredJsonScan} source is read as JSON bytes, which the writers parse. Returns the
+     * source's content hashes.
      */
     private Map<String, String> copy(long total, Set<String> queued) {
         Map<String, String> hashes = new ConcurrentHashMap<>();
-        BlockingQueue<List<Task>> batches = new ArrayBlockingQueue<>(settings.writers() * 2);
+        BlockingQueue<Batch> batches = new ArrayBlockingQueue<>(settings.writers() * 2);
         AtomicLong copied = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(settings.writers(),
                 Thread.ofPlatform().name("migration-writer-", 0).daemon().factory());
@@ -110,24 +109,33 @@ public final class OfflineMigration {
         for (int i = 0; i < settings.writers(); i++) {
             writers.add(pool.submit(() -> {
                 while (true) {
-                    List<Task> batch = batches.take();
-                    if (batch == END) {
+                    Batch batch = batches.take();
+                    if (batch == Batch.END) {
                         return null;
                     }
-                    write(batch, queued, hashes);
-                    progress.update("copying", copied.addAndGet(batch.size()), total);
+                    int n = write(batch.encode(), queued, hashes);
+                    progress.update("copying", copied.addAndGet(n), total);
                 }
             }));
         }
         try {
             long after = Long.MIN_VALUE;
-            for (List<Task> batch = source.scan(after, settings.batchSize()); !batch.isEmpty();
-                    batch = source.scan(after, settings.batchSize())) {
-                after = batch.get(batch.size() - 1).sequence();
-                putOrFail(batches, batch, writers);
+            if (source instanceof StoredJsonScan stored) {
+                // fetched here, parsed by the writers
+                for (StoredJsonScan.Page page = stored.scanStoredJson(after, settings.batchSize()); !page.json().isEmpty();
+                        page = stored.scanStoredJson(after, settings.batchSize())) {
+                    after = page.lastSequence();
+                    putOrFail(batches, Batch.stored(page.json()), writers);
+                }
+            } else {
+                for (List<Task> batch = source.scan(after, settings.batchSize()); !batch.isEmpty();
+                        batch = source.scan(after, settings.batchSize())) {
+                    after = batch.get(batch.size() - 1).sequence();
+                    putOrFail(batches, Batch.tasks(batch), writers);
+                }
             }
             for (int i = 0; i < settings.writers(); i++) {
-                putOrFail(batches, END, writers);
+                putOrFail(batches, Batch.END, writers);
             }
             for (Future<?> writer : writers) {
                 writer.get();
@@ -145,27 +153,50 @@ public final class OfflineMigration {
         }
     }
 
-    /** One batch: each task serialized once, its hash recorded, then written to the target. */
-    private void write(List<Task> batch, Set<String> queued, Map<String, String> hashes) {
+    /** A batch as read: tasks, or the stored JSON of tasks ({@link StoredJsonScan}) that the writer parses. */
+    private record Batch(List<Task> tasks, List<byte[]> stored) {
+        static final Batch END = new Batch(List.of(), List.of());
+
+        static Batch tasks(List<Task> tasks) {
+            return new Batch(tasks, null);
+        }
+
+        static Batch stored(List<byte[]> json) {
+            return new Batch(null, json);
+        }
+
+        /** Each task with its canonical JSON, serialized once (and parsed first when read as JSON). */
+        List<CanonicalTask> encode() {
+            List<CanonicalTask> encoded = new java.util.ArrayList<>(tasks != null ? tasks.size() : stored.size());
+            if (tasks != null) {
+                tasks.forEach(t -> encoded.add(CanonicalTask.of(t)));
+            } else {
+                stored.forEach(json -> encoded.add(CanonicalTask.parse(json)));
+            }
+            return encoded;
+        }
+    }
+
+    /** One batch: each task's hash recorded, then the batch written to the target; returns its size. */
+    private int write(List<CanonicalTask> encoded, Set<String> queued, Map<String, String> hashes) {
         Set<String> batchQueued = new HashSet<>();
-        List<CanonicalTask> encoded = new java.util.ArrayList<>(batch.size());
-        for (Task task : batch) {
-            CanonicalTask canonical = CanonicalTask.of(task);
-            hashes.put(task.id(), canonical.hash());
-            encoded.add(canonical);
-            if (queued.contains(task.id())) {
-                batchQueued.add(task.id());
+        for (CanonicalTask canonical : encoded) {
+            String id = canonical.task().id();
+            hashes.put(id, canonical.hash());
+            if (queued.contains(id)) {
+                batchQueued.add(id);
             }
         }
         if (target instanceof CanonicalImport bytes) {
             bytes.importCanonical(encoded, batchQueued);
         } else {
-            target.importBatch(batch, batchQueued);
+            target.importBatch(encoded.stream().map(CanonicalTask::task).toList(), batchQueued);
         }
+        return encoded.size();
     }
 
     /** Hands a batch to the writers, unless one of them has failed already (then its error ends the copy). */
-    private static void putOrFail(BlockingQueue<List<Task>> batches, List<Task> batch, List<Future<?>> writers)
+    private static void putOrFail(BlockingQueue<Batch> batches, Batch batch, List<Future<?>> writers)
             throws InterruptedException, java.util.concurrent.ExecutionException {
         while (!batches.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
             for (Future<?> writer : writers) {

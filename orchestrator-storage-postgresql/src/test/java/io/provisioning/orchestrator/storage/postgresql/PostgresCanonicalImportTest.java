@@ -11,6 +11,7 @@ import io.provisioning.orchestrator.storage.migration.CanonicalTask;
 import io.provisioning.orchestrator.storage.migration.MigrationException;
 import io.provisioning.orchestrator.storage.migration.MigrationReport;
 import io.provisioning.orchestrator.storage.migration.OfflineMigration;
+import io.provisioning.orchestrator.storage.migration.StoredJsonScan;
 import io.provisioning.orchestrator.storage.postgresql.testing.PostgresCluster;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.testing.InMemoryTaskStorage;
@@ -163,6 +164,33 @@ class PostgresCanonicalImportTest {
             st.executeUpdate("UPDATE task SET json = replace(json, 'web-01', 'web-02') WHERE id = '" + id + "'");
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void a_migration_from_postgresql_reads_the_stored_json_and_verifies_even_a_row_in_other_bytes() throws Exception {
+        String database = cluster.createDatabase();
+        List<Task> tasks = someTasks();
+        Set<String> queued = Set.of(tasks.get(0).id(), tasks.get(5).id());
+        try (TaskStorage source = open(database); Connection other = admin(database)) {
+            source.importBatch(tasks, queued);
+            try (Statement st = other.createStatement()) {
+                // the same task in other bytes: the target gets its canonical JSON, and the hashes agree
+                st.executeUpdate("UPDATE task SET json = '{ ' || substr(json, 2) WHERE id = '" + tasks.get(2).id() + "'");
+            }
+            StoredJsonScan.Page first = ((StoredJsonScan) source).scanStoredJson(Long.MIN_VALUE, 4);
+            assertThat(first.json()).hasSize(4);
+            assertThat(first.lastSequence()).isEqualTo(tasks.stream().mapToLong(Task::sequence).sorted().skip(3).findFirst().orElseThrow());
+
+            InMemoryTaskStorage target = new InMemoryTaskStorage();
+            MigrationReport report = new OfflineMigration(source, target, new OfflineMigration.Settings(4, 2, false),
+                    (phase, done, total) -> { }).run();
+            assertThat(report.copied()).isEqualTo(tasks.size());
+            for (Task task : tasks) {
+                assertThat(target.find(task.id())).contains(task);
+            }
+            assertThat(Set.copyOf(target.queuedTaskIds())).isEqualTo(queued);
+            assertThat(report.targetDigest()).isEqualTo(report.sourceDigest());
         }
     }
 }
