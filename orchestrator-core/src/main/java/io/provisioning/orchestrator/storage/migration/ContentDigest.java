@@ -7,9 +7,9 @@ import io.provisioning.orchestrator.task.Task;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * SHA-256 of a task's canonical JSON (the product's one JSON form, fields in declared order), and
@@ -20,11 +20,21 @@ public final class ContentDigest {
     private ContentDigest() {}
 
     public static String of(Task task) {
+        return ofJson(canonicalJson(task));
+    }
+
+    /** The task's canonical JSON, the bytes {@link #of(Task)} hashes (and every import stores). */
+    public static byte[] canonicalJson(Task task) {
         try {
-            return HexFormat.of().formatHex(sha256().digest(Json.mapper().writeValueAsBytes(task)));
+            return Json.mapper().writeValueAsBytes(task);
         } catch (JsonProcessingException e) {
-            throw new MigrationException("cannot hash task " + task.id() + ": " + e.getMessage(), e);
+            throw new MigrationException("cannot write task " + task.id() + " as JSON: " + e.getMessage(), e);
         }
+    }
+
+    /** SHA-256 (hex) of JSON bytes: {@link #of(Task)} when they are the task's {@link #canonicalJson}. */
+    public static String ofJson(byte[] json) {
+        return HexFormat.of().formatHex(sha256().digest(json));
     }
 
     /** SHA-256 of an idempotency record's canonical JSON. */
@@ -39,10 +49,12 @@ public final class ContentDigest {
     /** @param hashes task id → {@link #of(Task)}; {@code queued} marks the ids with a queue entry */
     public static String ofStore(Map<String, String> hashes, java.util.Set<String> queued) {
         MessageDigest digest = sha256();
-        for (Map.Entry<String, String> entry : new TreeMap<>(hashes).entrySet()) {
-            digest.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) (queued.contains(entry.getKey()) ? 'Q' : '-'));
-            digest.update(entry.getValue().getBytes(StandardCharsets.UTF_8));
+        String[] ids = hashes.keySet().toArray(String[]::new);
+        Arrays.sort(ids); // id order, as a TreeMap would give
+        for (String id : ids) {
+            digest.update(id.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) (queued.contains(id) ? 'Q' : '-'));
+            digest.update(hashes.get(id).getBytes(StandardCharsets.UTF_8));
         }
         return HexFormat.of().formatHex(digest.digest());
     }

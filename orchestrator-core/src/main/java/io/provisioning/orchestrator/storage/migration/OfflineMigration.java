@@ -3,13 +3,13 @@ package io.provisioning.orchestrator.storage.migration;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Task;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,8 +19,9 @@ import java.util.function.Supplier;
 /**
  * Copies every task, queue entry and idempotency record of a store nobody uses right now into an empty store, in
  * batches, then reads the target back and compares counts and content hashes with the source.
- * The source is only read. Reading the next batch overlaps with writing the previous ones
- * ({@code writers} batches at once).
+ * The source is only read. Reading the next batch overlaps with serializing, hashing and writing
+ * the previous ones ({@code writers} batches at once); each task is serialized once, for its hash
+ * and for a target that takes the bytes ({@link CanonicalImport}).
  */
 public final class OfflineMigration {
     /**
@@ -34,8 +35,6 @@ public final class OfflineMigration {
             }
         }
     }
-
-    private static final List<Task> END = List.of();
 
     private final TaskStorage source;
     private final TaskStorage target;
@@ -86,14 +85,23 @@ public final class OfflineMigration {
         if (!problems.isEmpty()) {
             throw new MigrationException("verification failed: " + String.join("; ", problems));
         }
+        String sourceDigest = sourceContents.digest();
+        // the same hashes and queue give the same digest: computed once when they are equal
+        String targetDigest = targetContents.equals(sourceContents) ? sourceDigest : targetContents.digest();
         return new MigrationReport(sourceContents.count(), queued.size(), sourceContents.count(), copyTime,
-                Duration.ofNanos(System.nanoTime() - started), sourceContents.digest(), targetContents.digest(), false, keys);
+                Duration.ofNanos(System.nanoTime() - started), sourceDigest, targetDigest, false, keys);
     }
 
-    /** Reads batches on this thread and writes them on {@code writers} others; returns the source's content hashes. */
+    /**
+     * Reads batches on this thread and hands them to {@code writers} others, which serialize each
+     * task once ({@link CanonicalTask}), hash those bytes for verification and import them: as they
+     * are into a {@link CanonicalImport} target, through {@code importBatch} into any other. A
+     * {@link StoredJsonScan} source is read as JSON bytes, which the writers parse. Returns the
+     * source's content hashes.
+     */
     private Map<String, String> copy(long total, Set<String> queued) {
-        Map<String, String> hashes = new HashMap<>();
-        BlockingQueue<List<Task>> batches = new ArrayBlockingQueue<>(settings.writers() * 2);
+        Map<String, String> hashes = new ConcurrentHashMap<>();
+        BlockingQueue<Batch> batches = new ArrayBlockingQueue<>(settings.writers() * 2);
         AtomicLong copied = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(settings.writers(),
                 Thread.ofPlatform().name("migration-writer-", 0).daemon().factory());
@@ -101,33 +109,33 @@ public final class OfflineMigration {
         for (int i = 0; i < settings.writers(); i++) {
             writers.add(pool.submit(() -> {
                 while (true) {
-                    List<Task> batch = batches.take();
-                    if (batch == END) {
+                    Batch batch = batches.take();
+                    if (batch == Batch.END) {
                         return null;
                     }
-                    Set<String> batchQueued = new HashSet<>();
-                    batch.forEach(t -> {
-                        if (queued.contains(t.id())) {
-                            batchQueued.add(t.id());
-                        }
-                    });
-                    target.importBatch(batch, batchQueued);
-                    progress.update("copying", copied.addAndGet(batch.size()), total);
+                    int n = write(batch.encode(), queued, hashes);
+                    progress.update("copying", copied.addAndGet(n), total);
                 }
             }));
         }
         try {
             long after = Long.MIN_VALUE;
-            for (List<Task> batch = source.scan(after, settings.batchSize()); !batch.isEmpty();
-                    batch = source.scan(after, settings.batchSize())) {
-                for (Task task : batch) {
-                    hashes.put(task.id(), ContentDigest.of(task));
+            if (source instanceof StoredJsonScan stored) {
+                // fetched here, parsed by the writers
+                for (StoredJsonScan.Page page = stored.scanStoredJson(after, settings.batchSize()); !page.json().isEmpty();
+                        page = stored.scanStoredJson(after, settings.batchSize())) {
+                    after = page.lastSequence();
+                    putOrFail(batches, Batch.stored(page.json()), writers);
                 }
-                after = batch.get(batch.size() - 1).sequence();
-                putOrFail(batches, batch, writers);
+            } else {
+                for (List<Task> batch = source.scan(after, settings.batchSize()); !batch.isEmpty();
+                        batch = source.scan(after, settings.batchSize())) {
+                    after = batch.get(batch.size() - 1).sequence();
+                    putOrFail(batches, Batch.tasks(batch), writers);
+                }
             }
             for (int i = 0; i < settings.writers(); i++) {
-                putOrFail(batches, END, writers);
+                putOrFail(batches, Batch.END, writers);
             }
             for (Future<?> writer : writers) {
                 writer.get();
@@ -145,8 +153,50 @@ public final class OfflineMigration {
         }
     }
 
+    /** A batch as read: tasks, or the stored JSON of tasks ({@link StoredJsonScan}) that the writer parses. */
+    private record Batch(List<Task> tasks, List<byte[]> stored) {
+        static final Batch END = new Batch(List.of(), List.of());
+
+        static Batch tasks(List<Task> tasks) {
+            return new Batch(tasks, null);
+        }
+
+        static Batch stored(List<byte[]> json) {
+            return new Batch(null, json);
+        }
+
+        /** Each task with its canonical JSON, serialized once (and parsed first when read as JSON). */
+        List<CanonicalTask> encode() {
+            List<CanonicalTask> encoded = new java.util.ArrayList<>(tasks != null ? tasks.size() : stored.size());
+            if (tasks != null) {
+                tasks.forEach(t -> encoded.add(CanonicalTask.of(t)));
+            } else {
+                stored.forEach(json -> encoded.add(CanonicalTask.parse(json)));
+            }
+            return encoded;
+        }
+    }
+
+    /** One batch: each task's hash recorded, then the batch written to the target; returns its size. */
+    private int write(List<CanonicalTask> encoded, Set<String> queued, Map<String, String> hashes) {
+        Set<String> batchQueued = new HashSet<>();
+        for (CanonicalTask canonical : encoded) {
+            String id = canonical.task().id();
+            hashes.put(id, canonical.hash());
+            if (queued.contains(id)) {
+                batchQueued.add(id);
+            }
+        }
+        if (target instanceof CanonicalImport bytes) {
+            bytes.importCanonical(encoded, batchQueued);
+        } else {
+            target.importBatch(encoded.stream().map(CanonicalTask::task).toList(), batchQueued);
+        }
+        return encoded.size();
+    }
+
     /** Hands a batch to the writers, unless one of them has failed already (then its error ends the copy). */
-    private static void putOrFail(BlockingQueue<List<Task>> batches, List<Task> batch, List<Future<?>> writers)
+    private static void putOrFail(BlockingQueue<Batch> batches, Batch batch, List<Future<?>> writers)
             throws InterruptedException, java.util.concurrent.ExecutionException {
         while (!batches.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
             for (Future<?> writer : writers) {

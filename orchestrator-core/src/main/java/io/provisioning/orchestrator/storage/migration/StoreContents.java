@@ -8,21 +8,25 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 
 /** What a store holds, as content hashes: every task's, the queue, and one digest over both. */
 public record StoreContents(Map<String, String> hashes, Set<String> queued) {
 
-    /** Reads the whole store in batches; {@code read} hears how many tasks have been read so far. */
+    /**
+     * Reads the whole store in batches, hashing them on a few threads ({@link ParallelHashing})
+     * while the next batch is read; {@code read} hears how many tasks have been hashed so far.
+     */
     public static StoreContents read(TaskStorage storage, int batchSize, LongConsumer read) {
-        Map<String, String> hashes = new HashMap<>();
-        long after = Long.MIN_VALUE;
-        for (List<Task> batch = storage.scan(after, batchSize); !batch.isEmpty(); batch = storage.scan(after, batchSize)) {
-            for (Task task : batch) {
-                hashes.put(task.id(), ContentDigest.of(task));
+        Map<String, String> hashes = new ConcurrentHashMap<>();
+        try (ParallelHashing hashing = new ParallelHashing(hashes, ParallelHashing.defaultThreads(), read)) {
+            long after = Long.MIN_VALUE;
+            for (List<Task> batch = storage.scan(after, batchSize); !batch.isEmpty(); batch = storage.scan(after, batchSize)) {
+                hashing.add(batch);
+                after = batch.get(batch.size() - 1).sequence();
             }
-            after = batch.get(batch.size() - 1).sequence();
-            read.accept(hashes.size());
+            hashing.finish();
         }
         return new StoreContents(hashes, new HashSet<>(storage.queuedTaskIds()));
     }

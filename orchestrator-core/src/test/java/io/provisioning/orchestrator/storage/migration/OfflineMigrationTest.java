@@ -96,4 +96,75 @@ class OfflineMigrationTest {
                 .anyMatch(p -> p.contains(extra.id() + " is in the target but not in the source"))
                 .anyMatch(p -> p.contains("the queue differs"));
     }
+
+    /** A target that stores the canonical bytes it is given (as the filesystem and PostgreSQL do), optionally altered. */
+    private static final class BytesTarget extends InMemoryTaskStorage implements CanonicalImport {
+        final List<String> importedBy = new CopyOnWriteArrayList<>();
+        volatile String alter;
+
+        @Override
+        public void importBatch(List<Task> batch, Set<String> queued) {
+            importedBy.add("importBatch");
+            super.importBatch(batch, queued);
+        }
+
+        @Override
+        public void importCanonical(List<CanonicalTask> tasks, Set<String> queued) {
+            importedBy.add("importCanonical");
+            List<Task> stored = new ArrayList<>();
+            for (CanonicalTask canonical : tasks) {
+                String json = new String(canonical.json(), java.nio.charset.StandardCharsets.UTF_8);
+                if (canonical.task().id().equals(alter)) {
+                    json = json.replace("\"attempts\":" + canonical.task().attempts(),
+                            "\"attempts\":" + (canonical.task().attempts() + 7));
+                }
+                try {
+                    stored.add(io.provisioning.orchestrator.json.Json.mapper().readValue(json, Task.class));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            super.importBatch(stored, queued);
+        }
+    }
+
+    @Test
+    void a_target_that_takes_canonical_bytes_gets_them_instead_of_tasks_and_verifies_equal() {
+        List<Task> tasks = fill(25);
+        BytesTarget bytes = new BytesTarget();
+        MigrationReport report = new OfflineMigration(source, bytes, new OfflineMigration.Settings(4, 2, false),
+                MigrationProgress.NONE).run();
+        assertThat(bytes.importedBy).hasSize(7).containsOnly("importCanonical");
+        for (Task task : tasks) {
+            assertThat(bytes.find(task.id())).contains(task);
+        }
+        assertThat(report.targetDigest()).isEqualTo(report.sourceDigest())
+                .isEqualTo(StoreContents.read(source, 10, n -> { }).digest());
+    }
+
+    @Test
+    void a_task_stored_from_altered_bytes_fails_the_verification() {
+        List<Task> tasks = fill(12);
+        BytesTarget bytes = new BytesTarget();
+        bytes.alter = tasks.get(5).id();
+        assertThatThrownBy(() -> new OfflineMigration(source, bytes, new OfflineMigration.Settings(5, 2, false),
+                MigrationProgress.NONE).run()).isInstanceOf(MigrationException.class)
+                .hasMessageContaining("verification failed")
+                .hasMessageContaining("task " + tasks.get(5).id() + " differs");
+        assertThat(bytes.count()).isEqualTo(12);
+    }
+
+    @Test
+    void verification_hashes_on_several_threads_and_gives_the_digest_of_one() {
+        fill(50);
+        List<Long> heard = new CopyOnWriteArrayList<>();
+        StoreContents parallel = StoreContents.read(source, 7, heard::add);
+        java.util.Map<String, String> one = new java.util.HashMap<>();
+        for (Task task : source.scan(Long.MIN_VALUE, 1000)) {
+            one.put(task.id(), ContentDigest.of(task));
+        }
+        assertThat(parallel.hashes()).isEqualTo(one);
+        assertThat(parallel.digest()).isEqualTo(ContentDigest.ofStore(one, Set.copyOf(source.queuedTaskIds())));
+        assertThat(heard).last().isEqualTo(50L);
+    }
 }

@@ -8,6 +8,8 @@ import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.storage.migration.CanonicalImport;
+import io.provisioning.orchestrator.storage.migration.CanonicalTask;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
 import java.io.IOException;
@@ -39,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * cover are deleted. On open, the files are read and the journal replayed on top, so nothing
  * acknowledged is lost whenever the process dies.
  */
-public final class FilesystemTaskStorage implements TaskStorage {
+public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport {
     private static final Logger LOG = LoggerFactory.getLogger(FilesystemTaskStorage.class);
     private static final ObjectMapper JSON = Json.mapper();
 
@@ -216,6 +218,22 @@ public final class FilesystemTaskStorage implements TaskStorage {
                 throw new UncheckedIOException(e);
             }
             changes.add(change);
+        }
+        journal.appendAll(lines, changes);
+    }
+
+    /**
+     * {@link #importBatch} from the tasks' canonical JSON: each journal line is put together from
+     * those bytes ({@link JournalRecord#importLine}) instead of serializing the task again.
+     */
+    @Override
+    public void importCanonical(List<CanonicalTask> tasks, Set<String> queued) {
+        List<byte[]> lines = new ArrayList<>(tasks.size());
+        List<Change> changes = new ArrayList<>(tasks.size());
+        for (CanonicalTask canonical : tasks) {
+            Change.QueueOp op = queued.contains(canonical.task().id()) ? Change.QueueOp.ADD : Change.QueueOp.REMOVE;
+            lines.add(JournalRecord.importLine(canonical.json(), op));
+            changes.add(new Change(canonical.task(), op));
         }
         journal.appendAll(lines, changes);
     }

@@ -26,6 +26,21 @@ record JournalRecord(Task task, Change.QueueOp queue, List<Task> submission, Ide
         return new JournalRecord(null, null, null, null, change.taskId());
     }
 
+    private static final byte[] TASK_PREFIX = "{\"task\":".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /**
+     * The line {@code of(new Change(task, queue))} serializes to, made from the task's canonical JSON
+     * as given ({@code {"task":<json>,"queue":"<op>"}}), without serializing the task again.
+     */
+    static byte[] importLine(byte[] taskJson, Change.QueueOp queue) {
+        byte[] suffix = (",\"queue\":\"" + queue.name() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] line = new byte[TASK_PREFIX.length + taskJson.length + suffix.length];
+        System.arraycopy(TASK_PREFIX, 0, line, 0, TASK_PREFIX.length);
+        System.arraycopy(taskJson, 0, line, TASK_PREFIX.length, taskJson.length);
+        System.arraycopy(suffix, 0, line, TASK_PREFIX.length + taskJson.length, suffix.length);
+        return line;
+    }
+
     /** The change this line records: a {@link Change}, a {@link SubmissionChange} or a {@link DeleteChange}. */
     Object toChange() {
         if (deleted != null) {

@@ -1,16 +1,20 @@
 package io.provisioning.orchestrator.storage.postgresql;
 
+import io.provisioning.orchestrator.storage.migration.CanonicalTask;
 import io.provisioning.orchestrator.task.Task;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Many tasks in three statements, whatever their number: the rows travel as arrays and
- * {@code unnest} turns them back into rows, so a batch costs three round trips and one commit.
+ * {@code unnest} turns them back into rows, so a batch costs three round trips and one commit; a
+ * migration's batch of new tasks goes as binary {@code COPY} ({@link #runCanonical}).
  * Runs inside the caller's transaction. An import is not news for the nodes that follow live
  * changes; a submission's caller announces its tasks after the commit ({@link ChangeNotices}).
  */
@@ -35,23 +39,82 @@ final class BulkImport {
             """;
     private static final String UNQUEUE = "DELETE FROM queue WHERE task_id = ANY (?::text[])";
 
+    private static final String TASK_COLUMNS = "id, seq, status, idem, attempts, updated, writer, json";
+    private static final String QUEUE_COLUMNS = "task_id, priority, seq, not_before";
+
     private BulkImport() {}
 
     /** Replaces what is stored under the tasks' ids, quietly (an import). */
     static void run(Connection c, List<Task> tasks, Set<String> queued, String node) throws SQLException {
-        write(c, tasks, queued, node, true);
+        write(c, tasks, null, queued, node, true);
+    }
+
+    /**
+     * An import of tasks with their canonical JSON ({@link CanonicalTask}), stored as those bytes:
+     * first as binary {@code COPY} of the rows and queue entries, which holds when none of the ids
+     * or sequences is stored yet (a migration into an empty database: then no queue entry has to
+     * go either). If one is, the copy is rolled back to a savepoint and the batch replaces what is
+     * stored as {@link #run} does. Runs inside the caller's transaction.
+     */
+    static void runCanonical(Connection c, List<CanonicalTask> tasks, Set<String> queued, String node) throws SQLException {
+        Savepoint before = c.setSavepoint();
+        try {
+            copyNew(c, tasks, queued, node);
+            c.releaseSavepoint(before);
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(before);
+            List<Task> plain = new ArrayList<>(tasks.size());
+            String[] json = new String[tasks.size()];
+            for (int i = 0; i < json.length; i++) {
+                plain.add(tasks.get(i).task());
+                json[i] = new String(tasks.get(i).json(), StandardCharsets.UTF_8);
+            }
+            write(c, plain, json, queued, node, true);
+        }
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private static void copyNew(Connection c, List<CanonicalTask> tasks, Set<String> queued, String node)
+            throws SQLException {
+        byte[] writer = node.getBytes(StandardCharsets.UTF_8);
+        List<Task> inQueue = new ArrayList<>();
+        try (BinaryCopy rows = BinaryCopy.start(c, "task", TASK_COLUMNS)) {
+            for (CanonicalTask canonical : tasks) {
+                Task task = canonical.task();
+                rows.row(8).text(task.id()).int8(task.sequence()).text(task.status().name()).text(task.idempotencyKey())
+                        .int4(task.attempts()).text(String.valueOf(task.updatedAt())).bytes(writer).bytes(canonical.json());
+                if (queued.contains(task.id())) {
+                    inQueue.add(task);
+                }
+            }
+            rows.finish();
+        }
+        if (inQueue.isEmpty()) {
+            return;
+        }
+        try (BinaryCopy rows = BinaryCopy.start(c, "queue", QUEUE_COLUMNS)) {
+            for (Task task : inQueue) {
+                rows.row(4).text(task.id()).int4(task.priority()).int8(task.sequence())
+                        .text(task.nextAttemptAt() == null ? null : task.nextAttemptAt().toString());
+            }
+            rows.finish();
+        }
     }
 
     /** Inserts new tasks, every one queued, and tells the other nodes (a submission). */
     static String[] insertQueued(Connection c, List<Task> tasks, String node) throws SQLException {
         Set<String> all = new java.util.HashSet<>();
         tasks.forEach(t -> all.add(t.id()));
-        return write(c, tasks, all, node, false);
+        return write(c, tasks, null, all, node, false);
     }
 
-    /** Returns the tasks' JSON as stored, in order. */
-    private static String[] write(Connection c, List<Task> tasks, Set<String> queued, String node, boolean quiet)
-            throws SQLException {
+    /** {@code json}: the tasks' JSON when made already, else null. Returns the tasks' JSON as stored, in order. */
+    private static String[] write(Connection c, List<Task> tasks, String[] known, Set<String> queued, String node,
+            boolean quiet) throws SQLException {
         int n = tasks.size();
         String[] ids = new String[n];
         Long[] seqs = new Long[n];
@@ -60,7 +123,7 @@ final class BulkImport {
         Integer[] attempts = new Integer[n];
         String[] updated = new String[n];
         String[] writers = new String[n];
-        String[] json = new String[n];
+        String[] json = known != null ? known : new String[n];
         List<Task> inQueue = new ArrayList<>();
         List<String> notQueued = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -72,7 +135,9 @@ final class BulkImport {
             attempts[i] = task.attempts();
             updated[i] = String.valueOf(task.updatedAt());
             writers[i] = node;
-            json[i] = TaskRows.toJson(task);
+            if (known == null) {
+                json[i] = TaskRows.toJson(task);
+            }
             if (queued.contains(task.id())) {
                 inQueue.add(task);
             } else {

@@ -8,7 +8,10 @@ import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
+import io.provisioning.orchestrator.storage.migration.CanonicalImport;
+import io.provisioning.orchestrator.storage.migration.CanonicalTask;
 import io.provisioning.orchestrator.storage.migration.StoredContentHashes;
+import io.provisioning.orchestrator.storage.migration.StoredJsonScan;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
 import java.sql.Connection;
@@ -36,7 +39,7 @@ import javax.sql.DataSource;
  * ({@link ChangeNotices}) to the others, who follow them with {@code LISTEN} ({@link TaskNotifications}). An unreachable server makes every call fail
  * with {@link StorageUnavailableException} (HTTP 503) until the pool connects again.
  */
-public final class PostgresTaskStorage implements TaskStorage, StoredContentHashes {
+public final class PostgresTaskStorage implements TaskStorage, StoredContentHashes, CanonicalImport, StoredJsonScan {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresTaskStorage.class);
     private static final int WRITE_TRIES = 8;
 
@@ -186,6 +189,28 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         });
     }
 
+    /** {@link #importBatch} with the tasks' JSON made already: binary COPY into an empty table ({@link BulkImport#runCanonical}). */
+    @Override
+    public void importCanonical(List<CanonicalTask> tasks, Set<String> queued) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        write("import " + tasks.size() + " tasks", c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                BulkImport.runCanonical(c, tasks, queued, settings.nodeId());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+            return null;
+        });
+    }
+
     @Override
     public Optional<IdempotencyRecord> saveSubmission(List<Task> tasks, IdempotencyRecord idempotency) {
         String what = "store a submission of " + tasks.size() + " tasks"
@@ -312,6 +337,26 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         return tasks("scan tasks", "SELECT json FROM task WHERE seq > ? ORDER BY seq LIMIT ?", ps -> {
             ps.setLong(1, afterSequence);
             ps.setInt(2, limit);
+        });
+    }
+
+    /** The rows' JSON as the driver receives it (UTF-8), unparsed: a migration's writers parse it. */
+    @Override
+    public StoredJsonScan.Page scanStoredJson(long afterSequence, int limit) {
+        return run("scan tasks", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, json FROM task WHERE seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setLong(1, afterSequence);
+                ps.setInt(2, limit);
+                List<byte[]> json = new ArrayList<>(limit);
+                long last = afterSequence;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        last = rs.getLong(1);
+                        json.add(rs.getString(2).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+                return new StoredJsonScan.Page(json, last);
+            }
         });
     }
 
