@@ -40,8 +40,10 @@ class StatusChangesTest {
         InMemoryTaskStorage storage = new InMemoryTaskStorage();
         Task running = aTask().running();
         storage.save(running);
-        changes.rememberUnfinished(storage);
+        List<Task> remembered = new ArrayList<>();
+        changes.rememberAll(storage, remembered::add);
         changes.accept(new TaskEvent.Changed(running.fail(Instant.parse("2026-01-01T00:00:05Z"), 1, "", "boom")));
+        assertThat(remembered).containsExactly(running);
         assertThat(heard).containsExactly("Running->Failed");
     }
 

@@ -143,8 +143,7 @@ public final class OrchestratorApp implements AutoCloseable {
             if (audit != null) {
                 changes.listen(new TaskAuditor(audit));
             }
-            changes.rememberUnfinished(storage);
-            taskMetrics.countExisting(storage.countsByStatusAndPriority());
+            changes.rememberAll(storage, taskMetrics::countExisting);
             bus.subscribe(changes);
             orchestrator.recover();
             WorkflowPlanner planner = new WorkflowPlanner(options.nuPath(), options.provisioningPath().toString(),

@@ -58,8 +58,7 @@ class TaskMetricsTest {
         InMemoryTaskStorage storage = new InMemoryTaskStorage();
         storage.save(aTask().completed());
         storage.save(aTask().withPriority(Priority.LOW).pending());
-        changes.rememberUnfinished(storage);
-        metrics.countExisting(storage.countsByStatusAndPriority());
+        changes.rememberAll(storage, metrics::countExisting);
         assertThat(tasks("Completed", "normal")).isEqualTo(1);
         assertThat(tasks("Pending", "low")).isEqualTo(1);
     }

@@ -19,11 +19,6 @@ record FilesystemLayout(Path root) {
         return root.resolve("idempotency");
     }
 
-    /** The task index ({@link IndexFiles}). */
-    Path index() {
-        return root.resolve("index");
-    }
-
     Path journal() {
         return root.resolve("journal");
     }
