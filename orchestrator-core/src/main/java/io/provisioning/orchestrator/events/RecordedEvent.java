@@ -56,6 +56,11 @@ public final class RecordedEvent {
                 terminal);
     }
 
+    /** An event read back from disk as its JSON text ({@code data} is parsed only if a reader asks for it). */
+    static RecordedEvent ofJson(String taskId, long id, long globalId, String type, String ts, String json) {
+        return new RecordedEvent(taskId, id, globalId, type, ts, null, Objects.requireNonNull(json, "json"), null);
+    }
+
     public String taskId() {
         return taskId;
     }

@@ -53,7 +53,9 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
     private static final int OPEN_FILES = 256;
     private static final int KNOWN_TASKS = 50_000;
     /** Default bound in bytes of the all-tasks replay buffer. */
-    public static final long DEFAULT_RECENT_BYTES = 64L * 1024 * 1024;
+    public static final long DEFAULT_RECENT_BYTES = 16L * 1024 * 1024;
+    /** Default bound in bytes of the all-tasks events kept on disk for readers resuming beyond memory. */
+    public static final long DEFAULT_REPLAY_BYTES = 256L * 1024 * 1024;
 
     private final Path root;
     private final Clock clock;
@@ -67,6 +69,11 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
     private final Map<String, List<Consumer<RecordedEvent>>> perTask = new ConcurrentHashMap<>();
     private final List<Consumer<RecordedEvent>> everyTask = new CopyOnWriteArrayList<>();
     private final ArrayDeque<RecordedEvent> recent = new ArrayDeque<>();
+    /** The global id of the last event no longer in {@link #recent} (or the last before this start): memory holds every event after it. */
+    private long memoryFloor;
+    private final AllTasksEventLog allTasks;
+    /** The global id of the event the writer wrote last (only the writer thread touches it). */
+    private long writerPrevious;
     private final LinkedBlockingQueue<RecordedEvent> toWrite = new LinkedBlockingQueue<>();
     private final Object written = new Object();
     private volatile long writtenUpTo;
@@ -106,6 +113,14 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
 
     public TaskEventStore(Path root, Clock clock, long maxLogBytesPerTask, int globalCapacity, long maxRecentBytes,
             DurabilityReport durability) {
+        this(root, clock, maxLogBytesPerTask, globalCapacity, maxRecentBytes, durability,
+                new AllTasksEventLog(root.resolve("all-tasks"), DEFAULT_REPLAY_BYTES));
+    }
+
+    /** {@code allTasks}: where the events of every task are kept on disk for readers resuming beyond memory. */
+    TaskEventStore(Path root, Clock clock, long maxLogBytesPerTask, int globalCapacity, long maxRecentBytes,
+            DurabilityReport durability, AllTasksEventLog allTasks) {
+        this.allTasks = allTasks;
         this.durability = durability;
         this.root = root;
         this.clock = clock;
@@ -114,6 +129,8 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         this.maxRecentBytes = maxRecentBytes;
         this.globalIds = new EventIds(clock, root.resolve("events.seq"));
         this.writtenUpTo = globalIds.last();
+        this.memoryFloor = globalIds.last();
+        this.writerPrevious = globalIds.last();
         this.writer = Thread.ofPlatform().name("event-log-writer").daemon(true).start(this::writeLoop);
     }
 
@@ -184,11 +201,7 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
                     : new RecordedEvent(event.taskId(), counter.lastId, globalIds.next(), type, clock.instant().toString(),
                             data);
             toWrite.add(recorded);
-            recent.addLast(recorded);
-            recentBytes += recorded.weight();
-            while (recent.size() > 1 && (recent.size() > globalCapacity || recentBytes > maxRecentBytes)) {
-                recentBytes -= recent.removeFirst().weight();
-            }
+            remember(recorded);
             // handed over in numbering order, under the same lock: followers skip any id not above the
             // last one they sent, so an event overtaken by a later-numbered one would be lost to them
             for (Consumer<RecordedEvent> listener : perTask.getOrDefault(event.taskId(), List.of())) {
@@ -213,17 +226,24 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         RecordedEvent recorded = new RecordedEvent(deleted.taskId(), 0, globalIds.next(), DELETED, clock.instant().toString(),
                 data);
         toWrite.add(recorded);
-        recent.addLast(recorded);
-        recentBytes += recorded.weight();
-        while (recent.size() > 1 && (recent.size() > globalCapacity || recentBytes > maxRecentBytes)) {
-            recentBytes -= recent.removeFirst().weight();
-        }
+        remember(recorded);
         for (Consumer<RecordedEvent> listener : everyTask) {
             deliver(listener, recorded);
         }
     }
 
     private static final String DELETED = "deleted";
+
+    /** Keeps an event in the bounded all-tasks replay buffer (under the lock), evicting the oldest. */
+    private void remember(RecordedEvent recorded) {
+        recent.addLast(recorded);
+        recentBytes += recorded.weight();
+        while (recent.size() > 1 && (recent.size() > globalCapacity || recentBytes > maxRecentBytes)) {
+            RecordedEvent evicted = recent.removeFirst();
+            recentBytes -= evicted.weight();
+            memoryFloor = evicted.globalId();
+        }
+    }
 
     private void deleteFolder(EventLogFiles files, String taskId) {
         files.close(taskId);
@@ -294,6 +314,8 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
                 batch.add(first);
                 toWrite.drainTo(batch, 4095);
                 writeBatch(files, batch);
+                allTasks.append(batch, writerPrevious);
+                writerPrevious = batch.get(batch.size() - 1).globalId();
                 syncNowAndThen();
                 globalIds.persist(batch.get(batch.size() - 1).globalId());
             } catch (InterruptedException e) {
@@ -315,6 +337,7 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         }
         retryMarkers(files);
         files.close();
+        allTasks.close();
     }
 
     /**
@@ -555,6 +578,71 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
     public AutoCloseable subscribeAll(Consumer<RecordedEvent> listener) {
         everyTask.add(listener);
         return () -> everyTask.remove(listener);
+    }
+
+    /**
+     * Every event of all tasks with a global id above {@code afterGlobalId}, oldest first, until
+     * {@code each} returns false: from the all-tasks log on disk as far as memory no longer holds
+     * them, then from memory. Where events after that id are no longer kept (an old segment deleted,
+     * lost to a full disk, or numbered just before a crash and never written), {@code each} first
+     * gets a {@code gap} event ({after, up_to, message}) whose global id is the last one missed, so a
+     * reader knows to read the tasks again rather than trust that it saw everything. An id of 0
+     * (a reader new to the stream) replays what memory holds.
+     */
+    public void replayAll(long afterGlobalId, java.util.function.Predicate<RecordedEvent> each) {
+        long cursor = afterGlobalId;
+        if (afterGlobalId > 0) {
+            while (true) {
+                long floor;
+                synchronized (this) {
+                    floor = memoryFloor;
+                }
+                if (cursor >= floor) {
+                    break;
+                }
+                awaitWritten(floor);
+                long[] last = {cursor};
+                boolean[] stopped = {false};
+                allTasks.scan(cursor, floor, line -> {
+                    if (line.previousGlobalId() > last[0]) {
+                        if (!each.test(gap(last[0], line.previousGlobalId()))) {
+                            stopped[0] = true;
+                            return false;
+                        }
+                    }
+                    last[0] = line.event().globalId();
+                    if (!each.test(line.event())) {
+                        stopped[0] = true;
+                        return false;
+                    }
+                    return true;
+                });
+                if (stopped[0]) {
+                    return;
+                }
+                if (last[0] < floor) {
+                    if (!each.test(gap(last[0], floor))) {
+                        return;
+                    }
+                    last[0] = floor;
+                }
+                cursor = last[0];
+            }
+        }
+        for (RecordedEvent event : recent(cursor)) {
+            if (!each.test(event)) {
+                return;
+            }
+        }
+    }
+
+    private RecordedEvent gap(long after, long upTo) {
+        ObjectNode data = JSON.createObjectNode();
+        data.put("after", after);
+        data.put("up_to", upTo);
+        data.put("message", "the events after id " + after + " up to id " + upTo + " are no longer kept; "
+                + "read GET /tasks again for the current state");
+        return new RecordedEvent("", 0, upTo, "gap", clock.instant().toString(), data);
     }
 
     /** Recent events of all tasks with a global id above {@code afterGlobalId}, oldest first. */

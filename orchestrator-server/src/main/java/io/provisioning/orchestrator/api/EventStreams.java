@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * Each reader's live buffer is bounded ({@link EventBuffer}): one too slow to keep up is dropped
  * with one log line and resumes with its last id; the others never wait for it. Event names are
  * {@code task} (data: the task), {@code progress} ({task_id, attempt, status, progress, updated_at})
- * and {@code log} ({task_id, attempt, stream, line}).
+ * and {@code log} ({task_id, attempt, stream, line}); on {@code /events} also {@code deleted}
+ * ({task_id, status}) and, when a reader resumes after events that are no longer kept,
+ * {@code gap} ({after, up_to, message}). A {@code Last-Event-ID} older than the events held in
+ * memory is replayed from the all-tasks log on disk ({@link TaskEventStore#replayAll}).
  */
 final class EventStreams implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventStreams.class);
@@ -78,13 +81,8 @@ final class EventStreams implements AutoCloseable {
                 return;
             }
             long after = lastEventId(ctx);
-            open(ctx, client -> follow(client, after, (a, each) -> {
-                for (RecordedEvent event : store.recent(a)) {
-                    if (!each.test(event)) {
-                        return;
-                    }
-                }
-            }, store::subscribeAll, RecordedEvent::globalId, false, () -> false));
+            open(ctx, client -> follow(client, after, store::replayAll, store::subscribeAll, RecordedEvent::globalId,
+                    false, () -> false));
         });
         config.routes.get("/tasks/{id}/events", ctx -> {
             Task task = task(ctx.pathParam("id")); // an unknown task answers 404, not an error in a 200 stream

@@ -124,7 +124,7 @@ public final class OrchestratorApp implements AutoCloseable {
                             options.hardening().scriptEnvironment()));
             TaskEventBus bus = new TaskEventBus();
             TaskEventStore eventStore = new TaskEventStore(options.dataDir().toAbsolutePath().resolve("logs"), clock,
-                    options.maxLogBytesPerTask(), 100_000, durability);
+                    options.maxLogBytesPerTask(), 20_000, durability);
             opened.add(0, eventStore);
             bus.subscribe(eventStore);
             OrchestratorConfig config = OrchestratorConfig.defaults()

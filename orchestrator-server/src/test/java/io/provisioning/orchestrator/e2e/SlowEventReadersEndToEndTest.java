@@ -81,9 +81,16 @@ class SlowEventReadersEndToEndTest {
                     await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
                         Set<String> all = new java.util.HashSet<>(seen);
                         all.addAll(completedIn(resumed.named("task")));
-                        assertThat(all).as("the resumed reader saw every task end").containsAll(ids);
+                        assertThat(all).as("the resumed reader saw every task end (resumed after %d; it got %d events, "
+                                + "first id %s, ended %s; the dropped reader got %d task ends; server log: %s)", lastId,
+                                resumed.events.size(), resumed.events.isEmpty() ? "none" : resumed.events.get(0).id(),
+                                resumed.ended(), seen.size(), server.log().stream()
+                                        .filter(l -> l.contains("WARN") || l.contains("ERROR")).toList())
+                                .containsAll(ids);
                     });
                     assertThat(resumed.events).allSatisfy(e -> assertThat(Long.parseLong(e.id())).isGreaterThan(lastId));
+                    assertThat(resumed.named("gap")).as("every event after its id was still kept (in memory or on disk)")
+                            .isEmpty();
                 }
                 long heapAfter = heapAfterFullGc(server);
                 System.out.printf("slow readers: heap after full GC %d MiB before, %d MiB after %d tasks with %d stalled readers%n",
