@@ -98,6 +98,36 @@ class EventStreamStandardEndToEndTest {
     }
 
     @Test
+    void a_reader_that_left_early_resumes_after_a_restart_with_the_events_it_missed_before_the_restart()
+            throws Exception {
+        long firstSeen;
+        String early;
+        try (ServerProcess server = start()) {
+            Api api = server.api();
+            try (SseReader all = new SseReader(api.base() + "/events", null)) {
+                early = api.createServers("", "ok-e1");
+                await().atMost(SseReader.patience()).until(() -> !all.named("task").isEmpty());
+                firstSeen = Long.parseLong(all.named("task").get(0).id()); // it leaves after the first event
+            }
+            await().atMost(SseReader.patience()).until(() -> api.get("/tasks/" + early).data().path("status").asText().equals("Completed"));
+        }
+        try (ServerProcess server = start(); SseReader resumed = new SseReader(server.api().base() + "/events",
+                Long.toString(firstSeen))) {
+            Api api = server.api();
+            String later = api.createServers("", "ok-e2");
+            await().atMost(SseReader.patience()).until(() -> resumed.named("task").stream()
+                    .anyMatch(e -> e.data().path("id").asText().equals(later)
+                            && e.data().path("status").asText().equals("Completed")));
+            assertThat(resumed.named("task")).as("the events of the first run after its id, from disk, then the new ones")
+                    .filteredOn(e -> e.data().path("id").asText().equals(early))
+                    .extracting(e -> e.data().path("status").asText()).containsSubsequence("Running", "Completed");
+            assertThat(resumed.named("gap")).isEmpty();
+            List<Long> ids = resumed.events.stream().map(e -> Long.parseLong(e.id())).toList();
+            assertThat(ids).isSorted().doesNotHaveDuplicates().allSatisfy(i -> assertThat(i).isGreaterThan(firstSeen));
+        }
+    }
+
+    @Test
     void progress_lines_are_coalesced_into_small_events_and_the_last_one_is_kept() throws Exception {
         try (ServerProcess server = start()) {
             Api api = server.api();
