@@ -591,45 +591,45 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
      */
     public void replayAll(long afterGlobalId, java.util.function.Predicate<RecordedEvent> each) {
         long cursor = afterGlobalId;
-        if (afterGlobalId > 0) {
-            while (true) {
-                long floor;
-                synchronized (this) {
-                    floor = memoryFloor;
-                }
-                if (cursor >= floor) {
+        List<RecordedEvent> fromMemory;
+        while (true) {
+            long floor;
+            synchronized (this) { // one look: memory evicting between the test and the copy would leave a hole
+                floor = memoryFloor;
+                if (afterGlobalId == 0 || cursor >= floor) {
+                    fromMemory = recentAfter(cursor);
                     break;
                 }
-                awaitWritten(floor);
-                long[] last = {cursor};
-                boolean[] stopped = {false};
-                allTasks.scan(cursor, floor, line -> {
-                    if (line.previousGlobalId() > last[0]) {
-                        if (!each.test(gap(last[0], line.previousGlobalId()))) {
-                            stopped[0] = true;
-                            return false;
-                        }
-                    }
-                    last[0] = line.event().globalId();
-                    if (!each.test(line.event())) {
+            }
+            awaitWritten(floor);
+            long[] last = {cursor};
+            boolean[] stopped = {false};
+            allTasks.scan(cursor, floor, line -> {
+                if (line.previousGlobalId() > last[0]) {
+                    if (!each.test(gap(last[0], line.previousGlobalId()))) {
                         stopped[0] = true;
                         return false;
                     }
-                    return true;
-                });
-                if (stopped[0]) {
+                }
+                last[0] = line.event().globalId();
+                if (!each.test(line.event())) {
+                    stopped[0] = true;
+                    return false;
+                }
+                return true;
+            });
+            if (stopped[0]) {
+                return;
+            }
+            if (last[0] < floor) {
+                if (!each.test(gap(last[0], floor))) {
                     return;
                 }
-                if (last[0] < floor) {
-                    if (!each.test(gap(last[0], floor))) {
-                        return;
-                    }
-                    last[0] = floor;
-                }
-                cursor = last[0];
+                last[0] = floor;
             }
+            cursor = last[0];
         }
-        for (RecordedEvent event : recent(cursor)) {
+        for (RecordedEvent event : fromMemory) {
             if (!each.test(event)) {
                 return;
             }
@@ -647,6 +647,10 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
 
     /** Recent events of all tasks with a global id above {@code afterGlobalId}, oldest first. */
     public synchronized List<RecordedEvent> recent(long afterGlobalId) {
+        return recentAfter(afterGlobalId);
+    }
+
+    private List<RecordedEvent> recentAfter(long afterGlobalId) {
         return recent.stream().filter(e -> e.globalId() > afterGlobalId).toList();
     }
 

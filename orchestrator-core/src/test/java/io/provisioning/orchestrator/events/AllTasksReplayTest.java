@@ -138,6 +138,40 @@ class AllTasksReplayTest {
     }
 
     @Test
+    void replays_taken_while_events_pour_in_and_memory_evicts_have_no_hole() throws Exception {
+        try (TaskEventStore store = store(20, 64L << 20, 1L << 20)) {
+            List<Long> published = java.util.Collections.synchronizedList(new ArrayList<>());
+            store.subscribeAll(e -> published.add(e.globalId()));
+            Task task = aTask().running();
+            Thread publisher = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    store.accept(new TaskEvent.LogLine(task.id(), 1, "stdout", "line " + i));
+                }
+            });
+            int replays = 0;
+            while (publisher.isAlive() || replays < 5) {
+                List<Long> snapshot;
+                synchronized (published) {
+                    snapshot = List.copyOf(published);
+                }
+                if (snapshot.size() < 10) {
+                    continue;
+                }
+                int from = snapshot.size() / 2;
+                List<Long> got = ids(replay(store, snapshot.get(from)));
+                List<Long> expected;
+                synchronized (published) {
+                    expected = List.copyOf(published.subList(from + 1, from + 1 + got.size()));
+                }
+                assertThat(got).as("replay %d after the %dth event", replays, from).isEqualTo(expected);
+                replays++;
+            }
+            publisher.join();
+            assertThat(replays).isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    @Test
     void a_reader_new_to_the_stream_gets_what_memory_holds() {
         try (TaskEventStore store = store(10, 64L << 20, 8L << 20)) {
             Task task = aTask().running();
