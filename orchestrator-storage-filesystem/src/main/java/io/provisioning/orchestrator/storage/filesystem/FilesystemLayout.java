@@ -19,6 +19,11 @@ record FilesystemLayout(Path root) {
         return root.resolve("idempotency");
     }
 
+    /** The task index ({@link IndexFiles}). */
+    Path index() {
+        return root.resolve("index");
+    }
+
     Path journal() {
         return root.resolve("journal");
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -32,15 +33,24 @@ final class OpenExistingData {
         this.index = index;
     }
 
-    /** Loads files and journal; returns the number the next journal segment should have. */
+    /** Loads index, unfinished tasks, queue and key files, and journal; returns the number the next journal segment should have. */
     long run() throws IOException {
-        loadTaskFiles();
+        IndexFiles files = new IndexFiles(layout.index());
+        if (!files.exists()) {
+            buildIndexFromTaskFiles(files);
+        }
+        index.load(files, this::readUnfinished);
         loadQueueFiles();
         loadKeyFiles();
         return replayJournal();
     }
 
-    private void loadTaskFiles() throws IOException {
+    /**
+     * A store written before the index existed: every task file is read once, and the index's
+     * first snapshot written from them. Later starts read the index, not the files.
+     */
+    private void buildIndexFromTaskFiles(IndexFiles files) throws IOException {
+        List<IndexEntry> entries = new ArrayList<>();
         for (Path file : list(layout.tasks())) {
             String name = file.getFileName().toString();
             if (name.endsWith(".tmp")) {
@@ -51,14 +61,28 @@ final class OpenExistingData {
                 continue;
             }
             try {
-                Task task = JSON.readValue(file.toFile(), Task.class);
-                if (task.id() == null || !name.equals(task.id() + ".json")) {
-                    throw new IOException("file name does not match task id " + task.id());
-                }
-                index.apply(new Change(task, Change.QueueOp.KEEP));
+                Task task = TaskFiles.parse(file, name.substring(0, name.length() - ".json".length()));
+                entries.add(IndexEntry.of(task));
             } catch (IOException | RuntimeException e) {
                 moveAside(file, e);
             }
+        }
+        entries.sort(Comparator.comparing(IndexEntry::key));
+        files.compact(entries.iterator()).close();
+        if (!entries.isEmpty()) {
+            LOG.info("built the task index from {} task files (once: later starts read the index)", entries.size());
+        }
+    }
+
+    private Task readUnfinished(String id) {
+        Path file = layout.taskFile(id);
+        try {
+            return TaskFiles.parse(file, id);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null; // an index entry logged before its file was written: the journal still holds the task
+        } catch (IOException | RuntimeException e) {
+            moveAside(file, e);
+            return null;
         }
     }
 
