@@ -242,7 +242,8 @@ final class Checkpointer implements AutoCloseable {
 
     /**
      * The index log first, synced, so the index is never behind the task files; then the files.
-     * Once a file is written, memory lets its finished task go ({@link TaskIndex#written}).
+     * Once a file is written, memory lets its finished task go ({@link TaskIndex#written}), and its
+     * key record ({@link KeyRecords#written}) but for a small cache.
      */
     private List<Path> writeFiles(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
             Map<String, Long> deletes) throws IOException {
@@ -254,7 +255,11 @@ final class Checkpointer implements AutoCloseable {
         });
         tasks.forEach(task -> entries.add(IndexEntry.of(task)));
         index.appendToLog(entries);
-        List<Path> written = new ArrayList<>(tasks.size() + queue.size() + keys.size());
+        List<Path> written = new ArrayList<>(tasks.size() + queue.size() + keys.size() + 1);
+        if (!keys.isEmpty()) {
+            index.keyRecords().listing(keys); // listed before the files are written, synced with them
+            written.add(index.keyRecords().listFile());
+        }
         for (String id : deletes.keySet()) {
             Files.deleteIfExists(layout.taskFile(id)); // the directory sync below makes the deletion durable
             index.deletedWritten(id);
@@ -263,11 +268,18 @@ final class Checkpointer implements AutoCloseable {
             Path file = IdempotencyFiles.fileFor(layout, record.key());
             AtomicFiles.write(file, JSON.writeValueAsBytes(record), false);
             written.add(file);
+            index.keyRecords().written(record);
         }
         for (Task task : tasks) {
             Path file = layout.taskFile(task.id());
             AtomicFiles.write(file, JSON.writeValueAsBytes(task), false);
             written.add(file);
+            if (task.idempotencyKey() != null) {
+                Path mapping = index.ensureTaskKey(task.idempotencyKey(), task.id(), false);
+                if (mapping != null) {
+                    written.add(mapping);
+                }
+            }
             index.written(task.id(), task);
         }
         for (Map.Entry<String, Boolean> entry : queue.entrySet()) {
@@ -313,6 +325,7 @@ final class Checkpointer implements AutoCloseable {
         AtomicFiles.fsyncDirectory(layout.tasks());
         AtomicFiles.fsyncDirectory(layout.queue());
         AtomicFiles.fsyncDirectory(layout.idempotency());
+        AtomicFiles.fsyncDirectory(layout.taskKeys());
     }
 
     private void dropSegmentsThrough(long segment) throws IOException {

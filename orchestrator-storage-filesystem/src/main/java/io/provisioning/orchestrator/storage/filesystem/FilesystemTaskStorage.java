@@ -67,8 +67,13 @@ public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport
 
     /** {@code compactIndexAt}: index entries changed in memory before a checkpoint compacts them (tests make it small). */
     FilesystemTaskStorage(Path dataDir, Duration checkpointInterval, String syncProgram, int compactIndexAt) {
+        this(dataDir, checkpointInterval, syncProgram, compactIndexAt, KeyRecords.CACHE);
+    }
+
+    /** {@code keyCache}: key records kept in memory once their files are written (tests make it small). */
+    FilesystemTaskStorage(Path dataDir, Duration checkpointInterval, String syncProgram, int compactIndexAt, int keyCache) {
         this.layout = new FilesystemLayout(dataDir.resolve("queue.rkvs"));
-        this.index = new TaskIndex(id -> TaskFiles.read(layout, id), compactIndexAt);
+        this.index = new TaskIndex(layout, id -> TaskFiles.read(layout, id), compactIndexAt, keyCache);
         try {
             this.lock = DataDirLock.take(layout.root());
         } catch (IOException e) {
@@ -271,6 +276,11 @@ public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport
     /** Unfinished tasks held whole in memory, and finished ones not yet in their files (tests, benchmarks). */
     int tasksInMemory() {
         return index.inMemory();
+    }
+
+    /** Idempotency keys held in memory (tests, benchmarks): bounded, whatever the store holds. */
+    int keysInMemory() {
+        return index.keysInMemory();
     }
 
     /** Index entries changed in memory since the last compaction (tests, benchmarks). */

@@ -2,7 +2,6 @@ package io.provisioning.orchestrator.storage.filesystem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.provisioning.orchestrator.json.Json;
-import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.task.Task;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,21 +32,22 @@ final class OpenExistingData {
         this.index = index;
     }
 
-    /** Loads index, unfinished tasks, queue and key files, and journal; returns the number the next journal segment should have. */
+    /** Loads index, unfinished tasks, queue files, and journal (key records stay in their files); returns the number the next journal segment should have. */
     long run() throws IOException {
+        index.openKeys();
         IndexFiles files = new IndexFiles(layout.index());
         if (!files.exists()) {
             buildIndexFromTaskFiles(files);
         }
         index.load(files, this::readUnfinished);
         loadQueueFiles();
-        loadKeyFiles();
         return replayJournal();
     }
 
     /**
      * A store written before the index existed: every task file is read once, and the index's
-     * first snapshot written from them. Later starts read the index, not the files.
+     * first snapshot written from them. Later starts read the index, not the files. A task that
+     * carries a key without a key record gets its {@code task-keys/} file.
      */
     private void buildIndexFromTaskFiles(IndexFiles files) throws IOException {
         List<IndexEntry> entries = new ArrayList<>();
@@ -63,6 +63,9 @@ final class OpenExistingData {
             try {
                 Task task = TaskFiles.parse(file, name.substring(0, name.length() - ".json".length()));
                 entries.add(IndexEntry.of(task));
+                if (task.idempotencyKey() != null) {
+                    index.ensureTaskKey(task.idempotencyKey(), task.id(), true);
+                }
             } catch (IOException | RuntimeException e) {
                 moveAside(file, e);
             }
@@ -104,28 +107,6 @@ final class OpenExistingData {
                     LOG.warn("queue entry {} names no known task; removing it", file);
                     Files.deleteIfExists(file);
                 }
-            } catch (IOException | RuntimeException e) {
-                moveAside(file, e);
-            }
-        }
-    }
-
-    private void loadKeyFiles() throws IOException {
-        for (Path file : list(layout.idempotency())) {
-            String name = file.getFileName().toString();
-            if (name.endsWith(".tmp")) {
-                Files.deleteIfExists(file);
-                continue;
-            }
-            if (!name.endsWith(".json")) {
-                continue;
-            }
-            try {
-                IdempotencyRecord record = JSON.readValue(file.toFile(), IdempotencyRecord.class);
-                if (record.key() == null || !file.equals(IdempotencyFiles.fileFor(layout, record.key()))) {
-                    throw new IOException("file name does not match idempotency key " + record.key());
-                }
-                index.applyKey(record);
             } catch (IOException | RuntimeException e) {
                 moveAside(file, e);
             }

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * What an open needs of a snapshot, written beside it ({@code snapshot-N.meta.json}) so that an
  * open reads this instead of every entry: where the blocks start, the counts per status and
- * priority, the unfinished tasks' ids, the keys tasks carry, the highest sequence.
+ * priority, the unfinished tasks' ids, the highest sequence. {@code keys} (the keys tasks carry) is
+ * only read, from summaries written before {@code task-keys/} existed; new ones leave it empty.
  */
 record SnapshotSummary(long[] firstSequence, long[] offset, int blocks, long entries,
         Map<TaskStatus, Map<Integer, Long>> counts, List<String> unfinished, Map<String, String> keys,
@@ -31,9 +32,6 @@ record SnapshotSummary(long[] firstSequence, long[] offset, int blocks, long ent
             counts.computeIfAbsent(entry.status(), s -> new HashMap<>()).merge(entry.priority(), 1L, Long::sum);
             if (!entry.status().isTerminal()) {
                 unfinished.add(entry.id());
-            }
-            if (entry.idempotencyKey() != null) {
-                keys.put(entry.idempotencyKey(), entry.id());
             }
         }
     }

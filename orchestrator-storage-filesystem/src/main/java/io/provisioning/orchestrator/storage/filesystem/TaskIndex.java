@@ -56,23 +56,34 @@ final class TaskIndex implements AutoCloseable {
     /** Finished or deleted tasks the checkpointer has not written yet: a {@link Task} or {@link Deleted}. */
     private final Map<String, Object> unwritten = new ConcurrentHashMap<>();
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
-    /** Tasks that carry an idempotency key (those submitted before key records existed), key to id. */
-    private final Map<String, String> byIdempotencyKey = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<String, IdempotencyRecord> keyRecords = new ConcurrentSkipListMap<>();
+    /**
+     * Tasks that carry an idempotency key, key to id, until the checkpointer has written their
+     * files (and, for a task without a key record, its {@code task-keys/} file); then the key
+     * record or that file leads to the task.
+     */
+    private final Map<String, String> recentTaskKeys = new ConcurrentHashMap<>();
+    private final KeyRecords keys;
+    private final FilesystemLayout layout;
     private final Map<TaskStatus, Map<Integer, Long>> counts = new EnumMap<>(TaskStatus.class);
     private volatile long maxSequence;
 
     private final int compactAt;
 
-    /** {@code readFile}: a task's file as it is on disk, or null if there is none. */
-    TaskIndex(Function<String, Task> readFile) {
-        this(readFile, COMPACT_AT);
-    }
-
-    /** {@code compactAt}: entries changed in memory that make the next checkpoint compact (tests make it small). */
-    TaskIndex(Function<String, Task> readFile, int compactAt) {
+    /**
+     * {@code readFile}: a task's file as it is on disk, or null if there is none; {@code compactAt}:
+     * entries (and key hashes) changed in memory that make the next checkpoint compact (tests make
+     * it small); {@code keyCache}: key records kept in memory once written.
+     */
+    TaskIndex(FilesystemLayout layout, Function<String, Task> readFile, int compactAt, int keyCache) {
+        this.layout = layout;
         this.readFile = readFile;
         this.compactAt = compactAt;
+        this.keys = new KeyRecords(layout, keyCache);
+    }
+
+    /** Opens the key records' sorted list; before {@link #load}. */
+    void openKeys() throws IOException {
+        keys.open();
     }
 
     // ---- opening ----
@@ -84,6 +95,7 @@ final class TaskIndex implements AutoCloseable {
      */
     synchronized void load(IndexFiles files, Function<String, Task> readUnfinished) throws IOException {
         this.files = files;
+        List<IndexEntry> keyed = new ArrayList<>();
         ConcurrentSkipListMap<EntryKey, IndexEntry> active = new ConcurrentSkipListMap<>();
         files.readLog(entry -> active.put(entry.key(), entry));
         java.util.Collection<String> toRead;
@@ -94,7 +106,7 @@ final class TaskIndex implements AutoCloseable {
             snapshot = summarized.get().getKey();
             SnapshotSummary summary = summarized.get().getValue();
             summary.counts().forEach((status, byPriority) -> byPriority.forEach((p, n) -> count(status, p, n)));
-            byIdempotencyKey.putAll(summary.keys());
+            (summary.keys() == null ? Map.<String, String>of() : summary.keys()).forEach((key, id) -> keyed.add(new IndexEntry(0, id, null, null, null, null, 0, key, null, null)));
             maxSequence = summary.maxSequence();
             java.util.Set<String> unfinishedIds = new java.util.LinkedHashSet<>(summary.unfinished());
             List<String> fromLog = new ArrayList<>();
@@ -108,11 +120,8 @@ final class TaskIndex implements AutoCloseable {
                 if (replaced != null && !replaced.isDeleted()) {
                     count(replaced.status(), replaced.priority(), -1);
                     unfinishedIds.remove(replaced.id());
-                    if (replaced.idempotencyKey() != null) {
-                        byIdempotencyKey.remove(replaced.idempotencyKey(), replaced.id());
-                    }
                 }
-                learn(entry, fromLog);
+                learn(entry, fromLog, keyed);
             }
             unfinishedIds.addAll(fromLog);
             toRead = unfinishedIds;
@@ -120,13 +129,16 @@ final class TaskIndex implements AutoCloseable {
             List<String> all = new ArrayList<>();
             snapshot = files.openSnapshot(entry -> {
                 if (!active.containsKey(entry.key())) {
-                    learn(entry, all);
+                    learn(entry, all, keyed);
                 }
             });
-            active.values().forEach(entry -> learn(entry, all));
+            active.values().forEach(entry -> learn(entry, all, keyed));
             toRead = all;
         }
         view = new View(active, null, snapshot);
+        for (IndexEntry entry : keyed) {
+            ensureTaskKey(entry.idempotencyKey(), entry.id(), true);
+        }
         for (String id : toRead) {
             Task task = readUnfinished.apply(id);
             if (task != null && !task.status().isTerminal()) {
@@ -136,14 +148,14 @@ final class TaskIndex implements AutoCloseable {
         }
     }
 
-    private void learn(IndexEntry entry, List<String> toRead) {
+    private void learn(IndexEntry entry, List<String> toRead, List<IndexEntry> keyed) {
         maxSequence = Math.max(maxSequence, entry.sequence());
         if (entry.isDeleted()) {
             return;
         }
         count(entry.status(), entry.priority(), 1);
         if (entry.idempotencyKey() != null) {
-            byIdempotencyKey.put(entry.idempotencyKey(), entry.id());
+            keyed.add(entry); // an index written before key records led to tasks: see that each has its way
         }
         if (!entry.status().isTerminal()) {
             toRead.add(entry.id());
@@ -183,7 +195,7 @@ final class TaskIndex implements AutoCloseable {
         }
         maxSequence = Math.max(maxSequence, task.sequence());
         if (task.idempotencyKey() != null) {
-            byIdempotencyKey.put(task.idempotencyKey(), task.id());
+            recentTaskKeys.put(task.idempotencyKey(), task.id());
         }
         switch (change.queue()) {
             case ADD -> queued.add(task.id());
@@ -224,7 +236,7 @@ final class TaskIndex implements AutoCloseable {
         count(entry.status(), entry.priority(), -1);
         view.active().put(key, IndexEntry.deletion(sequence, id));
         if (entry.idempotencyKey() != null) {
-            byIdempotencyKey.remove(entry.idempotencyKey(), id);
+            recentTaskKeys.remove(entry.idempotencyKey(), id);
         }
         return sequence;
     }
@@ -232,6 +244,22 @@ final class TaskIndex implements AutoCloseable {
     /** The checkpointer wrote {@code state} (a task, or its deletion) to the files: memory can let it go. */
     void written(String id, Task state) {
         unwritten.remove(id, state);
+        if (state.idempotencyKey() != null) {
+            recentTaskKeys.remove(state.idempotencyKey(), id);
+        }
+    }
+
+    /**
+     * A task carrying {@code key}: unless a key record stands for the key, a {@code task-keys/} file
+     * leads from the key to the task ({@code fsync}: synced now; else the caller's sync does it).
+     * Answers the file written, or null.
+     */
+    java.nio.file.Path ensureTaskKey(String key, String id, boolean fsync) throws IOException {
+        if (keys.find(key).isPresent() || IdempotencyFiles.readTaskKey(layout, key).filter(id::equals).isPresent()) {
+            return null;
+        }
+        IdempotencyFiles.writeTaskKey(layout, key, id, fsync);
+        return IdempotencyFiles.taskKeyFile(layout, key);
     }
 
     void deletedWritten(String id) {
@@ -243,16 +271,20 @@ final class TaskIndex implements AutoCloseable {
     }
 
     void applyKey(IdempotencyRecord record) {
-        keyRecords.put(record.key(), record);
+        keys.apply(record);
+    }
+
+    KeyRecords keyRecords() {
+        return keys;
     }
 
     Optional<IdempotencyRecord> findIdempotencyRecord(String key) {
-        return Optional.ofNullable(keyRecords.get(key));
+        return keys.find(key);
     }
 
-    /** Up to {@code limit} key records after {@code afterKey}, in key order. */
+    /** Up to {@code limit} key records after {@code afterKey}, in this store's key order (their hashes'). */
     List<IdempotencyRecord> scanKeys(String afterKey, int limit) {
-        return keyRecords.tailMap(afterKey, false).values().stream().limit(limit).toList();
+        return keys.scan(afterKey, limit);
     }
 
     void markQueued(String taskId) {
@@ -277,6 +309,7 @@ final class TaskIndex implements AutoCloseable {
      * log holds every entry it compacts; writers go on meanwhile into a fresh map.
      */
     void compactIfDue() throws IOException {
+        keys.compactIfDue(compactAt);
         View frozen;
         synchronized (this) {
             if (view.active().size() < compactAt) {
@@ -352,9 +385,30 @@ final class TaskIndex implements AutoCloseable {
         return task != null ? task : readFile.apply(id);
     }
 
+    /** The task carrying {@code key}: from memory, else by the key's record, else by its {@code task-keys/} file. */
     Optional<Task> findByIdempotencyKey(String key) {
-        String id = byIdempotencyKey.get(key);
-        return id == null ? Optional.empty() : find(id);
+        String id = recentTaskKeys.get(key);
+        if (id != null) {
+            Optional<Task> task = find(id).filter(t -> key.equals(t.idempotencyKey()));
+            if (task.isPresent()) {
+                return task;
+            }
+        }
+        Optional<IdempotencyRecord> record = keys.find(key);
+        if (record.isPresent()) {
+            for (String taskId : record.get().taskIds().values()) {
+                Optional<Task> task = find(taskId).filter(t -> key.equals(t.idempotencyKey()));
+                if (task.isPresent()) {
+                    return task;
+                }
+            }
+        }
+        return IdempotencyFiles.readTaskKey(layout, key).flatMap(this::find).filter(t -> key.equals(t.idempotencyKey()));
+    }
+
+    /** Idempotency keys held in memory: records (unwritten, cached), listed hashes, recent task keys (tests). */
+    int keysInMemory() {
+        return keys.inMemory() + recentTaskKeys.size();
     }
 
     /**
@@ -542,6 +596,7 @@ final class TaskIndex implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        keys.close();
         view.snapshot().close();
         if (retired != null) {
             retired.close();
