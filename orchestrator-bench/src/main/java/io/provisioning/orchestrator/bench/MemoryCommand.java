@@ -43,6 +43,10 @@ final class MemoryCommand implements Callable<Integer> {
                     + "server starts; then restart-to-ready and GET /tasks?status=Pending are timed too (default: ${DEFAULT-VALUE})")
     int finished;
 
+    @Option(names = "--keyed", description = "each of the --finished tasks carries an Idempotency-Key and has its key "
+            + "record, as a keyed workflow submission leaves it")
+    boolean keyed;
+
     /**
      * Where the data dir goes unless --data-root says otherwise: writing and removing 200,000 files
      * on a shared disk would take minutes and tell nothing about memory; tmpfs pages are not in the
@@ -84,7 +88,7 @@ final class MemoryCommand implements Callable<Integer> {
         if (finished > 0) {
             // a data dir of this build's formats, as a server leaves it (else the start would upgrade a "version 1" dir)
             io.provisioning.orchestrator.format.DataFormats.current().open(dataDir);
-            FinishedTasks.write(dataDir, finished, fixture);
+            FinishedTasks.write(dataDir, finished, keyed, fixture);
             long openNanos = System.nanoTime();
             try (FilesystemTaskStorage store = new FilesystemTaskStorage(dataDir)) {
                 System.out.printf("the filesystem store alone opens in %.2f s (%,d tasks, %,d of them whole in memory)%n",
