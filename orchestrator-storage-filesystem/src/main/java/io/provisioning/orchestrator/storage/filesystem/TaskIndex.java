@@ -255,8 +255,13 @@ final class TaskIndex implements AutoCloseable {
      * Answers the file written, or null.
      */
     java.nio.file.Path ensureTaskKey(String key, String id, boolean fsync) throws IOException {
-        if (keys.find(key).isPresent() || IdempotencyFiles.readTaskKey(layout, key).filter(id::equals).isPresent()) {
-            return null;
+        try {
+            if (keys.find(key).isPresent() || IdempotencyFiles.readTaskKey(layout, key).filter(id::equals).isPresent()) {
+                return null;
+            }
+        } catch (io.provisioning.orchestrator.storage.StorageException e) {
+            // a damaged file must not stop the checkpoints: the task-key file is written (again) instead
+            LOG.warn("idempotency key of task {}: {}; writing its task-key file", id, e.getMessage());
         }
         IdempotencyFiles.writeTaskKey(layout, key, id, fsync);
         return IdempotencyFiles.taskKeyFile(layout, key);
