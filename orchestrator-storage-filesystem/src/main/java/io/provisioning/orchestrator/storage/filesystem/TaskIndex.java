@@ -121,7 +121,7 @@ final class TaskIndex implements AutoCloseable {
                     count(replaced.status(), replaced.priority(), -1);
                     unfinishedIds.remove(replaced.id());
                 }
-                learn(entry, fromLog, keyed);
+                learn(entry, fromLog, null); // the checkpointer that logged it saw to its key
             }
             unfinishedIds.addAll(fromLog);
             toRead = unfinishedIds;
@@ -154,8 +154,8 @@ final class TaskIndex implements AutoCloseable {
             return;
         }
         count(entry.status(), entry.priority(), 1);
-        if (entry.idempotencyKey() != null) {
-            keyed.add(entry); // an index written before key records led to tasks: see that each has its way
+        if (entry.idempotencyKey() != null && keyed != null) {
+            keyed.add(entry); // a whole snapshot read: see that each keyed task can be found by its key
         }
         if (!entry.status().isTerminal()) {
             toRead.add(entry.id());

@@ -203,4 +203,31 @@ class KeyRecordsOnDiskTest {
         assertThat(storage.findByIdempotencyKey("never-used")).isEmpty();
         assertThat(storage.findIdempotencyRecord("never-used")).isEmpty();
     }
+
+    @Test
+    void a_store_from_before_the_index_keeps_its_keys_on_disk_and_still_finds_them() throws Exception {
+        Path root = dataDir.resolve("queue.rkvs");
+        java.nio.file.Files.createDirectories(root.resolve("tasks"));
+        java.nio.file.Files.createDirectories(root.resolve("idempotency"));
+        var json = io.provisioning.orchestrator.json.Json.mapper();
+        Task legacy = aTask().withIdempotencyKey("old-key").completed(); // from before key records
+        Task recorded = aTask().withIdempotencyKey("recorded-key").completed();
+        for (Task task : List.of(legacy, recorded)) {
+            java.nio.file.Files.write(root.resolve("tasks/" + task.id() + ".json"), json.writeValueAsBytes(task));
+        }
+        IdempotencyRecord record = record("recorded-key", recorded);
+        java.nio.file.Files.write(IdempotencyFiles.fileFor(new FilesystemLayout(root), "recorded-key"), json.writeValueAsBytes(record));
+        for (int round = 0; round < 2; round++) {
+            storage = open();
+            assertThat(storage.keysInMemory()).isZero();
+            assertThat(storage.findByIdempotencyKey("old-key")).contains(legacy);
+            assertThat(storage.findByIdempotencyKey("recorded-key")).contains(recorded);
+            assertThat(storage.findIdempotencyRecord("recorded-key")).contains(record);
+            assertThat(storage.scanIdempotencyRecords("", 10)).containsExactly(record);
+            Task again = aTask().withIdempotencyKey("recorded-key").pending();
+            assertThat(storage.saveSubmission(List.of(again), record("recorded-key", again))).contains(record);
+            storage.close();
+            storage = null;
+        }
+    }
 }
