@@ -270,11 +270,13 @@ final class Checkpointer implements AutoCloseable {
             written.add(file);
             index.keyRecords().written(record);
         }
+        java.util.Set<String> recorded = new java.util.HashSet<>(keys.size() * 2);
+        keys.forEach(record -> recorded.add(record.key()));
         for (Task task : tasks) {
             Path file = layout.taskFile(task.id());
             AtomicFiles.write(file, JSON.writeValueAsBytes(task), false);
             written.add(file);
-            if (task.idempotencyKey() != null) {
+            if (task.idempotencyKey() != null && !recorded.contains(task.idempotencyKey())) {
                 Path mapping = index.ensureTaskKey(task.idempotencyKey(), task.id(), false);
                 if (mapping != null) {
                     written.add(mapping);
