@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import java.util.Set;
 
 /** Many finished tasks written straight through the storage SPI (not HTTP), and the listing timed against them. */
@@ -19,8 +21,11 @@ final class FinishedTasks {
 
     private FinishedTasks() {}
 
-    /** {@code count} Completed tasks, finished an hour ago, in the data dir's filesystem store (closed: files written). */
-    static void write(Path dataDir, int count, BenchFixture fixture) {
+    /**
+     * {@code count} Completed tasks, finished an hour ago, in the data dir's filesystem store (closed:
+     * files written); {@code keyed}: each carries an idempotency key and has its key record.
+     */
+    static void write(Path dataDir, int count, boolean keyed, BenchFixture fixture) {
         long t0 = System.nanoTime();
         Instant finishedAt = Instant.now().minusSeconds(3600);
         try (FilesystemTaskStorage storage = new FilesystemTaskStorage(dataDir)) {
@@ -28,15 +33,25 @@ final class FinishedTasks {
             for (int done = 0; done < count; ) {
                 int n = Math.min(BATCH, count - done);
                 List<Task> batch = new ArrayList<>(n);
+                List<IdempotencyRecord> records = new ArrayList<>(keyed ? n : 0);
                 for (int i = 0; i < n; i++) {
-                    batch.add(fixture.task().sequence(++sequence).pending(finishedAt.minusSeconds(2))
-                            .start(finishedAt.minusSeconds(1)).complete(finishedAt, 0, "done"));
+                    var builder = fixture.task().sequence(++sequence);
+                    if (keyed) {
+                        String key = "bench-key-" + sequence;
+                        builder.idempotencyKey(key).requestHash("sha256:" + Long.toHexString(sequence));
+                    }
+                    Task task = builder.pending(finishedAt.minusSeconds(2)).start(finishedAt.minusSeconds(1)).complete(finishedAt, 0, "done");
+                    batch.add(task);
+                    if (keyed) {
+                        records.add(new IdempotencyRecord(task.idempotencyKey(), task.requestHash(), Map.of("task", task.id()), finishedAt));
+                    }
                 }
                 storage.importBatch(batch, Set.of());
+                storage.importIdempotencyRecords(records);
                 done += n;
             }
         }
-        System.out.printf("wrote %,d finished tasks through the storage SPI (importBatch, then the close's checkpoint) in %.1f s%n",
+        System.out.printf("wrote %,d finished" + (keyed ? " keyed" : "") + " tasks through the storage SPI (importBatch, then the close's checkpoint) in %.1f s%n",
                 count, (System.nanoTime() - t0) / 1e9);
     }
 

@@ -1,6 +1,7 @@
 package io.provisioning.orchestrator.bench;
 
 import io.provisioning.orchestrator.server.OrchestratorApp;
+import io.provisioning.orchestrator.storage.filesystem.FilesystemTaskStorage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -42,6 +43,10 @@ final class MemoryCommand implements Callable<Integer> {
                     + "server starts; then restart-to-ready and GET /tasks?status=Pending are timed too (default: ${DEFAULT-VALUE})")
     int finished;
 
+    @Option(names = "--keyed", description = "each of the --finished tasks carries an Idempotency-Key and has its key "
+            + "record, as a keyed workflow submission leaves it")
+    boolean keyed;
+
     /**
      * Where the data dir goes unless --data-root says otherwise: writing and removing 200,000 files
      * on a shared disk would take minutes and tell nothing about memory; tmpfs pages are not in the
@@ -81,7 +86,14 @@ final class MemoryCommand implements Callable<Integer> {
                 tasks, workers);
         Path dataDir = fixture.newDataDir("memory");
         if (finished > 0) {
-            FinishedTasks.write(dataDir, finished, fixture);
+            // a data dir of this build's formats, as a server leaves it (else the start would upgrade a "version 1" dir)
+            io.provisioning.orchestrator.format.DataFormats.current().open(dataDir);
+            FinishedTasks.write(dataDir, finished, keyed, fixture);
+            long openNanos = System.nanoTime();
+            try (FilesystemTaskStorage store = new FilesystemTaskStorage(dataDir)) {
+                System.out.printf("the filesystem store alone opens in %.2f s (%,d tasks, %,d of them whole in memory)%n",
+                        (System.nanoTime() - openNanos) / 1e9, store.count(), store.findUnfinished().size());
+            }
         }
         ParkedExecutor executor = new ParkedExecutor();
         long startNanos = System.nanoTime();
@@ -89,6 +101,7 @@ final class MemoryCommand implements Callable<Integer> {
         double readySeconds = (System.nanoTime() - startNanos) / 1e9;
         try {
             Snapshot empty = Snapshot.take();
+            List<HeapHistogram.Row> startedHistogram = HeapHistogram.take();
             if (finished > 0) {
                 System.out.printf("start to ready (recovery, index of %,d finished tasks, HTTP listening): %.1f s%n",
                         finished, readySeconds);
@@ -125,8 +138,15 @@ final class MemoryCommand implements Callable<Integer> {
             if (finished > 0) {
                 System.out.printf("the first row holds the %,d finished tasks: %,.0f bytes of heap after GC per finished task%n",
                         finished, empty.heapUsed() / (double) finished);
+                System.out.println();
+                System.out.printf("server with %,d finished tasks, before any was queued:%n", finished);
+                HeapHistogram.print(startedHistogram, finished, "finished task");
+                System.out.println();
                 FinishedTasks.timePendingListing(app.port(), 50);
             }
+            System.out.println();
+            System.out.printf("with %,d tasks queued (bytes per queued task over the started server):%n", tasks);
+            HeapHistogram.print(HeapHistogram.take(), startedHistogram, tasks, "queued task");
             System.out.printf("per queued task: %,.0f bytes of heap after GC, %,.0f bytes of RSS%n",
                     (full.heapUsed() - empty.heapUsed()) / (double) tasks,
                     (full.rssKb() - empty.rssKb()) * 1024.0 / tasks);

@@ -71,11 +71,7 @@ final class DeleteTask {
 
     /** True for a finished task whose finish time is before {@code cutoff}. */
     static boolean finishedBefore(Task task, Instant cutoff) {
-        if (!task.status().isTerminal()) {
-            return false;
-        }
-        Instant finished = task.completedAt() != null ? task.completedAt() : task.updatedAt();
-        return finished != null && finished.isBefore(cutoff);
+        return io.provisioning.orchestrator.storage.TaskStorage.finishedBefore(task, cutoff);
     }
 
     /** Each task an unfinished task depends on, with one such dependent. */

@@ -44,8 +44,8 @@ final class ExpireFinishedTasks implements AutoCloseable {
         Instant cutoff = clock.instant().minus(retention.keep());
         int deleted = 0;
         long after = 0;
-        for (List<Task> page = storage.scan(after, BATCH); !page.isEmpty() && !stopping();
-                page = storage.scan(after, BATCH)) {
+        for (List<Task> page = storage.scanFinishedBefore(cutoff, after, BATCH); !page.isEmpty() && !stopping();
+                page = storage.scanFinishedBefore(cutoff, after, BATCH)) {
             List<String> expired = new ArrayList<>();
             for (Task task : page) {
                 if (DeleteTask.finishedBefore(task, cutoff)) {

@@ -1,10 +1,11 @@
 package io.provisioning.orchestrator.events;
 
-import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Task events as status changes, each once and in order per task: progress updates are dropped,
  * and so is a late delivery of an older state (events are published from several threads, so one
  * can overtake another). For watchers that count or record transitions: audit, metrics.
- * Remembers the last status and time of every task it has seen (a few dozen bytes each).
+ * Remembers the last status and time of every unfinished task, and of the last
+ * {@value #RECENTLY_FINISHED} that finished (a late state of one of those is still dropped), so
+ * memory follows the unfinished tasks, not every task the store ever held.
  *
  * <p>Order per task is kept by a lock per task id stripe ({@link #STRIPES} of them), held while a
  * change is compared and handed to the listeners; never inside the map's own {@code compute}, which
@@ -39,8 +42,17 @@ public final class StatusChanges implements Consumer<TaskEvent> {
 
     private record Seen(TaskStatus status, Instant at) {}
 
+    static final int RECENTLY_FINISHED = 10_000;
     private static final int STRIPES = 256;
+
     private final Map<String, Seen> seen = new ConcurrentHashMap<>(1024);
+    private final Map<String, Seen> recentlyFinished = Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
+                    return size() > RECENTLY_FINISHED;
+                }
+            });
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -65,17 +77,10 @@ public final class StatusChanges implements Consumer<TaskEvent> {
         return this;
     }
 
-    /** Learns the stored state of every task without announcing it; {@code each} sees every one. */
-    public void rememberAll(TaskStorage storage, Consumer<Task> each) {
-        // by sequence from a cursor, not by offset: paging a million tasks by offset reads them ~500 times over
-        long after = 0;
-        for (List<Task> page = storage.scan(after, TaskQuery.MAX_LIMIT); !page.isEmpty();
-                page = storage.scan(after, TaskQuery.MAX_LIMIT)) {
-            for (Task task : page) {
-                seen.putIfAbsent(task.id(), new Seen(task.status(), task.updatedAt()));
-                each.accept(task);
-            }
-            after = page.get(page.size() - 1).sequence();
+    /** Learns the stored state of every unfinished task without announcing it (finished ones are final). */
+    public void rememberUnfinished(TaskStorage storage) {
+        for (Task task : storage.findUnfinished()) {
+            seen.putIfAbsent(task.id(), new Seen(task.status(), task.updatedAt()));
         }
     }
 
@@ -85,13 +90,14 @@ public final class StatusChanges implements Consumer<TaskEvent> {
             ReentrantLock lock = stripeOf(deleted.taskId());
             lock.lock();
             try {
-                if (seen.remove(deleted.taskId()) != null) {
-                    for (Listener listener : listeners) {
-                        try {
-                            listener.deleted(deleted.task());
-                        } catch (RuntimeException e) {
-                            LOG.warn("status listener failed on deleted task {}", deleted.taskId(), e);
-                        }
+                seen.remove(deleted.taskId());
+                recentlyFinished.remove(deleted.taskId());
+                // every stored task is counted (see rememberUnfinished and the store's counts), so every deletion is told
+                for (Listener listener : listeners) {
+                    try {
+                        listener.deleted(deleted.task());
+                    } catch (RuntimeException e) {
+                        LOG.warn("status listener failed on deleted task {}", deleted.taskId(), e);
                     }
                 }
             } finally {
@@ -103,20 +109,29 @@ public final class StatusChanges implements Consumer<TaskEvent> {
             return;
         }
         Task task = changed.task();
-        ReentrantLock lock = stripeOf(task.id());
+        String id = task.id();
+        ReentrantLock lock = stripeOf(id);
         lock.lock();
         try {
-            Seen before = seen.get(task.id());
+            Seen remembered = seen.get(id);
+            Seen before = remembered != null ? remembered : recentlyFinished.get(id);
             if (before != null && task.updatedAt() != null && before.at() != null && task.updatedAt().isBefore(before.at())) {
                 return; // an older state arriving late
             }
-            seen.put(task.id(), new Seen(task.status(), task.updatedAt()));
+            Seen now = new Seen(task.status(), task.updatedAt());
+            if (task.status().isTerminal()) {
+                seen.remove(id);
+                recentlyFinished.put(id, now);
+            } else {
+                recentlyFinished.remove(id);
+                seen.put(id, now);
+            }
             if (before == null || before.status() != task.status()) {
                 for (Listener listener : listeners) {
                     try {
                         listener.changed(task, before == null ? null : before.status());
                     } catch (RuntimeException e) {
-                        LOG.warn("status listener failed on task {}", task.id(), e); // the others still hear of it
+                        LOG.warn("status listener failed on task {}", id, e); // the others still hear of it
                     }
                 }
             }

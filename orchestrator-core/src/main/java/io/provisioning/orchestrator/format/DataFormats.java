@@ -35,8 +35,16 @@ public final class DataFormats {
         this.buildVersion = buildVersion;
     }
 
-    /** This build's formats: today every one is at version 1, and no upgrade step is needed yet. */
+    /**
+     * This build's formats: {@code filesystem-store} 2 (its task index, {@link FilesystemStoreIndexStep}),
+     * every other one at version 1.
+     */
     public static DataFormats current() {
+        return initial().withUpgrade(new FilesystemStoreIndexStep());
+    }
+
+    /** Version 1 of every format, with no upgrade step: what a data dir without a manifest holds (and tests of the upgrade machinery). */
+    public static DataFormats initial() {
         Map<String, Integer> formats = new LinkedHashMap<>();
         for (String format : List.of(FILESYSTEM_STORE, TASK_EVENT_LOGS, AUDIT_LOG, TESTENV_STORE, STORAGE_CHOICE)) {
             formats.put(format, 1);

@@ -164,6 +164,55 @@ public interface TaskStorage extends AutoCloseable {
     /** Writes these records as they are (a migration's copy), replacing what is stored under their keys; durable when this returns. */
     void importIdempotencyRecords(List<IdempotencyRecord> records);
 
+    /**
+     * How many tasks have each status and priority ({@code status -> priority -> count}, zeros left
+     * out), for the metrics at start. By default every task is scanned; a store that keeps counts
+     * answers from them, without reading its finished tasks.
+     */
+    default java.util.Map<TaskStatus, java.util.Map<Integer, Long>> countsByStatusAndPriority() {
+        java.util.Map<TaskStatus, java.util.Map<Integer, Long>> counts = new java.util.EnumMap<>(TaskStatus.class);
+        long after = 0;
+        for (List<Task> page = scan(after, TaskQuery.MAX_LIMIT); !page.isEmpty(); page = scan(after, TaskQuery.MAX_LIMIT)) {
+            for (Task task : page) {
+                counts.computeIfAbsent(task.status(), s -> new java.util.HashMap<>()).merge(task.priority(), 1L, Long::sum);
+            }
+            after = page.get(page.size() - 1).sequence();
+        }
+        return counts;
+    }
+
+    /**
+     * Up to {@code limit} finished tasks with a sequence above {@code afterSequence}, ascending, that
+     * finished (completed_at, else updated_at) before {@code cutoff}: the retention sweep's
+     * candidates. By default every task is scanned; a store with an index reads only the matches.
+     */
+    default List<Task> scanFinishedBefore(java.time.Instant cutoff, long afterSequence, int limit) {
+        List<Task> found = new java.util.ArrayList<>();
+        long after = afterSequence;
+        while (found.size() < limit) {
+            List<Task> page = scan(after, Math.max(limit, 200));
+            if (page.isEmpty()) {
+                break;
+            }
+            for (Task task : page) {
+                if (found.size() < limit && finishedBefore(task, cutoff)) {
+                    found.add(task);
+                }
+            }
+            after = page.get(page.size() - 1).sequence();
+        }
+        return found;
+    }
+
+    /** True for a finished task whose finish time (completed_at, else updated_at) is before {@code cutoff}. */
+    static boolean finishedBefore(Task task, java.time.Instant cutoff) {
+        if (!task.status().isTerminal()) {
+            return false;
+        }
+        java.time.Instant finished = task.completedAt() != null ? task.completedAt() : task.updatedAt();
+        return finished != null && finished.isBefore(cutoff);
+    }
+
     /** How many tasks are stored. */
     default long count() {
         return list(new TaskQuery(null, 1, 0)).total();

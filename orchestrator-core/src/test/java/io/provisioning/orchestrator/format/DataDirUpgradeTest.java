@@ -65,8 +65,8 @@ class DataDirUpgradeTest {
 
     @Test
     void a_new_data_dir_gets_the_current_manifest() throws IOException {
-        FormatManifest manifest = DataFormats.current().open(dir.resolve("fresh"));
-        assertThat(manifest.formats()).isEqualTo(DataFormats.current().supported());
+        FormatManifest manifest = DataFormats.initial().open(dir.resolve("fresh"));
+        assertThat(manifest.formats()).isEqualTo(DataFormats.initial().supported());
         assertThat(FormatManifest.read(dir.resolve("fresh")).orElseThrow().formats())
                 .containsEntry(DataFormats.FILESYSTEM_STORE, 1).containsEntry(DataFormats.AUDIT_LOG, 1)
                 .containsEntry(DataFormats.TESTENV_STORE, 1).containsEntry(DataFormats.STORAGE_CHOICE, 1)
@@ -77,8 +77,8 @@ class DataDirUpgradeTest {
     void todays_layout_without_a_manifest_is_version_1_and_only_gains_the_manifest() throws IOException {
         Path data = legacyDataDir();
         Map<String, String> before = tree(data);
-        FormatManifest manifest = DataFormats.current().open(data);
-        assertThat(manifest.formats()).isEqualTo(DataFormats.current().supported());
+        FormatManifest manifest = DataFormats.initial().open(data);
+        assertThat(manifest.formats()).isEqualTo(DataFormats.initial().supported());
         Map<String, String> after = tree(data);
         after.remove(FormatManifest.FILE);
         after.remove("format.lock");
@@ -93,7 +93,7 @@ class DataDirUpgradeTest {
         Path data = legacyDataDir();
         new FormatManifest(1, "9.0.0", Map.of(DataFormats.FILESYSTEM_STORE, 3, DataFormats.AUDIT_LOG, 1)).write(data);
         Map<String, String> before = tree(data);
-        assertThatThrownBy(() -> DataFormats.current().open(data)).isInstanceOf(UnsupportedFormatException.class)
+        assertThatThrownBy(() -> DataFormats.initial().open(data)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("holds filesystem-store format version 3 (written by orchestrator 9.0.0)")
                 .hasMessageContaining("supports up to version 1")
                 .hasMessageContaining("start orchestrator 9.0.0 or a newer one on it, or restore the backup")
@@ -106,11 +106,11 @@ class DataDirUpgradeTest {
         Path data = legacyDataDir();
         new FormatManifest(1, "9.0.0", Map.of("job-archive", 1)).write(data);
         Map<String, String> before = tree(data);
-        assertThatThrownBy(() -> DataFormats.current().open(data)).isInstanceOf(UnsupportedFormatException.class)
+        assertThatThrownBy(() -> DataFormats.initial().open(data)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("holds job-archive format version 1").hasMessageContaining("supports no such format");
         new FormatManifest(2, "9.0.0", Map.of()).write(data);
         Map<String, String> newer = tree(data);
-        assertThatThrownBy(() -> DataFormats.current().open(data)).isInstanceOf(UnsupportedFormatException.class)
+        assertThatThrownBy(() -> DataFormats.initial().open(data)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("is manifest version 2");
         assertThat(tree(data)).isEqualTo(newer);
         assertThat(before).isNotEmpty();
@@ -121,7 +121,7 @@ class DataDirUpgradeTest {
         Path data = legacyDataDir();
         Map<String, String> before = tree(data);
         AddField step = new AddField(Integer.MAX_VALUE);
-        FormatManifest manifest = DataFormats.current().withUpgrade(step).open(data);
+        FormatManifest manifest = DataFormats.initial().withUpgrade(step).open(data);
         assertThat(manifest.versionOf(DataFormats.FILESYSTEM_STORE)).isEqualTo(2);
         assertThat(step.applied).isEqualTo(1);
         assertThat(Files.readString(data.resolve("queue.rkvs/tasks/a.json"))).isEqualTo("{\"id\":\"a\",\"v2\":true}");
@@ -131,11 +131,11 @@ class DataDirUpgradeTest {
         assertThat(tree(backup)).isEqualTo(before);
         // opened again: nothing to do
         AddField again = new AddField(Integer.MAX_VALUE);
-        DataFormats.current().withUpgrade(again).open(data);
+        DataFormats.initial().withUpgrade(again).open(data);
         assertThat(again.applied).isZero();
         // and the older build now refuses it, unchanged
         Map<String, String> upgraded = tree(data);
-        assertThatThrownBy(() -> DataFormats.current().open(data)).isInstanceOf(UnsupportedFormatException.class)
+        assertThatThrownBy(() -> DataFormats.initial().open(data)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("holds filesystem-store format version 2");
         assertThat(tree(data)).isEqualTo(upgraded);
     }
@@ -144,7 +144,7 @@ class DataDirUpgradeTest {
     void an_upgrade_stopped_half_way_resumes_from_the_copy_and_ends_as_a_clean_one() throws IOException {
         Path data = legacyDataDir();
         Map<String, String> before = tree(data);
-        assertThatThrownBy(() -> DataFormats.current().withUpgrade(new AddField(1)).open(data))
+        assertThatThrownBy(() -> DataFormats.initial().withUpgrade(new AddField(1)).open(data))
                 .isInstanceOf(UnsupportedFormatException.class).hasMessageContaining("start the orchestrator again");
         // half done: a.json has the field, b.json not; the marker says an upgrade is under way; the manifest is old
         assertThat(Files.readString(data.resolve("queue.rkvs/tasks/a.json"))).contains("v2");
@@ -152,9 +152,9 @@ class DataDirUpgradeTest {
         assertThat(data.resolve(DataDirUpgrade.MARKER)).exists();
         assertThat(data.resolve(FormatManifest.FILE)).doesNotExist();
         // an older build refuses to touch a half-upgraded dir
-        assertThatThrownBy(() -> DataFormats.current().open(data)).isInstanceOf(UnsupportedFormatException.class)
+        assertThatThrownBy(() -> DataFormats.initial().open(data)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("was interrupted");
-        FormatManifest manifest = DataFormats.current().withUpgrade(new AddField(Integer.MAX_VALUE)).open(data);
+        FormatManifest manifest = DataFormats.initial().withUpgrade(new AddField(Integer.MAX_VALUE)).open(data);
         assertThat(manifest.versionOf(DataFormats.FILESYSTEM_STORE)).isEqualTo(2);
         // exactly one field each: the step ran again on the restored copy, not on the half-done files
         assertThat(Files.readString(data.resolve("queue.rkvs/tasks/a.json"))).isEqualTo("{\"id\":\"a\",\"v2\":true}");
@@ -170,7 +170,7 @@ class DataDirUpgradeTest {
         Path partial = data.resolve(".backup-before-upgrade-unversioned-x.partial/queue.rkvs");
         Files.createDirectories(partial);
         Files.writeString(partial.resolve("half"), "cut short");
-        DataFormats.current().withUpgrade(new AddField(Integer.MAX_VALUE)).open(data);
+        DataFormats.initial().withUpgrade(new AddField(Integer.MAX_VALUE)).open(data);
         assertThat(data.resolve(".backup-before-upgrade-unversioned-x.partial")).doesNotExist();
         assertThat(tree(onlyBackup(data))).isEqualTo(before);
     }
@@ -178,12 +178,12 @@ class DataDirUpgradeTest {
     @Test
     void a_marker_left_after_the_manifest_was_written_is_just_removed() throws IOException {
         Path data = legacyDataDir();
-        DataFormats v2 = DataFormats.current().withUpgrade(new AddField(Integer.MAX_VALUE));
+        DataFormats v2 = DataFormats.initial().withUpgrade(new AddField(Integer.MAX_VALUE));
         v2.open(data);
         String backup = onlyBackup(data).getFileName().toString();
         new DataDirUpgrade.Marker(backup, Map.of(), v2.supported(), "test").write(data);
         AddField step = new AddField(Integer.MAX_VALUE);
-        DataFormats.current().withUpgrade(step).open(data);
+        DataFormats.initial().withUpgrade(step).open(data);
         assertThat(step.applied).isZero();
         assertThat(data.resolve(DataDirUpgrade.MARKER)).doesNotExist();
         assertThat(Files.readString(data.resolve("queue.rkvs/tasks/a.json"))).isEqualTo("{\"id\":\"a\",\"v2\":true}");
@@ -194,7 +194,7 @@ class DataDirUpgradeTest {
         Path data = legacyDataDir();
         Files.writeString(data.resolve(FormatManifest.FILE), "{\"formats\": ");
         Map<String, String> before = tree(data);
-        assertThatThrownBy(() -> DataFormats.current().open(data)).isInstanceOf(UnsupportedFormatException.class)
+        assertThatThrownBy(() -> DataFormats.initial().open(data)).isInstanceOf(UnsupportedFormatException.class)
                 .hasMessageContaining("cannot read").hasMessageContaining("restore it from a backup");
         assertThat(tree(data)).isEqualTo(before);
     }
@@ -228,5 +228,23 @@ class DataDirUpgradeTest {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Today's build: filesystem-store 2 (the task index); a version 1 dir is upgraded, its task files kept as they are. */
+    @Test
+    void todays_build_upgrades_a_version_1_store_to_2_keeping_its_task_files_and_dropping_an_index_it_cannot_trust()
+            throws IOException {
+        Path data = legacyDataDir();
+        Files.createDirectories(data.resolve("queue.rkvs/index"));
+        Files.writeString(data.resolve("queue.rkvs/index/snapshot-000000000001.jsonl"), "{\"s\":1,\"id\":\"stale\"}\n");
+        Map<String, String> tasksBefore = tree(data.resolve("queue.rkvs/tasks"));
+        FormatManifest manifest = DataFormats.current().open(data);
+        assertThat(manifest.versionOf(DataFormats.FILESYSTEM_STORE)).isEqualTo(2);
+        assertThat(manifest.versionOf(DataFormats.TASK_EVENT_LOGS)).isEqualTo(1);
+        assertThat(tree(data.resolve("queue.rkvs/tasks"))).isEqualTo(tasksBefore);
+        assertThat(data.resolve("queue.rkvs/index")).doesNotExist();
+        assertThat(onlyBackup(data).resolve("queue.rkvs/index/snapshot-000000000001.jsonl")).exists();
+        assertThatThrownBy(() -> DataFormats.initial().open(data)).isInstanceOf(UnsupportedFormatException.class)
+                .hasMessageContaining("holds filesystem-store format version 2");
     }
 }

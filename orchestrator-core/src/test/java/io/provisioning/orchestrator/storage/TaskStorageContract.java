@@ -73,6 +73,25 @@ public abstract class TaskStorageContract {
     }
 
     @Test
+    void counts_by_status_and_priority_and_finds_the_tasks_finished_before_a_cutoff_after_a_reopen() throws Exception {
+        Task old = aTask().withPriority(3).completed(); // finished 2026-01-01T00:00:02Z
+        Task failed = aTask().withPriority(3).failed();
+        Task recent = aTask().createdAt(Instant.parse("2026-03-01T00:00:00Z")).completed();
+        Task pending = aTask().withPriority(9).pending();
+        for (Task task : List.of(old, failed, recent, pending)) {
+            storage.save(task);
+        }
+        storage.delete(failed.id());
+        storage = reopen(storage);
+        assertThat(storage.countsByStatusAndPriority()).isEqualTo(Map.of(
+                TaskStatus.Completed, Map.of(3, 1L, recent.priority(), 1L), TaskStatus.Pending, Map.of(9, 1L)));
+        Instant cutoff = Instant.parse("2026-02-01T00:00:00Z");
+        assertThat(storage.scanFinishedBefore(cutoff, 0, 10)).containsExactly(old);
+        assertThat(storage.scanFinishedBefore(cutoff, old.sequence(), 10)).isEmpty();
+        assertThat(storage.scanFinishedBefore(Instant.parse("2027-01-01T00:00:00Z"), 0, 1)).containsExactly(old);
+    }
+
+    @Test
     void finds_nothing_for_an_unknown_id() {
         assertThat(storage.find("00000000-0000-0000-0000-00000000dead")).isEmpty();
     }

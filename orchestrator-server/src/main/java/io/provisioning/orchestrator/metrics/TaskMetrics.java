@@ -18,7 +18,7 @@ import java.util.function.IntSupplier;
  * Task meters, kept from the engine's status changes: how many tasks are in each status and
  * priority band, queue depth and running tasks, and per workflow: duration from submission to the
  * end, attempts, failures, retries and the wait from submission to first start. Counts start from
- * what storage holds at boot ({@link #countExisting}), then follow every change.
+ * what storage holds at boot ({@link #countExisting}: the store's counts, no task read), then follow every change.
  */
 public final class TaskMetrics implements StatusChanges.Listener {
     private static final Duration[] DURATION_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
@@ -43,9 +43,10 @@ public final class TaskMetrics implements StatusChanges.Listener {
                 .description("tasks running now").register(registry);
     }
 
-    /** Counts a task as storage holds it at start, before events flow. */
-    public void countExisting(Task task) {
-        counts.get(new Mark(task.status(), PriorityBand.of(task.priority()))).incrementAndGet();
+    /** Counts the tasks storage holds at start, before events flow ({@code status -> priority -> count}). */
+    public void countExisting(Map<TaskStatus, Map<Integer, Long>> stored) {
+        stored.forEach((status, byPriority) -> byPriority.forEach((priority, n) ->
+                counts.get(new Mark(status, PriorityBand.of(priority))).addAndGet(n)));
     }
 
     @Override

@@ -176,6 +176,16 @@ public final class TimedTaskStorage implements TaskStorage {
     }
 
     @Override
+    public List<Task> scanFinishedBefore(java.time.Instant cutoff, long afterSequence, int limit) {
+        return timed("scan_finished_before", () -> inner.scanFinishedBefore(cutoff, afterSequence, limit));
+    }
+
+    @Override
+    public java.util.Map<io.provisioning.orchestrator.task.TaskStatus, java.util.Map<Integer, Long>> countsByStatusAndPriority() {
+        return timed("counts_by_status", inner::countsByStatusAndPriority);
+    }
+
+    @Override
     public void close() {
         inner.close();
     }

@@ -143,7 +143,8 @@ public final class OrchestratorApp implements AutoCloseable {
             if (audit != null) {
                 changes.listen(new TaskAuditor(audit));
             }
-            changes.rememberAll(storage, taskMetrics::countExisting);
+            changes.rememberUnfinished(storage);
+            taskMetrics.countExisting(storage.countsByStatusAndPriority());
             bus.subscribe(changes);
             orchestrator.recover();
             WorkflowPlanner planner = new WorkflowPlanner(options.nuPath(), options.provisioningPath().toString(),

@@ -36,7 +36,7 @@ class FormatUpgradeEndToEndTest {
     void a_newer_data_dir_is_refused_with_a_sentence_and_left_byte_for_byte() throws Exception {
         Path data = FormatFixtures.copyDataDir(tmp.resolve("data"));
         Files.writeString(data.resolve(FormatManifest.FILE), """
-                {"manifest_version": 1, "written_by": "9.9.9", "formats": {"filesystem-store": 2, "audit-log": 1}}
+                {"manifest_version": 1, "written_by": "9.9.9", "formats": {"filesystem-store": 3, "audit-log": 1}}
                 """);
         Map<String, String> before = FormatFixtures.tree(data);
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -54,9 +54,9 @@ class FormatUpgradeEndToEndTest {
         String output = Files.readString(tmp.resolve("refused.log"), StandardCharsets.UTF_8);
         assertThat(exited).as("the server must refuse at once, not start:\n" + output).isTrue();
         assertThat(server.exitValue()).as(output).isEqualTo(2);
-        assertThat(output).contains("orchestrator: the data dir " + data + " holds filesystem-store format version 2 "
+        assertThat(output).contains("orchestrator: the data dir " + data + " holds filesystem-store format version 3 "
                 + "(written by orchestrator 9.9.9), and this orchestrator (")
-                .contains("supports up to version 1: start orchestrator 9.9.9 or a newer one on it, or restore the backup "
+                .contains("supports up to version 2: start orchestrator 9.9.9 or a newer one on it, or restore the backup "
                         + "taken before it upgraded the data dir; nothing was changed");
         assertThat(FormatFixtures.tree(data)).isEqualTo(before);
     }
@@ -108,7 +108,7 @@ class FormatUpgradeEndToEndTest {
             Api api = server.api();
             JsonNode formats = api.get("/version").data().path("data_formats");
             assertThat(formats.path(DataFormats.TASK_EVENT_LOGS).asInt()).isEqualTo(2);
-            assertThat(formats.path(DataFormats.FILESYSTEM_STORE).asInt()).isEqualTo(1);
+            assertThat(formats.path(DataFormats.FILESYSTEM_STORE).asInt()).isEqualTo(2);
             assertThat(formats.path(DataFormats.AUDIT_LOG).asInt()).isEqualTo(1);
             for (String id : FormatFixtures.COMPLETED) {
                 Api.Reply task = api.get("/tasks/" + id);

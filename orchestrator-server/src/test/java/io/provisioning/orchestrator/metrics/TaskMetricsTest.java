@@ -58,7 +58,8 @@ class TaskMetricsTest {
         InMemoryTaskStorage storage = new InMemoryTaskStorage();
         storage.save(aTask().completed());
         storage.save(aTask().withPriority(Priority.LOW).pending());
-        changes.rememberAll(storage, metrics::countExisting);
+        changes.rememberUnfinished(storage);
+        metrics.countExisting(storage.countsByStatusAndPriority());
         assertThat(tasks("Completed", "normal")).isEqualTo(1);
         assertThat(tasks("Pending", "low")).isEqualTo(1);
     }

@@ -238,6 +238,12 @@ public final class SwitchableTaskStorage implements TaskStorage {
     @Override public List<Task> findOrphaned(boolean atStart) { return active.findOrphaned(atStart); }
     @Override public List<Task> scan(long afterSequence, int limit) { return active.scan(afterSequence, limit); }
     @Override public long count() { return active.count(); }
+    @Override public List<Task> scanFinishedBefore(java.time.Instant cutoff, long afterSequence, int limit) {
+        return active.scanFinishedBefore(cutoff, afterSequence, limit);
+    }
+    @Override public java.util.Map<io.provisioning.orchestrator.task.TaskStatus, java.util.Map<Integer, Long>> countsByStatusAndPriority() {
+        return active.countsByStatusAndPriority();
+    }
     @Override public List<IdempotencyRecord> scanIdempotencyRecords(String afterKey, int limit) {
         return active.scanIdempotencyRecords(afterKey, limit);
     }

@@ -35,8 +35,8 @@ final class Checkpointer implements AutoCloseable {
     private Map<String, Task> dirtyTasks = new HashMap<>();
     private Map<String, Boolean> dirtyQueue = new HashMap<>();
     private Map<String, IdempotencyRecord> dirtyKeys = new HashMap<>();
-    /** Tasks deleted since the last checkpoint: their files go. */
-    private java.util.Set<String> dirtyDeletes = new java.util.HashSet<>();
+    /** Tasks deleted since the last checkpoint, with the sequence they had (-1: not in the index): their files go. */
+    private Map<String, Long> dirtyDeletes = new HashMap<>();
     private Journal journal;
     private final Object wake = new Object();
     private Thread thread;
@@ -94,9 +94,9 @@ final class Checkpointer implements AutoCloseable {
     }
 
     synchronized void absorb(DeleteChange delete) {
-        index.remove(delete.taskId());
+        long sequence = index.remove(delete.taskId());
         dirtyTasks.remove(delete.taskId());
-        dirtyDeletes.add(delete.taskId());
+        dirtyDeletes.merge(delete.taskId(), sequence, Math::max);
         dirtyQueue.put(delete.taskId(), Boolean.FALSE);
     }
 
@@ -111,8 +111,8 @@ final class Checkpointer implements AutoCloseable {
     /** Writes the file of every task the replay changed (used once at open); returns the files written. */
     synchronized List<Path> materializeAll() throws IOException {
         List<Path> written = writeFiles(new ArrayList<>(dirtyTasks.values()), new HashMap<>(dirtyQueue),
-                new ArrayList<>(dirtyKeys.values()), new ArrayList<>(dirtyDeletes));
-        dirtyDeletes = new java.util.HashSet<>();
+                new ArrayList<>(dirtyKeys.values()), new HashMap<>(dirtyDeletes));
+        dirtyDeletes = new HashMap<>();
         dirtyTasks = new HashMap<>();
         dirtyQueue = new HashMap<>();
         dirtyKeys = new HashMap<>();
@@ -146,8 +146,18 @@ final class Checkpointer implements AutoCloseable {
         List<Task> tasks;
         Map<String, Boolean> queue;
         List<IdempotencyRecord> keys;
-        List<String> deletes;
+        Map<String, Long> deletes;
         long closedSegment;
+        boolean idle;
+        synchronized (journal.segmentLock()) {
+            synchronized (this) {
+                idle = dirtyTasks.isEmpty() && dirtyQueue.isEmpty() && dirtyKeys.isEmpty() && dirtyDeletes.isEmpty();
+            }
+        }
+        if (idle) {
+            index.compactIfDue(); // entries the log holds already, left by a round whose compaction was not due yet
+            return;
+        }
         synchronized (journal.segmentLock()) {
             synchronized (this) {
                 if (dirtyTasks.isEmpty() && dirtyQueue.isEmpty() && dirtyKeys.isEmpty() && dirtyDeletes.isEmpty()) {
@@ -162,11 +172,11 @@ final class Checkpointer implements AutoCloseable {
                 tasks = new ArrayList<>(dirtyTasks.values());
                 queue = dirtyQueue;
                 keys = new ArrayList<>(dirtyKeys.values());
-                deletes = new ArrayList<>(dirtyDeletes);
+                deletes = dirtyDeletes;
                 dirtyTasks = new HashMap<>();
                 dirtyQueue = new HashMap<>();
                 dirtyKeys = new HashMap<>();
-                dirtyDeletes = new java.util.HashSet<>();
+                dirtyDeletes = new HashMap<>();
             }
         }
         try {
@@ -176,6 +186,7 @@ final class Checkpointer implements AutoCloseable {
             throw e;
         }
         dropSegmentsThrough(closedSegment);
+        index.compactIfDue();
     }
 
     /**
@@ -183,17 +194,17 @@ final class Checkpointer implements AutoCloseable {
      * drops the journal segments that hold them. Changes that arrived meanwhile are newer and win.
      */
     private synchronized void giveBack(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
-            List<String> deletes) {
+            Map<String, Long> deletes) {
         for (Task task : tasks) {
-            if (!dirtyDeletes.contains(task.id())) {
+            if (!dirtyDeletes.containsKey(task.id())) {
                 dirtyTasks.putIfAbsent(task.id(), task);
             }
         }
-        for (String id : deletes) {
+        deletes.forEach((id, sequence) -> {
             if (!dirtyTasks.containsKey(id)) {
-                dirtyDeletes.add(id);
+                dirtyDeletes.putIfAbsent(id, sequence);
             }
-        }
+        });
         queue.forEach(dirtyQueue::putIfAbsent);
         keys.forEach(k -> dirtyKeys.putIfAbsent(k.key(), k));
     }
@@ -229,21 +240,49 @@ final class Checkpointer implements AutoCloseable {
         dropSegmentsThrough(segment - 1);
     }
 
+    /**
+     * The index log first, synced, so the index is never behind the task files; then the files.
+     * Once a file is written, memory lets its finished task go ({@link TaskIndex#written}), and its
+     * key record ({@link KeyRecords#written}) but for a small cache.
+     */
     private List<Path> writeFiles(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
-            List<String> deletes) throws IOException {
-        List<Path> written = new ArrayList<>(tasks.size() + queue.size() + keys.size());
-        for (String id : deletes) {
+            Map<String, Long> deletes) throws IOException {
+        List<IndexEntry> entries = new ArrayList<>(tasks.size() + deletes.size());
+        deletes.forEach((id, sequence) -> {
+            if (sequence >= 0) {
+                entries.add(IndexEntry.deletion(sequence, id));
+            }
+        });
+        tasks.forEach(task -> entries.add(IndexEntry.of(task)));
+        index.appendToLog(entries);
+        List<Path> written = new ArrayList<>(tasks.size() + queue.size() + keys.size() + 1);
+        if (!keys.isEmpty()) {
+            index.keyRecords().listing(keys); // listed before the files are written, synced with them
+            written.add(index.keyRecords().listFile());
+        }
+        for (String id : deletes.keySet()) {
             Files.deleteIfExists(layout.taskFile(id)); // the directory sync below makes the deletion durable
+            index.deletedWritten(id);
         }
         for (IdempotencyRecord record : keys) {
             Path file = IdempotencyFiles.fileFor(layout, record.key());
             AtomicFiles.write(file, JSON.writeValueAsBytes(record), false);
             written.add(file);
+            index.keyRecords().written(record);
         }
+        java.util.Set<String> recorded = new java.util.HashSet<>(keys.size() * 2);
+        keys.forEach(record -> recorded.add(record.key()));
         for (Task task : tasks) {
             Path file = layout.taskFile(task.id());
             AtomicFiles.write(file, JSON.writeValueAsBytes(task), false);
             written.add(file);
+            if (task.idempotencyKey() != null && !recorded.contains(task.idempotencyKey())) {
+                Path mapping = index.ensureTaskKey(task.idempotencyKey(), task.id(), false);
+                if (mapping != null) {
+                    written.add(mapping);
+                }
+            }
+            index.written(task.id(), task);
         }
         for (Map.Entry<String, Boolean> entry : queue.entrySet()) {
             Path file = layout.queueFile(entry.getKey());
@@ -288,6 +327,7 @@ final class Checkpointer implements AutoCloseable {
         AtomicFiles.fsyncDirectory(layout.tasks());
         AtomicFiles.fsyncDirectory(layout.queue());
         AtomicFiles.fsyncDirectory(layout.idempotency());
+        AtomicFiles.fsyncDirectory(layout.taskKeys());
     }
 
     private void dropSegmentsThrough(long segment) throws IOException {

@@ -19,6 +19,21 @@ record FilesystemLayout(Path root) {
         return root.resolve("idempotency");
     }
 
+    /** Key to task id for tasks that carry a key without a key record (stored before records existed). */
+    Path taskKeys() {
+        return root.resolve("task-keys");
+    }
+
+    /** Every key record's hash, sorted ({@link KeyList}). */
+    Path keyList() {
+        return root.resolve("key-index");
+    }
+
+    /** The task index ({@link IndexFiles}). */
+    Path index() {
+        return root.resolve("index");
+    }
+
     Path journal() {
         return root.resolve("journal");
     }
@@ -41,5 +56,7 @@ record FilesystemLayout(Path root) {
         Files.createDirectories(queue());
         Files.createDirectories(journal());
         Files.createDirectories(idempotency());
+        Files.createDirectories(taskKeys());
+        Files.createDirectories(keyList());
     }
 }

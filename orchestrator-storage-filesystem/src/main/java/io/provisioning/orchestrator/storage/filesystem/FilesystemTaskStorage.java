@@ -11,6 +11,7 @@ import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.storage.migration.CanonicalImport;
 import io.provisioning.orchestrator.storage.migration.CanonicalTask;
 import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * Tasks as JSON files in the Rust orchestrator's layout: {@code queue.rkvs/tasks/<uuid>.json}
  * and {@code queue.rkvs/queue/<uuid>.json}.
  *
+ * <p>Only unfinished tasks are kept whole in memory; a finished one is read from its file, and
+ * listings and counts come from the {@link TaskIndex} (a compact entry per task, on disk but for
+ * the recent ones), so memory does not grow with the finished tasks a store holds.
+ *
  * <p>A write is acknowledged once it is in the group-committed journal (fdatasync). The JSON
  * files are brought up to date by the {@link Checkpointer} (atomic temp + rename, then one
  * filesystem sync) about once a second and at close, after which the journal segments they
@@ -41,7 +46,7 @@ public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport
     private static final ObjectMapper JSON = Json.mapper();
 
     private final FilesystemLayout layout;
-    private final TaskIndex index = new TaskIndex();
+    private final TaskIndex index;
     private final Checkpointer checkpointer;
     private final Journal journal;
     private final DataDirLock lock;
@@ -57,7 +62,18 @@ public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport
 
     /** {@code syncProgram}: the {@code sync} run as {@code sync -f}; a missing one means one fsync per file (tests). */
     FilesystemTaskStorage(Path dataDir, Duration checkpointInterval, String syncProgram) {
+        this(dataDir, checkpointInterval, syncProgram, TaskIndex.COMPACT_AT);
+    }
+
+    /** {@code compactIndexAt}: index entries changed in memory before a checkpoint compacts them (tests make it small). */
+    FilesystemTaskStorage(Path dataDir, Duration checkpointInterval, String syncProgram, int compactIndexAt) {
+        this(dataDir, checkpointInterval, syncProgram, compactIndexAt, KeyRecords.CACHE);
+    }
+
+    /** {@code keyCache}: key records kept in memory once their files are written (tests make it small). */
+    FilesystemTaskStorage(Path dataDir, Duration checkpointInterval, String syncProgram, int compactIndexAt, int keyCache) {
         this.layout = new FilesystemLayout(dataDir.resolve("queue.rkvs"));
+        this.index = new TaskIndex(layout, id -> TaskFiles.read(layout, id), compactIndexAt, keyCache);
         try {
             this.lock = DataDirLock.take(layout.root());
         } catch (IOException e) {
@@ -72,6 +88,7 @@ public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport
             this.journal = new Journal(layout.journal(), nextSegment, checkpointer::onDurable);
             checkpointer.start(journal, checkpointInterval);
         } catch (IOException | RuntimeException e) {
+            index.close();
             lock.close();
             if (e instanceof RuntimeException runtime) {
                 throw runtime;
@@ -232,6 +249,11 @@ public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport
     }
 
     @Override
+    public List<Task> scanFinishedBefore(java.time.Instant cutoff, long afterSequence, int limit) {
+        return index.scanFinishedBefore(cutoff, afterSequence, limit);
+    }
+
+    @Override
     public long count() {
         return index.size();
     }
@@ -244,6 +266,26 @@ public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport
     @Override
     public TaskPage list(TaskQuery query) {
         return index.list(query);
+    }
+
+    @Override
+    public Map<TaskStatus, Map<Integer, Long>> countsByStatusAndPriority() {
+        return index.countsByStatusAndPriority();
+    }
+
+    /** Unfinished tasks held whole in memory, and finished ones not yet in their files (tests, benchmarks). */
+    int tasksInMemory() {
+        return index.inMemory();
+    }
+
+    /** Idempotency keys held in memory (tests, benchmarks): bounded, whatever the store holds. */
+    int keysInMemory() {
+        return index.keysInMemory();
+    }
+
+    /** Index entries changed in memory since the last compaction (tests, benchmarks). */
+    int indexEntriesInMemory() {
+        return index.changedInMemory();
     }
 
     @Override
@@ -313,7 +355,9 @@ public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport
     public void close() {
         journal.close();
         checkpointer.close();
+        long tasks = index.size();
+        index.close();
         lock.close();
-        LOG.info("filesystem storage closed; {} tasks on disk", index.size());
+        LOG.info("filesystem storage closed; {} tasks on disk", tasks);
     }
 }

@@ -2,13 +2,13 @@ package io.provisioning.orchestrator.storage.filesystem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.provisioning.orchestrator.json.Json;
-import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.task.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -32,15 +32,25 @@ final class OpenExistingData {
         this.index = index;
     }
 
-    /** Loads files and journal; returns the number the next journal segment should have. */
+    /** Loads index, unfinished tasks, queue files, and journal (key records stay in their files); returns the number the next journal segment should have. */
     long run() throws IOException {
-        loadTaskFiles();
+        index.openKeys();
+        IndexFiles files = new IndexFiles(layout.index());
+        if (!files.exists()) {
+            buildIndexFromTaskFiles(files);
+        }
+        index.load(files, this::readUnfinished);
         loadQueueFiles();
-        loadKeyFiles();
         return replayJournal();
     }
 
-    private void loadTaskFiles() throws IOException {
+    /**
+     * A store written before the index existed: every task file is read once, and the index's
+     * first snapshot written from them. Later starts read the index, not the files. A task that
+     * carries a key without a key record gets its {@code task-keys/} file.
+     */
+    private void buildIndexFromTaskFiles(IndexFiles files) throws IOException {
+        List<IndexEntry> entries = new ArrayList<>();
         for (Path file : list(layout.tasks())) {
             String name = file.getFileName().toString();
             if (name.endsWith(".tmp")) {
@@ -51,14 +61,31 @@ final class OpenExistingData {
                 continue;
             }
             try {
-                Task task = JSON.readValue(file.toFile(), Task.class);
-                if (task.id() == null || !name.equals(task.id() + ".json")) {
-                    throw new IOException("file name does not match task id " + task.id());
+                Task task = TaskFiles.parse(file, name.substring(0, name.length() - ".json".length()));
+                entries.add(IndexEntry.of(task));
+                if (task.idempotencyKey() != null) {
+                    index.ensureTaskKey(task.idempotencyKey(), task.id(), true);
                 }
-                index.apply(new Change(task, Change.QueueOp.KEEP));
             } catch (IOException | RuntimeException e) {
                 moveAside(file, e);
             }
+        }
+        entries.sort(Comparator.comparing(IndexEntry::key));
+        files.compact(entries.iterator()).close();
+        if (!entries.isEmpty()) {
+            LOG.info("built the task index from {} task files (once: later starts read the index)", entries.size());
+        }
+    }
+
+    private Task readUnfinished(String id) {
+        Path file = layout.taskFile(id);
+        try {
+            return TaskFiles.parse(file, id);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null; // an index entry logged before its file was written: the journal still holds the task
+        } catch (IOException | RuntimeException e) {
+            moveAside(file, e);
+            return null;
         }
     }
 
@@ -80,28 +107,6 @@ final class OpenExistingData {
                     LOG.warn("queue entry {} names no known task; removing it", file);
                     Files.deleteIfExists(file);
                 }
-            } catch (IOException | RuntimeException e) {
-                moveAside(file, e);
-            }
-        }
-    }
-
-    private void loadKeyFiles() throws IOException {
-        for (Path file : list(layout.idempotency())) {
-            String name = file.getFileName().toString();
-            if (name.endsWith(".tmp")) {
-                Files.deleteIfExists(file);
-                continue;
-            }
-            if (!name.endsWith(".json")) {
-                continue;
-            }
-            try {
-                IdempotencyRecord record = JSON.readValue(file.toFile(), IdempotencyRecord.class);
-                if (record.key() == null || !file.equals(IdempotencyFiles.fileFor(layout, record.key()))) {
-                    throw new IOException("file name does not match idempotency key " + record.key());
-                }
-                index.applyKey(record);
             } catch (IOException | RuntimeException e) {
                 moveAside(file, e);
             }

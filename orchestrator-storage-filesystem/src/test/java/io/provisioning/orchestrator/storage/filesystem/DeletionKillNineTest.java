@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,10 +22,20 @@ class DeletionKillNineTest {
 
     @Test
     void a_sigkill_in_the_middle_of_deletions_loses_no_kept_task_and_brings_back_no_deleted_one() throws Exception {
+        killAndCheck(null);
+    }
+
+    /** The index compacts every few dozen changes, so kills land in compactions too; listings and counts must agree. */
+    @Test
+    void a_sigkill_in_the_middle_of_index_compactions_keeps_listings_and_counts_true() throws Exception {
+        killAndCheck("40");
+    }
+
+    private void killAndCheck(String compactAt) throws Exception {
         Set<String> kept = new HashSet<>();
         Set<String> deleted = new HashSet<>();
         for (int round = 0; round < 3; round++) {
-            runProbeAndKill(200 + round * 150L, kept, deleted);
+            runProbeAndKill(200 + round * 150L, kept, deleted, compactAt);
             assertThat(deleted).isNotEmpty();
             try (FilesystemTaskStorage reopened = new FilesystemTaskStorage(dataDir)) {
                 for (String id : kept) {
@@ -33,15 +45,31 @@ class DeletionKillNineTest {
                     assertThat(reopened.find(id)).as("deleted task %s", id).isEmpty();
                     assertThat(dataDir.resolve("queue.rkvs/tasks/" + id + ".json")).doesNotExist();
                 }
+                // what the index lists and counts is exactly what is stored
+                Set<String> listed = new HashSet<>();
+                for (var page = reopened.scan(0, 1000); !page.isEmpty();
+                        page = reopened.scan(page.get(page.size() - 1).sequence(), 1000)) {
+                    page.forEach(t -> listed.add(t.id()));
+                }
+                assertThat(listed).containsAll(kept).doesNotContainAnyElementsOf(deleted);
+                assertThat(reopened.count()).isEqualTo(listed.size());
+                assertThat(reopened.list(new io.provisioning.orchestrator.storage.TaskQuery(
+                        io.provisioning.orchestrator.task.TaskStatus.Completed, 1, 0)).total()).isEqualTo(listed.size());
+                for (String id : listed) {
+                    assertThat(reopened.find(id)).as("listed task %s", id).isPresent();
+                }
             }
         }
     }
 
-    private void runProbeAndKill(long runMillis, Set<String> kept, Set<String> deleted) throws Exception {
+    private void runProbeAndKill(long runMillis, Set<String> kept, Set<String> deleted, String compactAt) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process probe = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                DeletionProbe.class.getName(), dataDir.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> command = new ArrayList<>(List.of(java, "-cp",
+                System.getProperty("java.class.path"), DeletionProbe.class.getName(), dataDir.toString()));
+        if (compactAt != null) {
+            command.add(compactAt);
+        }
+        Process probe = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Set<String> seenDeleted = new HashSet<>();
         Thread reader = Thread.ofPlatform().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(probe.getInputStream(), StandardCharsets.UTF_8))) {

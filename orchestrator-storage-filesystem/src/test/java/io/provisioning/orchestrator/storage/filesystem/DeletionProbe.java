@@ -11,13 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * Run in a child JVM by {@link DeletionKillNineTest}: from several threads, stores a finished task
  * to keep ("KEEP <id>" once acknowledged) and one to delete, then deletes that one ("DELETED <id>"
  * once acknowledged), as a retention sweep does, with checkpoints every 20 ms. The parent kills it
- * with SIGKILL at a random moment.
+ * with SIGKILL at a random moment. A second argument makes the index compact after that many changed
+ * entries, so compactions are under way too.
  */
 public final class DeletionProbe {
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
-        FilesystemTaskStorage storage = new FilesystemTaskStorage(Path.of(args[0]), java.time.Duration.ofMillis(20));
+        int compactAt = args.length > 1 ? Integer.parseInt(args[1]) : TaskIndex.COMPACT_AT;
+        FilesystemTaskStorage storage = new FilesystemTaskStorage(Path.of(args[0]), java.time.Duration.ofMillis(20), "sync",
+                compactAt);
         for (int t = 0; t < 4; t++) {
             Thread.ofPlatform().start(() -> {
                 while (true) {

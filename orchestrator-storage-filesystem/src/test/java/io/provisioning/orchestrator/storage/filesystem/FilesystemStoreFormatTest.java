@@ -19,11 +19,11 @@ class FilesystemStoreFormatTest {
 
     @Test
     void a_store_of_a_newer_format_is_refused_before_anything_is_created() throws Exception {
-        new FormatManifest(1, "9.9.9", Map.of("filesystem-store", 2)).write(dataDir);
+        new FormatManifest(1, "9.9.9", Map.of("filesystem-store", 3)).write(dataDir);
         assertThatThrownBy(() -> StorageTypes.open("filesystem", dataDir, Map.of()))
                 .isInstanceOf(UnsupportedFormatException.class)
-                .hasMessageContaining("filesystem-store format version 2 (written by orchestrator 9.9.9), newer than "
-                        + "this code knows (1)")
+                .hasMessageContaining("filesystem-store format version 3 (written by orchestrator 9.9.9), newer than "
+                        + "this code knows (2)")
                 .hasMessageEndingWith("nothing was changed");
         assertThat(dataDir.resolve("queue.rkvs")).doesNotExist();
     }
@@ -31,7 +31,7 @@ class FilesystemStoreFormatTest {
     @Test
     void a_store_at_version_1_or_without_a_manifest_opens_and_says_its_version() throws Exception {
         try (TaskStorage storage = StorageTypes.open("filesystem", dataDir, Map.of())) {
-            assertThat(storage.formatVersions()).containsEntry("filesystem-store", 1);
+            assertThat(storage.formatVersions()).containsEntry("filesystem-store", 2);
         }
         new FormatManifest(1, "0.1.0", Map.of("filesystem-store", 1)).write(dataDir);
         try (TaskStorage storage = StorageTypes.open("filesystem", dataDir, Map.of())) {

@@ -121,6 +121,7 @@ class FilesystemTaskStorageTest extends TaskStorageContract {
         Task good = aTask().completed();
         storage.save(good);
         storage.close();
+        deleteIndex(); // a store written before the index: every file is read once, to build it
         Path tasks = dataDir.resolve("queue.rkvs/tasks");
         Files.writeString(tasks.resolve("11111111-1111-1111-1111-111111111111.json"), "{\"id\": \"1111", StandardOpenOption.CREATE);
         Files.writeString(tasks.resolve(".half-written.json.tmp"), "{");
@@ -146,5 +147,14 @@ class FilesystemTaskStorageTest extends TaskStorageContract {
         try (Stream<Path> files = Files.list(dataDir.resolve("queue.rkvs/tasks"))) {
             assertThat(files.filter(f -> f.toString().endsWith(".json")).count()).isEqualTo(20);
         }
+    }
+
+    private void deleteIndex() throws java.io.IOException {
+        try (Stream<Path> files = Files.list(dataDir.resolve("queue.rkvs/index"))) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(dataDir.resolve("queue.rkvs/index"));
     }
 }
