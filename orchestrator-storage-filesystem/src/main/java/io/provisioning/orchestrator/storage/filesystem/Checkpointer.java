@@ -32,7 +32,7 @@ final class Checkpointer implements AutoCloseable {
 
     private final FilesystemLayout layout;
     private final TaskIndex index;
-    private Map<String, Task> dirtyTasks = new HashMap<>();
+    private Map<String, TaskFile> dirtyTasks = new HashMap<>();
     private Map<String, Boolean> dirtyQueue = new HashMap<>();
     private Map<String, IdempotencyRecord> dirtyKeys = new HashMap<>();
     /** Tasks deleted since the last checkpoint: their files go. */
@@ -85,7 +85,7 @@ final class Checkpointer implements AutoCloseable {
     synchronized void absorb(Change change) {
         index.apply(change);
         dirtyDeletes.remove(change.task().id());
-        dirtyTasks.put(change.task().id(), change.task());
+        dirtyTasks.put(change.task().id(), new TaskFile(change.task(), change.json()));
         switch (change.queue()) {
             case ADD -> dirtyQueue.put(change.task().id(), Boolean.TRUE);
             case REMOVE -> dirtyQueue.put(change.task().id(), Boolean.FALSE);
@@ -143,7 +143,7 @@ final class Checkpointer implements AutoCloseable {
 
     /** Rotates the journal, writes the files for everything before the rotation, syncs, drops old segments. */
     void checkpoint() throws IOException {
-        List<Task> tasks;
+        List<TaskFile> tasks;
         Map<String, Boolean> queue;
         List<IdempotencyRecord> keys;
         List<String> deletes;
@@ -182,11 +182,11 @@ final class Checkpointer implements AutoCloseable {
      * A failed checkpoint hands its changes back, so that the next one writes their files before it
      * drops the journal segments that hold them. Changes that arrived meanwhile are newer and win.
      */
-    private synchronized void giveBack(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
+    private synchronized void giveBack(List<TaskFile> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
             List<String> deletes) {
-        for (Task task : tasks) {
-            if (!dirtyDeletes.contains(task.id())) {
-                dirtyTasks.putIfAbsent(task.id(), task);
+        for (TaskFile file : tasks) {
+            if (!dirtyDeletes.contains(file.task().id())) {
+                dirtyTasks.putIfAbsent(file.task().id(), file);
             }
         }
         for (String id : deletes) {
@@ -229,7 +229,7 @@ final class Checkpointer implements AutoCloseable {
         dropSegmentsThrough(segment - 1);
     }
 
-    private List<Path> writeFiles(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
+    private List<Path> writeFiles(List<TaskFile> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
             List<String> deletes) throws IOException {
         List<Path> written = new ArrayList<>(tasks.size() + queue.size() + keys.size());
         for (String id : deletes) {
@@ -240,9 +240,9 @@ final class Checkpointer implements AutoCloseable {
             AtomicFiles.write(file, JSON.writeValueAsBytes(record), false);
             written.add(file);
         }
-        for (Task task : tasks) {
-            Path file = layout.taskFile(task.id());
-            AtomicFiles.write(file, JSON.writeValueAsBytes(task), false);
+        for (TaskFile task : tasks) {
+            Path file = layout.taskFile(task.task().id());
+            AtomicFiles.write(file, task.bytes(), false);
             written.add(file);
         }
         for (Map.Entry<String, Boolean> entry : queue.entrySet()) {
@@ -316,6 +316,17 @@ final class Checkpointer implements AutoCloseable {
             checkpoint();
         } catch (IOException e) {
             LOG.error("final checkpoint failed; the journal keeps the changes for the next start", e);
+        }
+    }
+
+    /**
+     * A task file to write: the task, and its canonical JSON when the change carried it (an import),
+     * which is byte for byte what serializing the task gives ({@code Json.mapper()}), so those bytes
+     * are written instead of serializing the task a second time.
+     */
+    record TaskFile(Task task, byte[] json) {
+        byte[] bytes() throws IOException {
+            return json != null ? json : JSON.writeValueAsBytes(task);
         }
     }
 }
