@@ -32,7 +32,7 @@ final class Checkpointer implements AutoCloseable {
 
     private final FilesystemLayout layout;
     private final TaskIndex index;
-    private Map<String, Task> dirtyTasks = new HashMap<>();
+    private Map<String, TaskFile> dirtyTasks = new HashMap<>();
     private Map<String, Boolean> dirtyQueue = new HashMap<>();
     private Map<String, IdempotencyRecord> dirtyKeys = new HashMap<>();
     /** Tasks deleted since the last checkpoint, with the sequence they had (-1: not in the index): their files go. */
@@ -85,7 +85,7 @@ final class Checkpointer implements AutoCloseable {
     synchronized void absorb(Change change) {
         index.apply(change);
         dirtyDeletes.remove(change.task().id());
-        dirtyTasks.put(change.task().id(), change.task());
+        dirtyTasks.put(change.task().id(), new TaskFile(change.task(), change.json()));
         switch (change.queue()) {
             case ADD -> dirtyQueue.put(change.task().id(), Boolean.TRUE);
             case REMOVE -> dirtyQueue.put(change.task().id(), Boolean.FALSE);
@@ -143,7 +143,7 @@ final class Checkpointer implements AutoCloseable {
 
     /** Rotates the journal, writes the files for everything before the rotation, syncs, drops old segments. */
     void checkpoint() throws IOException {
-        List<Task> tasks;
+        List<TaskFile> tasks;
         Map<String, Boolean> queue;
         List<IdempotencyRecord> keys;
         Map<String, Long> deletes;
@@ -193,11 +193,11 @@ final class Checkpointer implements AutoCloseable {
      * A failed checkpoint hands its changes back, so that the next one writes their files before it
      * drops the journal segments that hold them. Changes that arrived meanwhile are newer and win.
      */
-    private synchronized void giveBack(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
+    private synchronized void giveBack(List<TaskFile> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
             Map<String, Long> deletes) {
-        for (Task task : tasks) {
-            if (!dirtyDeletes.containsKey(task.id())) {
-                dirtyTasks.putIfAbsent(task.id(), task);
+        for (TaskFile file : tasks) {
+            if (!dirtyDeletes.containsKey(file.task().id())) {
+                dirtyTasks.putIfAbsent(file.task().id(), file);
             }
         }
         deletes.forEach((id, sequence) -> {
@@ -245,7 +245,7 @@ final class Checkpointer implements AutoCloseable {
      * Once a file is written, memory lets its finished task go ({@link TaskIndex#written}), and its
      * key record ({@link KeyRecords#written}) but for a small cache.
      */
-    private List<Path> writeFiles(List<Task> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
+    private List<Path> writeFiles(List<TaskFile> tasks, Map<String, Boolean> queue, List<IdempotencyRecord> keys,
             Map<String, Long> deletes) throws IOException {
         List<IndexEntry> entries = new ArrayList<>(tasks.size() + deletes.size());
         deletes.forEach((id, sequence) -> {
@@ -253,7 +253,7 @@ final class Checkpointer implements AutoCloseable {
                 entries.add(IndexEntry.deletion(sequence, id));
             }
         });
-        tasks.forEach(task -> entries.add(IndexEntry.of(task)));
+        tasks.forEach(file -> entries.add(IndexEntry.of(file.task())));
         index.appendToLog(entries);
         List<Path> written = new ArrayList<>(tasks.size() + queue.size() + keys.size() + 1);
         if (!keys.isEmpty()) {
@@ -272,9 +272,10 @@ final class Checkpointer implements AutoCloseable {
         }
         java.util.Set<String> recorded = new java.util.HashSet<>(keys.size() * 2);
         keys.forEach(record -> recorded.add(record.key()));
-        for (Task task : tasks) {
+        for (TaskFile taskFile : tasks) {
+            Task task = taskFile.task();
             Path file = layout.taskFile(task.id());
-            AtomicFiles.write(file, JSON.writeValueAsBytes(task), false);
+            AtomicFiles.write(file, taskFile.bytes(), false);
             written.add(file);
             if (task.idempotencyKey() != null && !recorded.contains(task.idempotencyKey())) {
                 Path mapping = index.ensureTaskKey(task.idempotencyKey(), task.id(), false);
@@ -356,6 +357,17 @@ final class Checkpointer implements AutoCloseable {
             checkpoint();
         } catch (IOException e) {
             LOG.error("final checkpoint failed; the journal keeps the changes for the next start", e);
+        }
+    }
+
+    /**
+     * A task file to write: the task, and its canonical JSON when the change carried it (an import),
+     * which is byte for byte what serializing the task gives ({@code Json.mapper()}), so those bytes
+     * are written instead of serializing the task a second time.
+     */
+    record TaskFile(Task task, byte[] json) {
+        byte[] bytes() throws IOException {
+            return json != null ? json : JSON.writeValueAsBytes(task);
         }
     }
 }

@@ -238,7 +238,7 @@ public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport
         for (CanonicalTask canonical : tasks) {
             Change.QueueOp op = queued.contains(canonical.task().id()) ? Change.QueueOp.ADD : Change.QueueOp.REMOVE;
             lines.add(JournalRecord.importLine(canonical.json(), op));
-            changes.add(new Change(canonical.task(), op));
+            changes.add(new Change(canonical.task(), op, canonical.json()));
         }
         journal.appendAll(lines, changes);
     }

@@ -56,6 +56,36 @@ class CanonicalImportTest {
         }
     }
 
+    @Test
+    void the_task_file_of_an_imported_task_is_written_from_the_imported_bytes_and_a_later_change_from_the_task()
+            throws Exception {
+        Task imported = aTask().completed();
+        Task changedAfter = aTask().pending();
+        // valid JSON of the task but not the compact form serializing gives: the file must hold these bytes
+        byte[] importedJson = withLeadingSpace(CanonicalTask.of(imported).json());
+        try (FilesystemTaskStorage storage = new FilesystemTaskStorage(dataDir, Duration.ofHours(1))) {
+            storage.importCanonical(List.of(new CanonicalTask(imported, importedJson), CanonicalTask.of(changedAfter)),
+                    Set.of(changedAfter.id()));
+            storage.saveAndDequeue(changedAfter.cancel(changedAfter.createdAt().plusSeconds(1), "changed after the import"));
+        } // close writes the task files
+        FilesystemLayout layout = new FilesystemLayout(dataDir.resolve("queue.rkvs"));
+        assertThat(Files.readAllBytes(layout.taskFile(imported.id()))).isEqualTo(importedJson);
+        Task cancelled = changedAfter.cancel(changedAfter.createdAt().plusSeconds(1), "changed after the import");
+        assertThat(Files.readAllBytes(layout.taskFile(changedAfter.id()))).isEqualTo(Json.mapper().writeValueAsBytes(cancelled));
+        try (FilesystemTaskStorage reopened = new FilesystemTaskStorage(dataDir, Duration.ofHours(1))) {
+            assertThat(reopened.find(imported.id())).contains(imported);
+            assertThat(reopened.find(changedAfter.id())).contains(cancelled);
+            assertThat(reopened.queuedTaskIds()).isEmpty();
+        }
+    }
+
+    private static byte[] withLeadingSpace(byte[] json) {
+        byte[] spaced = new byte[json.length + 1];
+        spaced[0] = ' ';
+        System.arraycopy(json, 0, spaced, 1, json.length);
+        return spaced;
+    }
+
     private byte[] journalBytes() throws Exception {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         try (Stream<Path> files = Files.list(dataDir.resolve("queue.rkvs/journal"))) {
