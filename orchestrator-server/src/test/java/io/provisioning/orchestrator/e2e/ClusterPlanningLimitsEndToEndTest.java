@@ -50,9 +50,14 @@ class ClusterPlanningLimitsEndToEndTest {
             throws Exception {
         AtomicBoolean sending = new AtomicBoolean(true);
         AtomicInteger mostPlanning = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> busiest = new java.util.concurrent.atomic.AtomicReference<>("");
         Thread watcher = Thread.ofPlatform().start(() -> {
             while (sending.get()) {
-                mostPlanning.accumulateAndGet(planningAtOnce(), Math::max);
+                List<ProcessHandle> together = planningAtOnce();
+                if (together.size() > mostPlanning.get()) {
+                    mostPlanning.set(together.size());
+                    busiest.set(describe(together));
+                }
                 try {
                     Thread.sleep(10);
                 } catch (InterruptedException e) {
@@ -98,7 +103,8 @@ class ClusterPlanningLimitsEndToEndTest {
         assertThat(busy.headers().get("retry-after")).as("429 says when to come back").containsExactly("1");
         assertThat(busy.error()).isEqualTo(LIMIT + " cluster plans are already being made (the limit, "
                 + "--cluster-plan-limit); try again shortly");
-        assertThat(mostPlanning.get()).as("nu planning processes at once").isBetween(1, LIMIT);
+        assertThat(mostPlanning.get()).as("nu planning processes at once (at the most: %s)", busiest.get())
+                .isBetween(1, LIMIT);
         assertThat(healthDuringPlans).as("/health answered while the plans ran").isNotEmpty().containsOnly(200);
         accepted.forEach(r -> assertThat(r.data().asText()).matches("[0-9a-f-]{36}"));
     }
@@ -122,11 +128,18 @@ class ClusterPlanningLimitsEndToEndTest {
      * taken one after the other was alive from the end of the first to the start of the second, so the
      * processes in both were alive together.
      */
-    private static int planningAtOnce() {
+    private static List<ProcessHandle> planningAtOnce() {
         List<ProcessHandle> first = planningProcesses();
         List<ProcessHandle> second = planningProcesses();
-        return (int) first.stream().filter(p -> second.stream().anyMatch(q -> q.pid() == p.pid()
-                && q.info().startInstant().equals(p.info().startInstant()))).count();
+        return first.stream().filter(p -> second.stream().anyMatch(q -> q.pid() == p.pid()
+                && q.info().startInstant().equals(p.info().startInstant()))).toList();
+    }
+
+    /** Pid, parent, start and arguments of each (for the failure message: what was alive together). */
+    private static String describe(List<ProcessHandle> processes) {
+        return processes.stream().map(p -> p.pid() + " (parent " + p.parent().map(ProcessHandle::pid).orElse(-1L)
+                + ", started " + p.info().startInstant().map(Object::toString).orElse("?") + "): " + commandLine(p))
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     private static List<ProcessHandle> planningProcesses() {
