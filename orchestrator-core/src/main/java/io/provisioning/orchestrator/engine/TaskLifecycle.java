@@ -1,9 +1,11 @@
 package io.provisioning.orchestrator.engine;
 
 import io.provisioning.orchestrator.execution.ExecutionResult;
+import io.provisioning.orchestrator.execution.LauncherUnavailableException;
 import io.provisioning.orchestrator.queue.QueueEntry;
 import io.provisioning.orchestrator.queue.TaskQueue;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(TaskLifecycle.class);
+    /** How long a worker waits after the launcher could not start an attempt, before it takes the next task. */
+    static final Duration LAUNCHER_PAUSE = Duration.ofMillis(500);
 
     private final ClaimTask claim;
     private final RunAttempt run;
@@ -37,6 +41,15 @@ final class TaskLifecycle {
         } catch (StorageUnavailableException e) {
             queue.add(entry); // nothing was claimed; the workers pause until storage is back
             LOG.warn("cannot claim task {} now: {}", entry.taskId(), e.getMessage());
+            return;
+        } catch (LauncherUnavailableException e) {
+            // the claim put the task back, Pending, no attempt used; this worker pauses before the next
+            LOG.warn("cannot start task {} now: {}; it stays Pending and is tried again", entry.taskId(), e.getMessage());
+            try {
+                Thread.sleep(LAUNCHER_PAUSE.toMillis());
+            } catch (InterruptedException stopping) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         if (claimed.isEmpty()) {

@@ -70,7 +70,9 @@ final class AttemptLauncher {
      * Forks a watchdog for {@code argv} and waits until it leads a session of its own, connected and
      * held before the script: the attempt runs when {@link Watchdog#go()} is called.
      *
-     * @throws AttemptRejectedException when no watchdog can be started
+     * @throws AttemptRejectedException when no watchdog can be started for this attempt (it cannot run)
+     * @throws LauncherUnavailableException when the launcher exited before it was ready, or the watchdog gave
+     *     no word in time (a later try can start it)
      */
     Watchdog start(List<String> argv, Path workingDirectory, Map<String, String> environment, Duration grace,
             Duration readyTimeout) {
@@ -179,7 +181,7 @@ final class AttemptLauncher {
             String ready = answers.readLine();
             if (ready == null || !ready.equals("launcher-ready " + started.pid())) {
                 started.destroyForcibly();
-                throw new AttemptRejectedException("the attempt launcher did not start: "
+                throw new LauncherUnavailableException("the attempt launcher did not start: "
                         + (ready == null ? "it exited" : ready));
             }
             launcher = started;
@@ -381,7 +383,8 @@ final class AttemptLauncher {
                 return w;
             } catch (TimeoutException e) {
                 failed("no word from it within " + timeout.toSeconds() + " s");
-                throw new AttemptRejectedException("the attempt watchdog did not start within " + timeout.toSeconds() + " s");
+                throw new LauncherUnavailableException("the attempt watchdog did not start within " + timeout.toSeconds()
+                        + " s");
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof AttemptRejectedException rejected) {
                     throw rejected;
@@ -390,7 +393,7 @@ final class AttemptLauncher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failed("interrupted");
-                throw new AttemptRejectedException("interrupted while the attempt watchdog started");
+                throw new LauncherUnavailableException("interrupted while the attempt watchdog started");
             }
         }
 

@@ -12,6 +12,7 @@ public interface TaskExecutor {
      * Makes the next attempt of this Pending task ready without running it (see {@link PreparedAttempt}).
      *
      * @throws AttemptRejectedException when it cannot run at all; the task then fails without using an attempt
+     * @throws LauncherUnavailableException when it cannot be started now but may later; the task stays Pending
      */
     default PreparedAttempt prepare(Task pending) {
         return PreparedAttempt.inProcess(this);

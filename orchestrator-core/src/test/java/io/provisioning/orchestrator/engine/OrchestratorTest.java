@@ -58,6 +58,35 @@ class OrchestratorTest {
     }
 
     @Test
+    void a_task_the_launcher_could_not_start_stays_pending_uses_no_attempt_and_runs_once_it_can() {
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(3);
+        TaskExecutor executor = new TaskExecutor() {
+            @Override
+            public io.provisioning.orchestrator.execution.PreparedAttempt prepare(Task pending) {
+                if (refusals.getAndDecrement() > 0) {
+                    throw new io.provisioning.orchestrator.execution.LauncherUnavailableException(
+                            "the attempt launcher did not start: it exited");
+                }
+                return TaskExecutor.super.prepare(pending);
+            }
+
+            @Override
+            public ExecutionResult execute(Task task, ExecutionListener listener) {
+                ran.add(task.name() + "#" + task.attempts());
+                return ExecutionResult.succeeded("ok");
+            }
+        };
+        orchestrator = new Orchestrator(OrchestratorConfig.defaults().withWorkers(1)
+                .withShutdownGrace(Duration.ofSeconds(5)), storage, executor, clock, new TaskEventBus());
+        orchestrator.start();
+        Task task = orchestrator.submit(named("launch-later"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> orchestrator.get(task.id()).status() == TaskStatus.Completed);
+        assertThat(refusals.get()).as("refused three times first").isNegative();
+        assertThat(orchestrator.get(task.id()).attempts()).isEqualTo(1);
+        assertThat(ran).containsExactly("launch-later#1");
+    }
+
+    @Test
     void retries_a_failed_task_with_backoff_until_max_attempts_then_fails_it() {
         start(1, t -> new ExecutionResult(ExecutionResult.Outcome.FAILED, 1, "", "exit code 1: boom"));
         Task task = orchestrator.submit(named("flaky").maxAttempts(3));

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,6 +116,16 @@ class AttemptWatchdogTest {
         PreparedAttempt nextAttempt = executor().prepare(next);
         assertThat(ProcStat.of(nextAttempt.process().pid()).orElseThrow().ppid()).isNotEqualTo(launcher);
         assertThat(nextAttempt.run(next, ExecutionListener.NONE).outcome()).isEqualTo(ExecutionResult.Outcome.SUCCEEDED);
+    }
+
+    @Test
+    void a_launcher_that_exits_before_it_is_ready_is_a_passing_trouble_not_a_task_failure() {
+        // /bin/true in perl's place: the launcher process starts and exits at once, as one the server's
+        // shutdown closed mid-start, or one killed from outside, would
+        AttemptLauncher dying = AttemptLauncher.of("/bin/true");
+        assertThatThrownBy(() -> dying.start(List.of("/bin/echo", "x"), workspace, Map.of(), Duration.ofSeconds(1),
+                Duration.ofSeconds(5)))
+                .isInstanceOf(LauncherUnavailableException.class).hasMessageContaining("it exited");
     }
 
     @Test
