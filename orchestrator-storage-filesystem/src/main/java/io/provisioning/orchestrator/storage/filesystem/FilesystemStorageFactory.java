@@ -36,8 +36,11 @@ public final class FilesystemStorageFactory implements StorageFactory {
         }
         if (found < FORMAT_VERSION) {
             // version 1 (no manifest, or one no server upgraded: an offline migration): a build that knew
-            // no index may have written task files after the index was, so it is built again from them
-            forgetIndex(dataDir);
+            // no index may have written task files after the index was, so unless the index says what
+            // the task files say, it is built again from them (opening a store to read it changes nothing)
+            if (!IndexAgreement.holds(dataDir)) {
+                forgetIndex(dataDir);
+            }
         }
         return new FilesystemTaskStorage(dataDir);
     }

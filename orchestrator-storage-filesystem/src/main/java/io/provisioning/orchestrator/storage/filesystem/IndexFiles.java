@@ -109,31 +109,54 @@ final class IndexFiles implements AutoCloseable {
      */
     void readLog(Consumer<IndexEntry> each) throws IOException {
         Path file = logFile(generation);
-        long good = 0;
-        if (Files.exists(file)) {
-            byte[] bytes = Files.readAllBytes(file);
-            int from = 0;
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] == '\n') {
-                    if (i > from) {
-                        try {
-                            each.accept(JSON.readValue(bytes, from, i - from, IndexEntry.class));
-                        } catch (IOException e) {
-                            LOG.error("skipping an unreadable index log line in {}: {}", file, e.getMessage());
-                        }
-                    }
-                    from = i + 1;
-                    good = from;
-                }
-            }
-            if (good < bytes.length) {
-                LOG.warn("ignoring a torn last line of {} ({} bytes)", file, bytes.length - good);
-            }
-        }
+        long good = readLogLines(file, each, true);
         log = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         log.truncate(good);
         logEnd = good;
         AtomicFiles.fsyncDirectory(dir);
+    }
+
+    /**
+     * Every live entry of the index as it is on disk (the snapshot, then the log: a later line for
+     * a sequence wins, a deletion removes it), read without writing anything.
+     */
+    java.util.Map<EntryKey, IndexEntry> readAll() throws IOException {
+        java.util.Map<EntryKey, IndexEntry> all = new java.util.HashMap<>();
+        if (Files.exists(snapshotFile(generation))) {
+            IndexSnapshot.open(snapshotFile(generation), entry -> all.put(entry.key(), entry)).close();
+        }
+        readLogLines(logFile(generation), entry -> all.put(entry.key(), entry), false);
+        all.values().removeIf(IndexEntry::isDeleted);
+        return all;
+    }
+
+    /** Reads the log's whole lines in order; returns the length they cover (a torn last line is not). */
+    private static long readLogLines(Path file, Consumer<IndexEntry> each, boolean log) throws IOException {
+        long good = 0;
+        if (!Files.exists(file)) {
+            return good;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        int from = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                if (i > from) {
+                    try {
+                        each.accept(JSON.readValue(bytes, from, i - from, IndexEntry.class));
+                    } catch (IOException e) {
+                        if (log) {
+                            LOG.error("skipping an unreadable index log line in {}: {}", file, e.getMessage());
+                        }
+                    }
+                }
+                from = i + 1;
+                good = from;
+            }
+        }
+        if (log && good < bytes.length) {
+            LOG.warn("ignoring a torn last line of {} ({} bytes)", file, bytes.length - good);
+        }
+        return good;
     }
 
     /** Appends entries to the log and makes them durable. */

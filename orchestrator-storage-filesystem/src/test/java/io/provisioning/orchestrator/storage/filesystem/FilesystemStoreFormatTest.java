@@ -1,5 +1,6 @@
 package io.provisioning.orchestrator.storage.filesystem;
 
+import static io.provisioning.orchestrator.testing.TaskFixtures.aTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +11,8 @@ import io.provisioning.orchestrator.storage.TaskStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,5 +41,54 @@ class FilesystemStoreFormatTest {
             assertThat(storage.count()).isZero();
         }
         assertThat(Files.isDirectory(dataDir.resolve("queue.rkvs"))).isTrue();
+    }
+
+    /** An offline migration opens its source this way: reading a store must leave every file as it was. */
+    @Test
+    void opening_a_store_without_a_manifest_again_leaves_its_index_files_as_they_were() throws Exception {
+        try (TaskStorage storage = StorageTypes.open("filesystem", dataDir, Map.of())) {
+            for (int i = 0; i < 30; i++) {
+                storage.save(aTask().pending());
+            }
+        }
+        Map<String, String> before = filesUnder(dataDir.resolve("queue.rkvs"));
+
+        try (TaskStorage storage = StorageTypes.open("filesystem", dataDir, Map.of())) {
+            assertThat(storage.count()).isEqualTo(30);
+        }
+
+        assertThat(filesUnder(dataDir.resolve("queue.rkvs"))).isEqualTo(before);
+    }
+
+    /** A build without the index may have written a task file after the index was: then the index is built again. */
+    @Test
+    void an_index_that_does_not_say_what_the_task_files_say_is_built_again_from_them() throws Exception {
+        var task = aTask().pending();
+        try (TaskStorage storage = StorageTypes.open("filesystem", dataDir, Map.of())) {
+            storage.save(aTask().pending());
+            storage.save(task);
+        }
+        String written = Files.readString(dataDir.resolve("queue.rkvs/tasks/" + task.id() + ".json"));
+        String other = "aaaaaaaa-0000-0000-0000-000000000001";
+        Files.writeString(dataDir.resolve("queue.rkvs/tasks/" + other + ".json"),
+                written.replaceFirst("\"id\":\"[^\"]+\"", "\"id\":\"" + other + "\"")
+                        .replaceFirst("\"sequence\":\\d+", "\"sequence\":999"));
+
+        try (TaskStorage storage = StorageTypes.open("filesystem", dataDir, Map.of())) {
+            assertThat(storage.count()).isEqualTo(3);
+            assertThat(storage.find(other)).isPresent();
+        }
+    }
+
+    private static Map<String, String> filesUnder(Path root) throws Exception {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            // the task, queue and index files (a start begins a new journal segment, and that is all it writes)
+            for (Path file : walk.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".json")
+                    || root.relativize(f).startsWith("index")).toList()) {
+                files.put(root.relativize(file).toString(), Files.readString(file));
+            }
+        }
+        return files;
     }
 }
