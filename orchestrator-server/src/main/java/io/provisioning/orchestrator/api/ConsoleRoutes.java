@@ -1,11 +1,10 @@
 package io.provisioning.orchestrator.api;
 
 import io.javalin.config.JavalinConfig;
-import io.javalin.http.staticfiles.Location;
-import java.util.Map;
+import io.javalin.http.Context;
 
 /**
- * The web console: the static files under {@code ui/} in the server jar, served at {@code /ui/}
+ * The web console: the files under {@code ui/} in the server jar ({@link ConsoleFiles}), served at {@code /ui/}
  * on the API's own port (so with its TLS); {@code /} and {@code /ui} redirect there. The files
  * are open (they hold no data, see {@code RouteRoles}); every piece of data the console shows
  * comes from the API with the tab's bearer token.
@@ -20,21 +19,28 @@ final class ConsoleRoutes {
     private ConsoleRoutes() {}
 
     static void install(JavalinConfig config) {
-        config.staticFiles.add(files -> {
-            files.hostedPath = "/ui";
-            files.directory = "/ui";
-            files.location = Location.CLASSPATH;
-            files.headers = Map.of(
-                    "Content-Security-Policy", CONTENT_SECURITY_POLICY,
-                    "X-Content-Type-Options", "nosniff",
-                    "Referrer-Policy", "no-referrer",
-                    "Cache-Control", "no-cache");
-        });
-        config.routes.get("/", ctx -> ctx.redirect(PATH)); // Javalin matches "/ui" and "/ui/" alike, so /ui/ is the static index
-        config.routes.before("/ui", ctx -> {
+        ConsoleFiles files = new ConsoleFiles("ui", ConsoleRoutes.class.getClassLoader());
+        config.routes.get("/ui/<file>", ctx -> serve(ctx, files, ctx.pathParam("file")));
+        config.routes.get("/ui", ctx -> { // Javalin matches "/ui" and "/ui/" alike: /ui/ is the console's index
             if (ctx.path().equals("/ui")) {
                 ctx.redirect(PATH);
+            } else {
+                serve(ctx, files, "");
             }
         });
+        config.routes.get("/", ctx -> ctx.redirect(PATH));
+    }
+
+    private static void serve(Context ctx, ConsoleFiles files, String relative) {
+        ConsoleFiles.File file = files.find(relative).orElse(null);
+        if (file == null) {
+            Responses.error(ctx, 404, "no console file " + ConsoleFiles.printable(relative));
+            return;
+        }
+        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cache-Control", "no-cache");
+        ctx.contentType(file.contentType()).result(file.bytes());
     }
 }
