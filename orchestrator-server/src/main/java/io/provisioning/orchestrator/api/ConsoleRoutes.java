@@ -20,14 +20,18 @@ final class ConsoleRoutes {
 
     static void install(JavalinConfig config) {
         ConsoleFiles files = new ConsoleFiles("ui", ConsoleRoutes.class.getClassLoader());
-        config.routes.get("/ui/<file>", ctx -> serve(ctx, files, ctx.pathParam("file")));
-        config.routes.get("/ui", ctx -> { // Javalin matches "/ui" and "/ui/" alike: /ui/ is the console's index
+        io.javalin.http.Handler file = ctx -> serve(ctx, files, ctx.pathParam("file"));
+        io.javalin.http.Handler index = ctx -> { // Javalin matches "/ui" and "/ui/" alike: /ui/ is the console's index
             if (ctx.path().equals("/ui")) {
                 ctx.redirect(PATH);
             } else {
                 serve(ctx, files, "");
             }
-        });
+        };
+        config.routes.get("/ui/<file>", file);
+        config.routes.head("/ui/<file>", file); // the server leaves the body out
+        config.routes.get("/ui", index);
+        config.routes.head("/ui", index);
         config.routes.get("/", ctx -> ctx.redirect(PATH));
     }
 

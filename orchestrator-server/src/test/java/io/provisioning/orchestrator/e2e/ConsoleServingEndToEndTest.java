@@ -69,6 +69,10 @@ class ConsoleServingEndToEndTest {
             assertThat(file.body()).as(asset).doesNotContain("://cdn", "https://");
         }
         assertThat(get("/ui/js/app.js").headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+        RawHttp.Answer head = RawHttp.send(server.port(), "HEAD", "/ui/", List.of(), null);
+        assertThat(head.status()).as("HEAD /ui/").isEqualTo(200);
+        assertThat(head.text()).as("HEAD /ui/: the page's headers, no body").containsIgnoringCase("Content-Type: text/html")
+                .contains("Content-Security-Policy: default-src 'self'").doesNotContain("<title>");
     }
 
     @Test
@@ -78,7 +82,8 @@ class ConsoleServingEndToEndTest {
         assertThat(get("/no-such-thing").statusCode()).isEqualTo(401);
         assertThat(get("/ui/no-such-file.js").statusCode()).isEqualTo(404);
         for (String sneaky : List.of("/ui/../tasks", "/ui/%2e%2e/tasks", "/ui/..%2ftasks", "/ui/%2e%2e/%2e%2e/etc/passwd",
-                "/ui/../io/provisioning/orchestrator/api/ApiServer.class", "/ui/../logback.xml")) {
+                "/ui/../io/provisioning/orchestrator/api/ApiServer.class", "/ui/../logback.xml", "/ui/.hidden.js",
+                "/ui/js/..%2f..%2flogback.xml", "/ui/index.html%00.js", "/ui/" + "a/".repeat(300) + "x.js")) {
             RawHttp.Answer answer = RawHttp.send(server.port(), "GET", sneaky, List.of(), null);
             assertThat(answer.status()).as(sneaky).isIn(400, 401, 404);
             assertThat(answer.text()).as(sneaky).doesNotContain("\"success\":true", "root:", "CAFEBABE");
