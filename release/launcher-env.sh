@@ -5,6 +5,12 @@
 ORCHESTRATOR_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export ORCHESTRATOR_HOME
 
+# The server's JVM memory flags, as in the repository's bin/lib/env.sh (docs/PERFORMANCE.md, section 3):
+# at most 30 % of the heap committed free after a GC, and a GC after an idle minute so an idle server
+# gives memory back. ORCHESTRATOR_JAVA_OPTS comes after them (the last of a repeated flag wins);
+# ORCHESTRATOR_MEMORY_OPTS set in the environment (even empty) replaces them.
+ORCHESTRATOR_MEMORY_OPTS="${ORCHESTRATOR_MEMORY_OPTS--XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=60000}"
+
 java_major() {
   "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
 }
