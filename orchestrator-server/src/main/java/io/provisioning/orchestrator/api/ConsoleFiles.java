@@ -62,12 +62,6 @@ final class ConsoleFiles {
         return found;
     }
 
-    /** A requested name as it may appear in an answer: at most 100 characters, nothing but printable ASCII. */
-    static String printable(String name) {
-        String cut = name.length() > 100 ? name.substring(0, 100) + "..." : name;
-        return "'" + cut.replaceAll("[^\\x20-\\x7e]", "?") + "'";
-    }
-
     private Optional<byte[]> read(String name) {
         try (InputStream in = loader.getResourceAsStream(root + name)) {
             return in == null ? Optional.empty() : Optional.of(in.readAllBytes());

@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.api;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.provisioning.orchestrator.workflow.Printable;
 
 /**
  * The web console: the files under {@code ui/} in the server jar ({@link ConsoleFiles}), served at {@code /ui/}
@@ -38,7 +39,7 @@ final class ConsoleRoutes {
     private static void serve(Context ctx, ConsoleFiles files, String relative) {
         ConsoleFiles.File file = files.find(relative).orElse(null);
         if (file == null) {
-            Responses.error(ctx, 404, "no console file " + ConsoleFiles.printable(relative));
+            Responses.error(ctx, 404, "no console file " + Printable.quote(relative));
             return;
         }
         ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);

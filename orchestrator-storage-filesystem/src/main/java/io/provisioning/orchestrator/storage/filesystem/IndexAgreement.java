@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Whether the task index of a store with no format record (one made by opening the storage
@@ -29,7 +28,7 @@ final class IndexAgreement {
             }
             Map<EntryKey, IndexEntry> indexed = files.readAll();
             Map<EntryKey, IndexEntry> onDisk = new HashMap<>();
-            for (Path file : list(layout.tasks())) {
+            for (Path file : Files.isDirectory(layout.tasks()) ? OpenExistingData.list(layout.tasks()) : List.<Path>of()) {
                 String name = file.getFileName().toString();
                 if (!name.endsWith(".json")) {
                     if (name.endsWith(".tmp")) {
@@ -44,15 +43,6 @@ final class IndexAgreement {
             return onDisk.equals(indexed);
         } catch (IOException | RuntimeException e) {
             return false; // an unreadable file or index: the rebuild moves it aside and says so
-        }
-    }
-
-    private static List<Path> list(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.toList();
         }
     }
 }

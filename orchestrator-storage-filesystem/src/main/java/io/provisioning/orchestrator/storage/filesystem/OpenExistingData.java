@@ -179,7 +179,7 @@ final class OpenExistingData {
         }
     }
 
-    private static List<Path> list(Path dir) throws IOException {
+    static List<Path> list(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.toList();
         }
