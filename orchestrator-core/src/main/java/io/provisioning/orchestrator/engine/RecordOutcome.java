@@ -47,6 +47,7 @@ final class RecordOutcome {
     private static final class OutcomeWrite {
         Task expected;
         Task next;
+        Boolean cancelled;
     }
 
     void record(Task claimed, ExecutionResult result) {
@@ -77,17 +78,52 @@ final class RecordOutcome {
     private void recordOnce(Task claimed, ExecutionResult result, OutcomeWrite write) {
         Task settled;
         synchronized (locks.forTask(claimed.id())) {
-            Task task = storage.find(claimed.id()).orElseThrow();
-            if (write.next != null && StoredState.same(task, write.next)) { // the earlier try was stored after all
-                settled = write.next;
-            } else {
-                Optional<Task> written = writeOutcome(claimed, result, write, task);
-                if (written.isEmpty()) {
-                    return;
+            settled = write.next == null && storage.isShared() ? storeOverClaimed(claimed, result, write).orElse(null) : null;
+            if (settled == null) {
+                Task task = storage.find(claimed.id()).orElseThrow();
+                if (write.next != null && StoredState.same(task, write.next)) { // the earlier try was stored after all
+                    settled = write.next;
+                } else {
+                    Optional<Task> written = writeOutcome(claimed, result, write, task);
+                    if (written.isEmpty()) {
+                        return;
+                    }
+                    settled = written.get();
                 }
-                settled = written.get();
             }
         }
+        announceSettled(settled, result);
+    }
+
+    /**
+     * The first try on a shared store, without reading the task (a round trip and a parse there):
+     * the outcome written over the claimed state, which is what the store holds unless something
+     * changed the task since (a progress note, another node); then the compare-and-set fails,
+     * nothing is written, and the caller reads and decides. Not on a store only this process uses:
+     * its compare-and-set does not compare (this process's task locks order its writes), and its
+     * read costs nothing.
+     */
+    private Optional<Task> storeOverClaimed(Task claimed, ExecutionResult result, OutcomeWrite write) {
+        Task next = next(claimed, result, cancelled(write, claimed));
+        write.expected = claimed;
+        write.next = next;
+        if (storage.compareAndSave(claimed, next, next.status() == TaskStatus.Pending ? QueueChange.ADD : QueueChange.KEEP)) {
+            return Optional.of(next);
+        }
+        write.expected = null;
+        write.next = null;
+        return Optional.empty();
+    }
+
+    /** Whether a cancel was requested, asked once per outcome: the request is taken when asked. */
+    private boolean cancelled(OutcomeWrite write, Task claimed) {
+        if (write.cancelled == null) {
+            write.cancelled = here.takeCancelRequest(claimed.id());
+        }
+        return write.cancelled;
+    }
+
+    private void announceSettled(Task settled, ExecutionResult result) {
         announce.queueAll(concurrency.release(settled));
         announce.stored(settled);
         if (settled.status() == TaskStatus.Pending && result.outcome() != ExecutionResult.Outcome.INTERRUPTED) {
@@ -106,7 +142,7 @@ final class RecordOutcome {
         if (write.next != null && StoredState.same(task, write.expected)) { // the earlier try was not stored: again
             return store(claimed, write, task, write.next);
         }
-        return store(claimed, write, task, next(task, result, here.takeCancelRequest(claimed.id())));
+        return store(claimed, write, task, next(task, result, cancelled(write, claimed)));
     }
 
     private Task next(Task task, ExecutionResult result, boolean cancelled) {
