@@ -35,6 +35,15 @@ final class ChangeNotices implements AutoCloseable {
     /** What fits in a NOTIFY payload (8000 bytes) with the writer, id and version in front. */
     private static final int JSON_BYTES = 7_600;
     private static final String NOTIFY = "SELECT count(pg_notify('" + TaskNotifications.CHANNEL + "', p)) FROM unnest(?::text[]) AS p";
+    /**
+     * The same with the payloads joined by U+001E, which JSON text never holds raw (a string escapes
+     * every control character) and ids and node names may not contain: one plain text parameter,
+     * which the driver sends as it is, where a text array costs an escape of every quote of every
+     * task's JSON on this side and a parse of the array literal on the server's.
+     */
+    private static final String NOTIFY_JOINED = "SELECT count(pg_notify('" + TaskNotifications.CHANNEL
+            + "', p)) FROM string_to_table(?, chr(30)) AS p";
+    private static final char SEPARATOR = '\u001e';
 
     private final DataSource pool;
     private final String nodeId;
@@ -92,9 +101,15 @@ final class ChangeNotices implements AutoCloseable {
         try (Connection c = pool.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
-            try (Statement st = c.createStatement(); PreparedStatement ps = c.prepareStatement(NOTIFY)) {
+            String joined = joined(payloads);
+            try (Statement st = c.createStatement();
+                    PreparedStatement ps = c.prepareStatement(joined == null ? NOTIFY : NOTIFY_JOINED)) {
                 st.execute("SET LOCAL synchronous_commit TO off");
-                ps.setArray(1, c.createArrayOf("text", payloads.toArray()));
+                if (joined == null) {
+                    ps.setArray(1, c.createArrayOf("text", payloads.toArray()));
+                } else {
+                    ps.setString(1, joined);
+                }
                 ps.executeQuery().close();
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -104,6 +119,21 @@ final class ChangeNotices implements AutoCloseable {
                 c.setAutoCommit(autoCommit);
             }
         }
+    }
+
+    /** The payloads separated by {@link #SEPARATOR}; null if one holds it (then they go as an array). */
+    static String joined(List<String> payloads) {
+        StringBuilder all = new StringBuilder(payloads.size() * 1_100);
+        for (String payload : payloads) {
+            if (payload.indexOf(SEPARATOR) >= 0) {
+                return null;
+            }
+            if (!all.isEmpty()) {
+                all.append(SEPARATOR);
+            }
+            all.append(payload);
+        }
+        return all.toString();
     }
 
     /** Sends what is waiting (for at most 5 s), then stops. */

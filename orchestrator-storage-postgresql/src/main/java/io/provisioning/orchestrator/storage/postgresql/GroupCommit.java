@@ -197,24 +197,24 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * The batch as one multi-statement query ({@code s1; s2; …}): the driver sends every statement
-     * with its parameters at once and then reads the answers, so a batch costs one round trip for its
-     * statements and one for its commit, however many writes it holds. A write alone runs as a
-     * single autocommitted statement.
+     * The batch in one transaction, as few multi-statement queries ({@code s; s; …}) as there are
+     * kinds of write in it: the writes of one kind (one SQL text) go together, in chunks of a
+     * power of two, so that each query text recurs. The driver then parses each text once per
+     * connection and the server prepares and plans it once (after the driver's prepare threshold)
+     * instead of for every batch, and a chunk costs one round trip however many writes it holds.
+     * A write alone runs as a single autocommitted statement.
      */
     private void transaction(List<Pending<?>> batch) throws SQLException {
-        StringBuilder sql = new StringBuilder();
-        for (Pending<?> pending : batch) {
-            sql.append(sql.isEmpty() ? "" : ";\n").append(pending.write.sql());
-        }
         try (Connection c = pool.getConnection()) {
             if (batch.size() == 1) {
-                execute(c, sql.toString(), batch);
+                execute(c, batch.get(0).write.sql(), batch);
                 return;
             }
             c.setAutoCommit(false);
             try {
-                execute(c, sql.toString(), batch);
+                for (List<Pending<?>> chunk : chunks(batch, p -> p.write.sql())) {
+                    execute(c, repeated(chunk.get(0).write.sql(), chunk.size()), chunk);
+                }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -227,6 +227,50 @@ final class GroupCommit implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The batch (sorted by order key) split by SQL text, kinds in the order their first write
+     * comes, each kind in chunks of 2^k writes, largest first; the writes of one task keep their
+     * order, as the sort is stable and one task's writes of one kind stay in one kind's list.
+     */
+    static <P> List<List<P>> chunks(List<P> batch, java.util.function.Function<P, String> sql) {
+        java.util.Map<String, List<P>> kinds = new java.util.LinkedHashMap<>();
+        for (P pending : batch) {
+            kinds.computeIfAbsent(sql.apply(pending), k -> new ArrayList<>()).add(pending);
+        }
+        List<List<P>> chunks = new ArrayList<>();
+        for (List<P> kind : kinds.values()) {
+            int from = 0;
+            while (from < kind.size()) {
+                int size = Integer.highestOneBit(kind.size() - from);
+                chunks.add(kind.subList(from, from + size));
+                from += size;
+            }
+        }
+        return chunks;
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, String[]> REPEATED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@code sql} {@code times} times, separated by {@code ;}, made once per text and power of two. */
+    private static String repeated(String sql, int times) {
+        if (times == 1) {
+            return sql;
+        }
+        String[] bySize = REPEATED.computeIfAbsent(sql, k -> new String[Integer.numberOfTrailingZeros(MAX_BATCH) + 1]);
+        int slot = Integer.numberOfTrailingZeros(times);
+        String text = bySize[slot];
+        if (text == null) {
+            StringBuilder all = new StringBuilder(sql.length() * times + 2 * times);
+            for (int i = 0; i < times; i++) {
+                all.append(i == 0 ? "" : ";\n").append(sql);
+            }
+            text = all.toString();
+            bySize[slot] = text;
+        }
+        return text;
     }
 
     private static void execute(Connection c, String sql, List<Pending<?>> batch) throws SQLException {

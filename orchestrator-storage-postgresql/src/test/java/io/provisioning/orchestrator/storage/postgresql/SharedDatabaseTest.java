@@ -142,6 +142,35 @@ class SharedDatabaseTest {
     }
 
     @Test
+    void passes_on_tasks_whose_text_holds_quotes_backslashes_separators_and_any_unicode_as_written() throws Exception {
+        TaskStorage a = node("a");
+        TaskStorage b = node("b");
+        List<Task> seenByA = new CopyOnWriteArrayList<>();
+        try (AutoCloseable watch = a.watchOtherNodes(seenByA::add)) {
+            List<Task> written = new ArrayList<>();
+            String[] outputs = {"\"quoted\", {braces}, [brackets], back\\slash", "record\u001eseparator\u001funit\u0000nul",
+                "ünïcödé ✓ 🚀, tab\tand\nnewline", "x".repeat(9_000)}; // the last is over a payload: announced without JSON
+            for (String output : outputs) {
+                Task theirs = aTask().running();
+                b.save(theirs);
+                Task done = theirs.complete(Instant.parse("2026-01-01T00:00:02Z"), 0, output);
+                b.compareAndSave(theirs, done, QueueChange.KEEP);
+                written.add(done);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> seenByA.containsAll(written));
+            for (Task done : written) {
+                assertThat(a.find(done.id())).contains(done);
+            }
+        }
+    }
+
+    @Test
+    void notices_go_joined_unless_a_payload_holds_the_separator_then_as_an_array() {
+        assertThat(ChangeNotices.joined(List.of("a 1 1 {}", "a 2 1 {\"x\":\"\\u001e\"}"))).isEqualTo("a 1 1 {}\u001ea 2 1 {\"x\":\"\\u001e\"}");
+        assertThat(ChangeNotices.joined(List.of("a 1 1 {}", "node\u001ename 2 1 {}"))).isNull();
+    }
+
+    @Test
     void refuses_a_second_task_with_a_sequence_another_node_already_used() {
         TaskStorage a = node("a");
         TaskStorage b = node("b");

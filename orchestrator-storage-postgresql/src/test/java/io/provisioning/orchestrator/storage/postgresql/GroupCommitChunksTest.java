@@ -1,0 +1,43 @@
+package io.provisioning.orchestrator.storage.postgresql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a batch is cut into queries: by kind of write (its SQL text), each kind in chunks of a power
+ * of two, so that the texts the driver and the server see recur and are prepared once.
+ */
+class GroupCommitChunksTest {
+    @Test
+    void writes_of_one_kind_go_together_in_power_of_two_chunks_in_their_order() {
+        List<String> batch = new ArrayList<>();
+        for (int i = 0; i < 13; i++) {
+            batch.add("claim-" + i);
+            if (i % 3 == 0) {
+                batch.add("outcome-" + i);
+            }
+        }
+        List<List<String>> chunks = GroupCommit.chunks(batch, w -> w.substring(0, w.indexOf('-')));
+
+        assertThat(chunks).extracting(List::size).containsExactly(8, 4, 1, 4, 1);
+        assertThat(chunks.stream().flatMap(List::stream).toList()).as("each kind in its order, the first kind first")
+                .containsExactlyElementsOf(batch.stream().sorted((a, b) -> Boolean.compare(a.startsWith("outcome"),
+                        b.startsWith("outcome"))).toList());
+        assertThat(chunks.get(0)).startsWith("claim-0", "claim-1");
+        assertThat(chunks.get(3)).containsExactly("outcome-0", "outcome-3", "outcome-6", "outcome-9");
+    }
+
+    @Test
+    void a_batch_of_one_kind_whose_size_is_a_power_of_two_is_one_chunk() {
+        List<String> batch = new ArrayList<>();
+        for (int i = 0; i < GroupCommit.MAX_BATCH; i++) {
+            batch.add("w" + i);
+        }
+        assertThat(GroupCommit.chunks(batch, w -> "same")).hasSize(1);
+        assertThat(GroupCommit.chunks(batch.subList(0, 255), w -> "same")).extracting(List::size)
+                .containsExactly(128, 64, 32, 16, 8, 4, 2, 1);
+    }
+}
