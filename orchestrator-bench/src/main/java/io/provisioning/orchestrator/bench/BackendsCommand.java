@@ -38,13 +38,18 @@ final class BackendsCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "64", description = "engine workers, i.e. tasks in flight (default: ${DEFAULT-VALUE})")
     int workers;
 
+    @Option(names = "--queued-first", description = "submit every task of a run before the workers start, and time "
+            + "completed/s from their start (the drain of a full queue, as db-scheduler's harness measures exec/s)")
+    boolean queuedFirst;
+
     @Override
     public Integer call() throws Exception {
         BenchFixture fixture = common.fixture();
         System.out.println(Machine.describe(fixture.dataRoot()));
         System.out.println(DiskProbe.describe(fixture.dataRoot()));
         System.out.printf("backends: %,d tasks per run, %d runs of each after a %,d-task warm-up; %d submitters, "
-                + "%d workers, no-op executor; order rotates each round%n", tasks, runs, warmupTasks, submitters, workers);
+                + "%d workers, no-op executor; order rotates each round%s%n", tasks, runs, warmupTasks, submitters, workers,
+                queuedFirst ? "; queued first: completed/s from the workers' start, after every submission was stored" : "");
         Map<String, StorageBackend> backends = new LinkedHashMap<>();
         Map<String, List<RunResult>> results = new LinkedHashMap<>();
         try {
@@ -91,7 +96,7 @@ final class BackendsCommand implements Callable<Integer> {
     }
 
     private EngineThroughput engine(BenchFixture fixture, StorageBackend backend) {
-        return new EngineThroughput(fixture, submitters, workers, backend::open);
+        return new EngineThroughput(fixture, submitters, workers, backend::open, queuedFirst);
     }
 
     private static double median(List<RunResult> runs, boolean completed) {
