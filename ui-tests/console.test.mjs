@@ -99,8 +99,18 @@ test('follow a long task\'s log live, search it, and cancel it', async () => {
   await page.locator('#task-log mark').first().waitFor();
   await page.getByLabel('Find in log').fill('');
   await browser.screenshot('task-log-live');
+  // the cancel's answer (the task as it was, still Running) is held until the live stream has shown
+  // Cancelled, as a loaded server may deliver them: the older answer must not undo the newer state
+  await page.route('**/tasks/*/cancel', async (route) => {
+    const answer = await route.fetch();
+    await page.locator('#task-status [data-status="Cancelled"]').waitFor({ timeout: 30000 }).catch(() => {});
+    await route.fulfill({ response: answer });
+  });
   await page.getByRole('button', { name: 'Cancel' }).click();
   await page.locator('#task-status [data-status="Cancelled"]').waitFor({ timeout: 30000 });
+  await page.getByText('Cancel requested.').waitFor({ timeout: 30000 }); // the held answer has arrived
+  await page.unroute('**/tasks/*/cancel');
+  await page.locator('#task-status [data-status="Cancelled"]').waitFor();
   await page.getByRole('button', { name: 'Retry' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Cancel' }).count(), 0);
   await browser.screenshot('task-cancelled');

@@ -144,7 +144,8 @@ export function taskView(main, [id], ctx) {
     if (button) button.disabled = true;
     try {
       const { data } = await post(`/tasks/${id}/${what}`);
-      if (data && data.id) { task = data; renderTask(); }
+      // the answer may come after the live stream has shown a newer state (Cancelled after the cancel's Running)
+      if (data && data.id && !olderThan(data, task)) { task = data; renderTask(); }
       ctx.alert(what === 'cancel' ? 'Cancel requested.' : 'Queued again as a new attempt.', 'info');
       if (what === 'retry') restartStream();
     } catch (e) {
@@ -152,6 +153,17 @@ export function taskView(main, [id], ctx) {
     } finally {
       if (button) button.disabled = false;
     }
+  }
+
+  /** True when {@code a} is an older state of the task than {@code b} (updated_at, to the nanosecond). */
+  function olderThan(a, b) {
+    return instantKey(a.updated_at) < instantKey(b.updated_at);
+  }
+
+  /** An ISO instant as text that sorts in time order: the fraction padded to nine digits. */
+  function instantKey(at) {
+    const m = /^(.*?)(?:\.(\d{1,9}))?Z$/.exec(at || '');
+    return m ? `${m[1]}.${(m[2] || '').padEnd(9, '0')}` : '';
   }
 
   function renderAttempts() {
