@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code unnest} turns them back into rows, so a batch costs three round trips and one commit; a
  * migration's batch of new tasks goes as binary {@code COPY} ({@link #runCanonical}).
  * Runs inside the caller's transaction. An import is not news for the nodes that follow live
- * changes; a submission's caller announces its tasks after the commit ({@link ChangeNotices}).
+ * changes (submissions are {@link SubmissionRows}).
  */
 final class BulkImport {
     private static final String TASKS = """
@@ -25,11 +25,6 @@ final class BulkImport {
             ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, status = EXCLUDED.status, idem = EXCLUDED.idem,
                 attempts = EXCLUDED.attempts, updated = EXCLUDED.updated, version = t.version + 1,
                 writer = EXCLUDED.writer, lease_owner = NULL, lease_until = NULL, json = EXCLUDED.json
-            """;
-    /** New tasks only: an id or sequence already stored fails the whole transaction. */
-    private static final String NEW_TASKS = """
-            INSERT INTO task (id, seq, status, idem, attempts, updated, writer, json)
-            SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::integer[], ?::text[], ?::text[], ?::text[])
             """;
     private static final String QUEUE = """
             INSERT INTO queue (task_id, priority, seq, not_before)
@@ -46,7 +41,7 @@ final class BulkImport {
 
     /** Replaces what is stored under the tasks' ids, quietly (an import). */
     static void run(Connection c, List<Task> tasks, Set<String> queued, String node) throws SQLException {
-        write(c, tasks, null, queued, node, true);
+        write(c, tasks, null, queued, node);
     }
 
     /**
@@ -72,7 +67,7 @@ final class BulkImport {
                 plain.add(tasks.get(i).task());
                 json[i] = new String(tasks.get(i).json(), StandardCharsets.UTF_8);
             }
-            write(c, plain, json, queued, node, true);
+            write(c, plain, json, queued, node);
         }
     }
 
@@ -105,16 +100,9 @@ final class BulkImport {
         }
     }
 
-    /** Inserts new tasks, every one queued, and tells the other nodes (a submission). */
-    static String[] insertQueued(Connection c, List<Task> tasks, String node) throws SQLException {
-        Set<String> all = new java.util.HashSet<>();
-        tasks.forEach(t -> all.add(t.id()));
-        return write(c, tasks, null, all, node, false);
-    }
-
-    /** {@code json}: the tasks' JSON when made already, else null. Returns the tasks' JSON as stored, in order. */
-    private static String[] write(Connection c, List<Task> tasks, String[] known, Set<String> queued, String node,
-            boolean quiet) throws SQLException {
+    /** {@code known}: the tasks' JSON when made already, else null. */
+    private static void write(Connection c, List<Task> tasks, String[] known, Set<String> queued, String node)
+            throws SQLException {
         int n = tasks.size();
         String[] ids = new String[n];
         Long[] seqs = new Long[n];
@@ -144,7 +132,7 @@ final class BulkImport {
                 notQueued.add(task.id());
             }
         }
-        try (PreparedStatement ps = c.prepareStatement(quiet ? TASKS : NEW_TASKS)) {
+        try (PreparedStatement ps = c.prepareStatement(TASKS)) {
             ps.setArray(1, c.createArrayOf("text", ids));
             ps.setArray(2, c.createArrayOf("bigint", seqs));
             ps.setArray(3, c.createArrayOf("text", statuses));
@@ -182,6 +170,5 @@ final class BulkImport {
                 ps.executeUpdate();
             }
         }
-        return json;
     }
 }

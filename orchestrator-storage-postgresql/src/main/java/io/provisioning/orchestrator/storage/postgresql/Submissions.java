@@ -24,17 +24,6 @@ final class Submissions {
 
     private Submissions() {}
 
-    /** True when this transaction now holds the key; false when it was stored already. */
-    static boolean claimKey(Connection c, IdempotencyRecord record) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO idempotency (key, request_hash, json) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING")) {
-            ps.setString(1, record.key());
-            ps.setString(2, String.valueOf(record.requestHash()));
-            ps.setString(3, toJson(record));
-            return ps.executeUpdate() == 1;
-        }
-    }
-
     static Optional<IdempotencyRecord> find(Connection c, String key) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT json FROM idempotency WHERE key = ?")) {
             ps.setString(1, key);
