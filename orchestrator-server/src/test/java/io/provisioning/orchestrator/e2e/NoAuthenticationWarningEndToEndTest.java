@@ -20,26 +20,22 @@ class NoAuthenticationWarningEndToEndTest {
 
     @Test
     void listening_beyond_loopback_without_authentication_prints_how_to_turn_it_on() throws Exception {
-        List<String> log;
-        try (ServerProcess server = ServerProcess.startWithEnvironment(Map.of("ORCHESTRATOR_HOST", "0.0.0.0"), dataDir,
-                workspace, Components.fixtureScript(), "--workers", "1")) {
-            assertThat(server.api().get("/health").status()).isEqualTo(200);
-            log = List.copyOf(server.log());
-        }
-        assertThat(log).filteredOn(line -> line.contains(WARNING)).singleElement().asString()
+        assertThat(logOfAServerOn("0.0.0.0")).filteredOn(line -> line.contains(WARNING)).singleElement().asString()
                 .contains("listening on 0.0.0.0", "--auth-hs256-secret-file");
     }
 
     @Test
     void on_loopback_there_is_no_warning() throws Exception {
-        List<String> log;
-        // started the same way as above (same log capture), on the loopback address
-        try (ServerProcess server = ServerProcess.startWithEnvironment(Map.of("ORCHESTRATOR_HOST", "127.0.0.1"), dataDir,
+        // the server logs warnings only here, so the log may be empty; the test above shows the same capture sees the warning
+        assertThat(logOfAServerOn("127.0.0.1")).as("server log").noneMatch(line -> line.contains(WARNING));
+    }
+
+    /** What a server without authentication, listening on {@code host}, logged until it answered its first request. */
+    private List<String> logOfAServerOn(String host) throws Exception {
+        try (ServerProcess server = ServerProcess.startWithEnvironment(Map.of("ORCHESTRATOR_HOST", host), dataDir,
                 workspace, Components.fixtureScript(), "--workers", "1")) {
             assertThat(server.api().get("/health").status()).isEqualTo(200);
-            log = List.copyOf(server.log());
+            return List.copyOf(server.log());
         }
-        // the server logs warnings only here, so the log may be empty; the test above shows the same capture sees the warning
-        assertThat(log).as("server log").noneMatch(line -> line.contains(WARNING));
     }
 }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * The live writes of many callers (claims, outcomes, progress, submissions) in one transaction and
  * one flushed commit, the way the filesystem store's journal group-commits its lines. A caller hands
  * in its write and waits; one of a few writer threads takes every write waiting at that moment (up
- * to {@link #MAX_BATCH}), sends them as one multi-statement query on one connection inside one
- * transaction, commits once, and only then answers each caller with its own result.
+ * to {@link #MAX_BATCH}), sends them on one connection inside one transaction (a multi-statement
+ * query per kind of write, see {@link #transaction}), commits once, and only then answers each
+ * caller with its own result.
  *
  * <p>Each write keeps its own outcome: a compare-and-set that loses answers "0 rows" (its own
  * {@code false}) and the others go on; a taken idempotency key is an {@code ON CONFLICT DO NOTHING}
@@ -35,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * during or after the commit), every caller of the batch is told "unavailable" and settles its write
  * by reading it back, as with a single write whose answer was lost.
  *
- * <p>Within a batch the writes go in the order of their {@code order} key (a task id; submissions
- * with "" first), so that batches of several writers and nodes lock rows in one order and do not
- * deadlock on each other. At most {@link #WAITING} writes wait; a caller beyond that waits to hand
+ * <p>Within a batch the writes of each kind go in the order of their {@code order} key (a task id;
+ * submissions with "" first), so that they lock rows in one order; two batches that write the same
+ * two tasks in different kinds can still deadlock, which PostgreSQL breaks and the batch runs
+ * again. At most {@link #WAITING} writes wait; a caller beyond that waits to hand
  * its write in.
  */
 final class GroupCommit implements AutoCloseable {
