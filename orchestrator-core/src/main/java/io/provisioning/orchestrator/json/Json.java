@@ -13,8 +13,9 @@ import java.time.Instant;
 /** The one JSON configuration of the product: snake_case fields, ISO-8601 UTC instants. */
 public final class Json {
     private static final ObjectMapper MAPPER = reflective()
-            // a task field by field (TaskSerializer: the same bytes as the reflective bean serializer)
-            .addModule(new SimpleModule("task-json").addSerializer(Task.class, new TaskSerializer()))
+            // a task field by field: the same bytes, and the same values read, as the reflective bean (de)serializer
+            .addModule(new SimpleModule("task-json").addSerializer(Task.class, new TaskSerializer())
+                    .addDeserializer(Task.class, new TaskDeserializer()))
             .build();
 
     private Json() {}

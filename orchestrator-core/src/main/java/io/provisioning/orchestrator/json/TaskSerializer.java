@@ -17,7 +17,7 @@ import java.util.List;
  * names, nulls written but for the fields marked {@code NON_NULL}, {@code interrupted} only when
  * true), without its reflective accessor calls: a task is serialized on every state change, every
  * event, every response and every migration, and the reflective path was about a third of a
- * PostgreSQL worker's time. {@code TaskSerializerTest} holds it to the reflective output.
+ * PostgreSQL worker's time. {@code TaskJsonTest} holds it to the reflective output.
  */
 final class TaskSerializer extends StdSerializer<Task> {
     private static final SerializedString ID = name("id"), NAME = name("name"), COMMAND = name("command"),

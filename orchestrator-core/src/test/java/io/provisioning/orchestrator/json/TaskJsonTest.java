@@ -17,10 +17,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The product's task serializer writes byte for byte what Jackson's reflective bean serializer
- * writes under the same settings: every stored task, content hash and response depends on it.
+ * The product's task (de)serializer writes byte for byte what Jackson's reflective bean serializer
+ * writes under the same settings, and reads every input as its reflective reader does: every stored
+ * task, content hash and response depends on it.
  */
-class TaskSerializerTest {
+class TaskJsonTest {
     private static final ObjectMapper REFLECTIVE = Json.reflective().build();
 
     @Test
@@ -44,6 +45,62 @@ class TaskSerializerTest {
             assertThat(Json.mapper().writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(task))
                     .isEqualTo(REFLECTIVE.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(task));
             assertThat(Json.mapper().readValue(Json.mapper().writeValueAsBytes(task), Task.class)).isEqualTo(task);
+        }
+    }
+
+    @Test
+    void random_tasks_are_read_back_exactly_as_the_reflective_deserializer_reads_them() throws Exception {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 20_000; i++) {
+            Task task = randomTask(random);
+            byte[] json = REFLECTIVE.writeValueAsBytes(task);
+            Task read = Json.mapper().readValue(json, Task.class);
+            assertThat(read).isEqualTo(REFLECTIVE.readValue(json, Task.class));
+            assertThat(Json.mapper().writeValueAsBytes(read)).isEqualTo(json);
+        }
+    }
+
+    /** Shapes the product never writes: each is read (or refused) as the reflective deserializer does. */
+    @Test
+    void other_shapes_of_a_task_are_read_or_refused_as_the_reflective_deserializer_does() throws Exception {
+        String stored = REFLECTIVE.writeValueAsString(randomTask(new SplittableRandom(9)));
+        List<String> inputs = new ArrayList<>(List.of(
+                "{}", "{\"id\":\"a\"}", "[]", "\"text\"", "17", "null", "{\"id\":\"a\",}", "{\"id\"}",
+                "{\"status\":\"pending\"}", "{\"status\":\" Running \"}", "{\"status\":\"Paused\"}",
+                "{\"status\":3}", "{\"status\":null}", "{\"priority\":\"5\"}", "{\"priority\":5.7}",
+                "{\"priority\":3000000000}", "{\"priority\":null}", "{\"priority\":true}",
+                "{\"attempts\":\"x\"}", "{\"sequence\":\"12\"}", "{\"sequence\":1.5}",
+                "{\"sequence\":99999999999999999999}", "{\"exit_code\":\"3\"}", "{\"exit_code\":3000000000}",
+                "{\"exit_code\":2.0}", "{\"continue_on_dependency_failure\":\"true\"}",
+                "{\"continue_on_dependency_failure\":1}", "{\"continue_on_dependency_failure\":null}",
+                "{\"args\":\"one\"}", "{\"args\":[1,true,null]}", "{\"args\":[[\"x\"]]}", "{\"args\":{}}",
+                "{\"locks\":null}", "{\"dependencies\":[\"a\",\"b\"]}", "{\"name\":5}", "{\"name\":true}",
+                "{\"name\":{\"x\":1}}", "{\"name\":[\"x\"]}", "{\"created_at\":1767225600}",
+                "{\"created_at\":\"yesterday\"}", "{\"created_at\":\"2026-01-01t00:00:00z\"}",
+                "{\"progress\":null}", "{\"progress\":{}}", "{\"progress\":{\"percent\":150,\"message\":7}}",
+                "{\"progress\":{\"percent\":\"40\",\"extra\":[1,{\"a\":2}]}}", "{\"progress\":5}",
+                "{\"progress\":[]}", "{\"history\":null}", "{\"history\":[null]}", "{\"history\":{}}",
+                "{\"history\":[{\"attempt\":1,\"outcome\":\"failed\",\"interrupted\":true,\"x\":1}]}",
+                "{\"process\":null}", "{\"process\":{\"pid\":\"12\",\"node\":\"n\"}}", "{\"process\":7}",
+                "{\"unknown\":{\"deep\":[1,2,{\"id\":\"no\"}]},\"id\":\"kept\"}",
+                "{\"id\":\"first\",\"id\":\"second\"}", "{\"Id\":\"case\"}", "{\"createdAt\":\"2026-01-01T00:00:00Z\"}",
+                " \n{ \"id\" : \"spaced\" , \"priority\" : -3 }\n "));
+        inputs.add(stored);
+        inputs.add(stored.replace("\"id\":", "\"extra\":[{\"id\":1}],\"id\":"));
+        inputs.add(stored.substring(0, stored.length() - 1));
+        for (String json : inputs) {
+            assertThat(outcome(Json.mapper(), json)).as(json).isEqualTo(outcome(REFLECTIVE, json));
+        }
+    }
+
+    /** The task read, or "refused" with the kind of exception. */
+    private static String outcome(ObjectMapper mapper, String json) {
+        try {
+            return String.valueOf(mapper.readValue(json, Task.class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return "refused " + (e instanceof com.fasterxml.jackson.databind.JsonMappingException ? "mapping" : "parse");
+        } catch (Exception e) {
+            return "refused " + e.getClass().getName();
         }
     }
 
