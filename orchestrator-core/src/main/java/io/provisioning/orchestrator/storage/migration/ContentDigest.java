@@ -17,6 +17,9 @@ import java.util.Map;
  * same digest hold the same tasks with the same content and the same queue.
  */
 public final class ContentDigest {
+    /** One SHA-256 per thread (each {@code digest()} resets it): no provider lookup per task. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ContentDigest::sha256);
+
     private ContentDigest() {}
 
     public static String of(Task task) {
@@ -34,7 +37,7 @@ public final class ContentDigest {
 
     /** SHA-256 (hex) of JSON bytes: {@link #of(Task)} when they are the task's {@link #canonicalJson}. */
     public static String ofJson(byte[] json) {
-        return HexFormat.of().formatHex(sha256().digest(json));
+        return HexFormat.of().formatHex(SHA256.get().digest(json));
     }
 
     /** SHA-256 of an idempotency record's canonical JSON. */
