@@ -493,37 +493,22 @@ final class TaskIndex implements AutoCloseable {
         return unfinished.values().stream().sorted(Comparator.comparingLong(Task::sequence)).toList();
     }
 
-    /**
-     * Up to {@code limit} tasks with a sequence above {@code after}, ascending. The entries are taken
-     * from the index in order and their tasks looked up together, the files of finished tasks read on
-     * several threads (a migration or its verification reads every file of the store this way).
-     */
+    /** Up to {@code limit} tasks with a sequence above {@code after}, ascending. */
     List<Task> scan(long after, int limit) {
         List<Task> page = new ArrayList<>(Math.min(limit, 4096));
         Iterator<IndexEntry> entries = merged(view, after, true);
-        List<IndexEntry> wanted = new ArrayList<>(Math.min(limit, 4096));
         while (entries.hasNext() && page.size() < limit) {
-            wanted.clear();
-            while (entries.hasNext() && wanted.size() < limit - page.size()) {
-                IndexEntry entry = entries.next();
-                if (!entry.isDeleted()) {
-                    wanted.add(entry);
-                }
+            IndexEntry entry = entries.next();
+            if (entry.isDeleted()) {
+                continue;
             }
-            List<Task> found = wanted.size() < PARALLEL_READS_FROM ? wanted.stream().map(e -> findUnchecked(e.id())).toList()
-                    : wanted.parallelStream().map(e -> findUnchecked(e.id())).toList();
-            for (int i = 0; i < wanted.size(); i++) {
-                Task task = found.get(i);
-                if (task != null && task.sequence() == wanted.get(i).sequence()) {
-                    page.add(task);
-                }
+            Task task = findUnchecked(entry.id());
+            if (task != null && task.sequence() == entry.sequence()) {
+                page.add(task);
             }
         }
         return page;
     }
-
-    /** From how many tasks at once a scan looks them up on several threads. */
-    private static final int PARALLEL_READS_FROM = 64;
 
     /** Up to {@code limit} finished tasks above {@code after} that finished before {@code cutoff}, ascending: only those files are read. */
     List<Task> scanFinishedBefore(java.time.Instant cutoff, long after, int limit) {
