@@ -25,12 +25,16 @@ final class IsoInstantSerializer extends StdSerializer<Instant> {
 
     @Override
     public void serialize(Instant value, JsonGenerator generator, SerializerProvider provider) throws IOException {
-        char[] text = new char[30];
-        int length = write(value, text);
+        writeTo(generator, value, new char[30]);
+    }
+
+    /** Writes {@code value} (not null) as a JSON string, using {@code scratch} (30 chars) for its text. */
+    static void writeTo(JsonGenerator generator, Instant value, char[] scratch) throws IOException {
+        int length = write(value, scratch);
         if (length < 0) {
             generator.writeString(value.toString());
         } else {
-            generator.writeString(text, 0, length);
+            generator.writeString(scratch, 0, length);
         }
     }
 

@@ -140,24 +140,17 @@ final class TaskSerializer extends StdSerializer<Task> {
         out.writeEndObject();
     }
 
+    /** A string field; {@code writeString(null)} writes null in every Jackson generator, trees included. */
     private static void string(JsonGenerator out, SerializedString field, String value) throws IOException {
         out.writeFieldName(field);
-        if (value == null) {
-            out.writeNull();
-        } else {
-            out.writeString(value);
-        }
+        out.writeString(value);
     }
 
     private static void strings(JsonGenerator out, SerializedString field, List<String> values) throws IOException {
         out.writeFieldName(field);
         out.writeStartArray();
         for (String value : values) {
-            if (value == null) {
-                out.writeNull();
-            } else {
-                out.writeString(value);
-            }
+            out.writeString(value);
         }
         out.writeEndArray();
     }
@@ -176,13 +169,8 @@ final class TaskSerializer extends StdSerializer<Task> {
         out.writeFieldName(field);
         if (value == null) {
             out.writeNull();
-            return;
-        }
-        int length = IsoInstantSerializer.write(value, scratch);
-        if (length < 0) {
-            out.writeString(value.toString());
         } else {
-            out.writeString(scratch, 0, length);
+            IsoInstantSerializer.writeTo(out, value, scratch);
         }
     }
 }

@@ -19,15 +19,7 @@ class IsoInstantsTest {
     void every_instant_the_product_writes_reads_back_to_itself() throws Exception {
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < 20_000; i++) {
-            // year 0000 to 9999, any nanosecond: all the shapes Instant.toString gives (0, 3, 6 or 9 digits)
-            long second = random.nextLong(-62_167_219_200L, 253_402_300_800L);
-            int nanos = switch (i % 4) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            Instant instant = Instant.ofEpochSecond(second, nanos);
+            Instant instant = randomInstant(random, i);
             String json = Json.mapper().writeValueAsString(instant);
             assertThat(json).isEqualTo(STANDARD.writeValueAsString(instant));
             assertThat(Json.mapper().readValue(json, Instant.class)).as(json).isEqualTo(instant);
@@ -76,4 +68,35 @@ class IsoInstantsTest {
             return "refused " + e.getClass().getName();
         }
     }
+
+    @Test
+    void instants_of_every_shape_are_written_as_instant_to_string_writes_them() {
+        SplittableRandom random = new SplittableRandom(3);
+        char[] out = new char[30];
+        for (int i = 0; i < 200_000; i++) {
+            Instant instant = randomInstant(random, i);
+            int length = IsoInstantSerializer.write(instant, out);
+            assertThat(new String(out, 0, length)).isEqualTo(instant.toString());
+        }
+        for (Instant edge : List.of(Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("1969-12-31T23:59:59.999Z"), Instant.EPOCH, Instant.parse("2000-02-29T00:00:00Z"),
+                Instant.parse("1900-03-01T00:00:00.000001Z"))) {
+            assertThat(new String(out, 0, IsoInstantSerializer.write(edge, out))).isEqualTo(edge.toString());
+        }
+        assertThat(IsoInstantSerializer.write(Instant.parse("+10000-01-01T00:00:00Z"), out)).isEqualTo(-1);
+        assertThat(IsoInstantSerializer.write(Instant.parse("-0001-12-31T23:59:59Z"), out)).isEqualTo(-1);
+    }
+
+    /** Year 0000 to 9999, any nanosecond: every shape Instant.toString gives (0, 3, 6 or 9 digits), by {@code i % 4}. */
+    static Instant randomInstant(SplittableRandom random, int i) {
+        long second = random.nextLong(-62_167_219_200L, 253_402_300_800L);
+        int nanos = switch (i % 4) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1000;
+            default -> random.nextInt(1_000_000_000);
+        };
+        return Instant.ofEpochSecond(second, nanos);
+    }
+
 }

@@ -104,35 +104,6 @@ class TaskJsonTest {
         }
     }
 
-    @Test
-    void instants_of_every_shape_are_written_as_instant_to_string_writes_them() {
-        SplittableRandom random = new SplittableRandom(3);
-        char[] out = new char[30];
-        for (int i = 0; i < 200_000; i++) {
-            Instant instant = randomInstant(random, i);
-            int length = IsoInstantSerializer.write(instant, out);
-            assertThat(new String(out, 0, length)).isEqualTo(instant.toString());
-        }
-        for (Instant edge : List.of(Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
-                Instant.parse("1969-12-31T23:59:59.999Z"), Instant.EPOCH, Instant.parse("2000-02-29T00:00:00Z"),
-                Instant.parse("1900-03-01T00:00:00.000001Z"))) {
-            assertThat(new String(out, 0, IsoInstantSerializer.write(edge, out))).isEqualTo(edge.toString());
-        }
-        assertThat(IsoInstantSerializer.write(Instant.parse("+10000-01-01T00:00:00Z"), out)).isEqualTo(-1);
-        assertThat(IsoInstantSerializer.write(Instant.parse("-0001-12-31T23:59:59Z"), out)).isEqualTo(-1);
-    }
-
-    private static Instant randomInstant(SplittableRandom random, int i) {
-        long second = random.nextLong(-62_167_219_200L, 253_402_300_800L);
-        int nanos = switch (i % 4) {
-            case 0 -> 0;
-            case 1 -> random.nextInt(1000) * 1_000_000;
-            case 2 -> random.nextInt(1_000_000) * 1000;
-            default -> random.nextInt(1_000_000_000);
-        };
-        return Instant.ofEpochSecond(second, nanos);
-    }
-
     private static Task randomTask(SplittableRandom random) {
         int shape = random.nextInt(1 << 20);
         List<AttemptRecord> history = new ArrayList<>();
@@ -165,7 +136,7 @@ class TaskJsonTest {
             return null;
         }
         return random.nextInt(50) == 0 ? (random.nextBoolean() ? Instant.MAX : Instant.MIN)
-                : randomInstant(random, random.nextInt(4));
+                : IsoInstantsTest.randomInstant(random, random.nextInt(4));
     }
 
     private static <T> T maybe(SplittableRandom random, T value) {
