@@ -70,12 +70,15 @@ export const get = (path) => api('GET', path);
 export const post = (path, body, extra) => api('POST', path, body, extra);
 export const del = (path) => api('DELETE', path);
 
-/** How many tasks have this status (and workflow / infra, when given): the X-Total-Count of a one-row page. */
-export async function countTasks(status, { workflow, infra } = {}) {
-  const q = new URLSearchParams({ limit: '1' });
-  if (status) q.set('status', status);
+/**
+ * How many tasks of a workflow / infra (when given) have each status: {Pending: n, Running: n, …}.
+ * The server counts them at once, so they add up even while tasks move from one status to the next.
+ */
+export async function taskCounts({ workflow, infra } = {}) {
+  const q = new URLSearchParams();
   if (workflow) q.set('workflow', workflow);
   if (infra) q.set('infra', infra);
-  const { headers: h } = await get(`/tasks?${q}`);
-  return Number(h.get('X-Total-Count') || 0);
+  const query = q.toString();
+  const { data } = await get(`/tasks/counts${query ? `?${query}` : ''}`);
+  return data;
 }

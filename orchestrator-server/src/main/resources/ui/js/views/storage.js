@@ -1,6 +1,6 @@
 // Storage and operations: the backend in use and an online migration's progress, the audit
 // chain's verification (both admin), and a live summary: queue depth, running, completed per minute.
-import { countTasks, get } from '../api.js';
+import { get, taskCounts } from '../api.js';
 import { clear, h } from '../dom.js';
 import { stream } from '../sse.js';
 
@@ -59,9 +59,9 @@ export function storageView(main, _params, ctx) {
   const completedAt = [];
   async function loadCounts() {
     try {
-      const [p, r] = await Promise.all([countTasks('Pending'), countTasks('Running')]);
-      queue.textContent = p;
-      running.textContent = r;
+      const counts = await taskCounts();
+      queue.textContent = counts.Pending;
+      running.textContent = counts.Running;
       if (completedAt.length === 0 && perMinute.textContent === '…') {
         const { data } = await get('/tasks?status=Completed&limit=1000');
         const since = Date.now() - 60000;

@@ -1,6 +1,6 @@
 // The tasks table: counts per status, filters and pages, all done by the server (GET /tasks with
 // status, workflow, infra, limit, offset; X-Total-Count), and rows updated live from GET /events.
-import { countTasks, get } from '../api.js';
+import { get, taskCounts } from '../api.js';
 import { age, announce, badge, clear, h } from '../dom.js';
 import { stream } from '../sse.js';
 
@@ -105,10 +105,13 @@ export function tasksView(main) {
     if (message) infraIn.setAttribute('aria-invalid', 'true'); else infraIn.removeAttribute('aria-invalid');
   }
 
+  let countLoads = 0; // counts asked for twice may answer out of order: only the newest answer is shown
   async function loadCounts() {
+    const mine = ++countLoads;
     try {
-      const scope = { workflow: filter.workflow, infra: filter.infra };
-      const numbers = await Promise.all(STATUSES.map((s) => countTasks(s, scope)));
+      const byStatus = await taskCounts({ workflow: filter.workflow, infra: filter.infra });
+      if (mine !== countLoads) return;
+      const numbers = STATUSES.map((s) => byStatus[s] ?? 0);
       counts.setAttribute('aria-label', `Tasks per status${filter.workflow ? `, workflow ${filter.workflow}` : ''}${filter.infra ? `, infra ${filter.infra}` : ''}`);
       clear(counts, STATUSES.map((s, i) => h('li', {}, h('a', {
         href: '#/tasks', class: `badge s-${s}`, 'data-count': s, 'aria-label': `${numbers[i]} ${s}`,

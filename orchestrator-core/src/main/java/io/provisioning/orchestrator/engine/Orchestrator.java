@@ -16,6 +16,7 @@ import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskBuilder;
 import io.provisioning.orchestrator.task.TaskNotFoundException;
+import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,6 +205,11 @@ public final class Orchestrator implements AutoCloseable {
 
     public TaskPage list(TaskQuery query) {
         return storage.list(query);
+    }
+
+    /** The filter's tasks per status, in one count (see {@link TaskStorage#countByStatus}). */
+    public java.util.Map<TaskStatus, Long> countByStatus(TaskQuery filter) {
+        return storage.countByStatus(filter);
     }
 
     public int queuedCount() {

@@ -66,6 +66,11 @@ public record TaskQuery(TaskStatus status, String workflow, String infra, String
         return new TaskQuery(status, workflow, infra, dependsOn, limit, offset);
     }
 
+    /** The same filter with any status (for counting per status). */
+    public TaskQuery anyStatus() {
+        return new TaskQuery(null, workflow, infra, dependsOn, limit, offset);
+    }
+
     /** Whether a filter beyond the status is set (backends that keep counts per status only need to count these). */
     public boolean filtersBeyondStatus() {
         return workflow != null || infra != null || dependsOn != null;

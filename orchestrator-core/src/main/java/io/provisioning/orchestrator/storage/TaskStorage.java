@@ -49,6 +49,14 @@ public interface TaskStorage extends AutoCloseable {
     /** Newest first, filtered; {@link TaskPage#total()} counts every match. */
     TaskPage list(TaskQuery query);
 
+    /**
+     * How many tasks match the filter's workflow, infra and dependency (its status, limit and offset
+     * do not matter), per status, every status a key. Counted in one statement or one pass, so the
+     * numbers add up to the filter's total even while tasks move from one status to the next; the
+     * same counts asked for status by status could miss a task that moved in between.
+     */
+    java.util.Map<TaskStatus, Long> countByStatus(TaskQuery filter);
+
     /** Every task that is not in a terminal state, for recovery at start. */
     List<Task> findUnfinished();
 

@@ -148,6 +148,62 @@ public abstract class TaskStorageContract {
     }
 
     @Test
+    void counts_the_filter_per_status_whatever_status_it_names() {
+        for (int i = 0; i < 9; i++) {
+            Task task = aTask().withWorkflow(i % 3 == 0 ? "taskserv.create" : "servers.create").withInfra("staging").pending();
+            storage.save(switch (i % 4) {
+                case 0 -> task;
+                case 1 -> task.start(Instant.parse("2026-01-01T00:00:01Z"));
+                case 2 -> aTask().withWorkflow(task.workflow()).withInfra("staging").completed();
+                default -> aTask().withWorkflow(task.workflow()).withInfra("staging").failed();
+            });
+        }
+        storage.save(aTask().withWorkflow("servers.create").withInfra("production").completed());
+        storage.save(aTask().withWorkflow(null).withInfra(null).pending());
+
+        Map<TaskStatus, Long> staging = storage.countByStatus(new TaskQuery(TaskStatus.Cancelled, 1, 5).withInfra("staging"));
+        assertThat(staging).containsExactlyInAnyOrderEntriesOf(Map.of(TaskStatus.Pending, 3L, TaskStatus.Running, 2L,
+                TaskStatus.Completed, 2L, TaskStatus.Failed, 2L, TaskStatus.Cancelled, 0L));
+        // i = 1, 2, 4, 5, 7, 8 are servers.create: Running 1 and 5, Completed 2, Failed 7, Pending 4 and 8
+        assertThat(storage.countByStatus(TaskQuery.all().withWorkflow("servers.create").withInfra("staging")))
+                .containsEntry(TaskStatus.Pending, 2L).containsEntry(TaskStatus.Running, 2L)
+                .containsEntry(TaskStatus.Completed, 1L).containsEntry(TaskStatus.Failed, 1L);
+        Map<TaskStatus, Long> everything = storage.countByStatus(TaskQuery.all());
+        assertThat(everything.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(11);
+        assertThat(everything).containsEntry(TaskStatus.Pending, 4L).containsEntry(TaskStatus.Completed, 3L);
+        assertThat(storage.countByStatus(TaskQuery.all().withInfra("nowhere")).values()).containsOnly(0L).hasSize(5);
+    }
+
+    @Test
+    void the_counts_per_status_always_add_up_while_tasks_move_on() throws Exception {
+        List<Task> tasks = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            Task task = aTask().withWorkflow("servers.create").withInfra("moving").pending();
+            storage.save(task);
+            tasks.add(task);
+        }
+        ExecutorService mover = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> moving = mover.submit(() -> {
+                Instant at = Instant.parse("2026-01-01T00:00:01Z");
+                for (Task task : tasks) {
+                    Task running = task.start(at);
+                    storage.save(running);
+                    storage.save(running.complete(at.plusSeconds(1), 0, "done"));
+                }
+            });
+            TaskQuery filter = TaskQuery.all().withInfra("moving");
+            while (!moving.isDone()) {
+                assertThat(storage.countByStatus(filter).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(40);
+            }
+            moving.get();
+        } finally {
+            mover.shutdownNow();
+        }
+        assertThat(storage.countByStatus(TaskQuery.all().withInfra("moving"))).containsEntry(TaskStatus.Completed, 40L);
+    }
+
+    @Test
     void finds_the_dependents_of_a_task_in_the_store() {
         Task base = aTask().completed();
         Task other = aTask().completed();

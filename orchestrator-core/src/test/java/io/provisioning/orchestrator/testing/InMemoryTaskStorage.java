@@ -5,6 +5,7 @@ import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskStatus;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,17 @@ public class InMemoryTaskStorage implements TaskStorage {
                 .filter(query::matches)
                 .sorted(Comparator.comparingLong(Task::sequence).reversed()).toList();
         return new TaskPage(matching.stream().skip(query.offset()).limit(query.limit()).toList(), matching.size());
+    }
+
+    @Override
+    public synchronized java.util.Map<TaskStatus, Long> countByStatus(TaskQuery filter) {
+        java.util.Map<TaskStatus, Long> counts = new java.util.EnumMap<>(TaskStatus.class);
+        for (TaskStatus status : TaskStatus.values()) {
+            counts.put(status, 0L);
+        }
+        TaskQuery anyStatus = filter.anyStatus();
+        tasks.values().stream().filter(anyStatus::matches).forEach(t -> counts.merge(t.status(), 1L, Long::sum));
+        return counts;
     }
 
     @Override

@@ -11,7 +11,7 @@ import io.provisioning.orchestrator.task.TaskStatus;
 import io.provisioning.orchestrator.workflow.Printable;
 import java.util.regex.Pattern;
 
-/** GET /tasks, GET and DELETE /tasks/{id}, cancel and retry. */
+/** GET /tasks, GET /tasks/counts, GET and DELETE /tasks/{id}, cancel and retry. */
 final class TaskRoutes {
     private static final Pattern TASK_ID = Pattern.compile("[0-9a-fA-F-]{36}");
     private final Orchestrator orchestrator;
@@ -22,6 +22,7 @@ final class TaskRoutes {
 
     void install(JavalinConfig config) {
         config.routes.get("/tasks", this::list);
+        config.routes.get("/tasks/counts", this::counts); // before /tasks/{id}: the first matching route answers
         config.routes.get("/tasks/{id}", this::get);
         config.routes.delete("/tasks/{id}", this::delete);
         config.routes.post("/tasks/{id}/cancel", ctx -> Responses.ok(ctx, orchestrator.cancel(id(ctx))));
@@ -43,6 +44,13 @@ final class TaskRoutes {
         TaskPage page = orchestrator.list(query);
         ctx.header("X-Total-Count", Long.toString(page.total()));
         Responses.ok(ctx, page.tasks());
+    }
+
+    /** The filter's tasks per status, counted at once: the numbers add up to what GET /tasks counts. */
+    private void counts(Context ctx) {
+        TaskQuery filter = new TaskQuery(null, ctx.queryParam("workflow"), ctx.queryParam("infra"),
+                ctx.queryParam("depends_on"), 1, 0);
+        Responses.ok(ctx, orchestrator.countByStatus(filter));
     }
 
     private void get(Context ctx) {

@@ -9,7 +9,9 @@ import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskStatus;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -88,6 +90,11 @@ public final class TimedTaskStorage implements TaskStorage {
     @Override
     public TaskPage list(TaskQuery query) {
         return timed("list", () -> inner.list(query));
+    }
+
+    @Override
+    public Map<TaskStatus, Long> countByStatus(TaskQuery filter) {
+        return timed("count_by_status", () -> inner.countByStatus(filter));
     }
 
     @Override

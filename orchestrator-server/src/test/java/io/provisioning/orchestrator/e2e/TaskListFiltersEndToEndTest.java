@@ -101,6 +101,30 @@ class TaskListFiltersEndToEndTest {
     }
 
     @Test
+    void counts_every_status_of_a_filter_at_once_as_the_pages_count_them() throws Exception {
+        Api.Reply staging = api.get("/tasks/counts?infra=staging");
+        assertThat(staging.status()).as(String.valueOf(staging.body())).isEqualTo(200);
+        assertThat(staging.data().properties()).extracting(Map.Entry::getKey)
+                .containsExactly("Pending", "Running", "Completed", "Failed", "Cancelled");
+        assertThat(staging.data().path("Pending").asLong()).isEqualTo(expected(i -> i % 2 == 0).size());
+        assertThat(staging.data().path("Running").asLong()).isZero();
+        Api.Reply both = api.get("/tasks/counts?workflow=taskserv.create&infra=staging&status=Completed");
+        assertThat(both.data().path("Pending").asLong()).as("the status is not a filter here").isEqualTo(expected(i -> i % 6 == 0).size());
+        Api.Reply hold = api.get("/tasks/counts?infra=hold");
+        assertThat(hold.data().path("Running").asLong() + hold.data().path("Pending").asLong()).isEqualTo(1 + dependents.size());
+        assertThat(api.get("/tasks/counts?depends_on=" + ids.get(0)).data().path("Pending").asLong()).isEqualTo(2);
+        long all = 0;
+        for (JsonNode n : api.get("/tasks/counts").data()) {
+            all += n.asLong();
+        }
+        assertThat(all).isEqualTo(Long.parseLong(api.get("/tasks?limit=1").headers().get("x-total-count").get(0)));
+        Api.Reply bad = api.get("/tasks/counts?infra=prod%3Brm%20-rf");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.error()).startsWith("query parameter 'infra' must be a name of letters, digits");
+        assertThat(api.get("/tasks/counts?workflow=servers.explode").status()).isEqualTo(400);
+    }
+
+    @Test
     void a_bad_filter_value_gets_400_with_a_sentence() throws Exception {
         Api.Reply workflow = api.get("/tasks?workflow=servers.explode");
         assertThat(workflow.status()).isEqualTo(400);

@@ -7,6 +7,7 @@ import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.storage.TaskStorage;
 import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -227,6 +228,7 @@ public final class SwitchableTaskStorage implements TaskStorage {
     @Override public java.util.Map<String, Integer> formatVersions() { return active.formatVersions(); }
     @Override public Optional<Task> find(String id) { return active.find(id); }
     @Override public TaskPage list(TaskQuery query) { return active.list(query); }
+    @Override public java.util.Map<TaskStatus, Long> countByStatus(TaskQuery filter) { return active.countByStatus(filter); }
     @Override public List<Task> findUnfinished() { return active.findUnfinished(); }
     @Override public List<String> queuedTaskIds() { return active.queuedTaskIds(); }
     @Override public Optional<Task> findByIdempotencyKey(String key) { return active.findByIdempotencyKey(key); }

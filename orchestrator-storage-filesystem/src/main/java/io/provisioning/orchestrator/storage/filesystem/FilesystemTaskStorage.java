@@ -269,6 +269,11 @@ public final class FilesystemTaskStorage implements TaskStorage, CanonicalImport
     }
 
     @Override
+    public Map<TaskStatus, Long> countByStatus(TaskQuery filter) {
+        return index.countByStatus(filter);
+    }
+
+    @Override
     public Map<TaskStatus, Map<Integer, Long>> countsByStatusAndPriority() {
         return index.countsByStatusAndPriority();
     }

@@ -460,6 +460,35 @@ final class TaskIndex implements AutoCloseable {
         return new TaskPage(page, counting ? matched : total(query.status()));
     }
 
+    /**
+     * With no filter beyond the status, the counts kept per status, read under the index's lock;
+     * otherwise one walk over the entries (a status change keeps a task's place, so each task is
+     * met once, with one status).
+     */
+    Map<TaskStatus, Long> countByStatus(TaskQuery filter) {
+        Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+        if (!filter.filtersBeyondStatus()) {
+            synchronized (this) {
+                for (TaskStatus status : TaskStatus.values()) {
+                    counts.put(status, total(status));
+                }
+            }
+            return counts;
+        }
+        for (TaskStatus status : TaskStatus.values()) {
+            counts.put(status, 0L);
+        }
+        TaskQuery anyStatus = filter.anyStatus();
+        Iterator<IndexEntry> entries = merged(view, Long.MAX_VALUE, false);
+        while (entries.hasNext()) {
+            IndexEntry entry = entries.next();
+            if (entry.matches(anyStatus)) {
+                counts.merge(entry.status(), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
     synchronized long total(TaskStatus status) {
         long total = 0;
         for (Map.Entry<TaskStatus, Map<Integer, Long>> byStatus : counts.entrySet()) {

@@ -22,7 +22,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -265,41 +267,74 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
 
     @Override
     public TaskPage list(TaskQuery query) {
-        List<String> values = new ArrayList<>();
-        List<String> conditions = new ArrayList<>();
-        if (query.status() != null) {
-            conditions.add("status = ?");
-            values.add(query.status().name());
-        }
-        // workflow, infra and dependencies are read from the task's JSON: no column of their own, so no schema change
-        if (query.workflow() != null) {
-            conditions.add("(json::jsonb ->> 'workflow') = ?");
-            values.add(query.workflow());
-        }
-        if (query.infra() != null) {
-            conditions.add("(json::jsonb ->> 'infra') = ?");
-            values.add(query.infra());
-        }
-        if (query.dependsOn() != null) {
-            conditions.add("(json::jsonb -> 'dependencies') @> jsonb_build_array(?::text)");
-            values.add(query.dependsOn());
-        }
-        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-        List<Task> page = tasks("list tasks", "SELECT json FROM task" + where + " ORDER BY seq DESC LIMIT ? OFFSET ?", ps -> {
-            int i = 1;
-            for (String value : values) {
-                ps.setString(i++, value);
-            }
+        Filter filter = Filter.of(query, true);
+        List<Task> page = tasks("list tasks", "SELECT json FROM task" + filter.where() + " ORDER BY seq DESC LIMIT ? OFFSET ?", ps -> {
+            int i = filter.bind(ps);
             ps.setInt(i++, query.limit());
             ps.setInt(i, query.offset());
         });
-        long total = number("count tasks", "SELECT count(*) FROM task" + where, ps -> {
+        long total = number("count tasks", "SELECT count(*) FROM task" + filter.where(), filter::bind);
+        return new TaskPage(page, total);
+    }
+
+    /** One statement, so one snapshot: the counts add up to the filter's total. */
+    @Override
+    public Map<TaskStatus, Long> countByStatus(TaskQuery query) {
+        Filter filter = Filter.of(query, false);
+        return run("count tasks per status", c -> {
+            Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+            for (TaskStatus status : TaskStatus.values()) {
+                counts.put(status, 0L);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT status, count(*) FROM task" + filter.where()
+                    + " GROUP BY status")) {
+                filter.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Optional<TaskStatus> status = TaskStatus.parse(rs.getString(1));
+                        if (status.isPresent()) {
+                            counts.put(status.get(), rs.getLong(2));
+                        }
+                    }
+                }
+            }
+            return counts;
+        });
+    }
+
+    /** A query's conditions as a WHERE clause and the values it binds, in order. */
+    private record Filter(String where, List<String> values) {
+        static Filter of(TaskQuery query, boolean withStatus) {
+            List<String> values = new ArrayList<>();
+            List<String> conditions = new ArrayList<>();
+            if (withStatus && query.status() != null) {
+                conditions.add("status = ?");
+                values.add(query.status().name());
+            }
+            // workflow, infra and dependencies are read from the task's JSON: no column of their own, so no schema change
+            if (query.workflow() != null) {
+                conditions.add("(json::jsonb ->> 'workflow') = ?");
+                values.add(query.workflow());
+            }
+            if (query.infra() != null) {
+                conditions.add("(json::jsonb ->> 'infra') = ?");
+                values.add(query.infra());
+            }
+            if (query.dependsOn() != null) {
+                conditions.add("(json::jsonb -> 'dependencies') @> jsonb_build_array(?::text)");
+                values.add(query.dependsOn());
+            }
+            return new Filter(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), values);
+        }
+
+        /** Binds the values from parameter 1; answers the next parameter's index. */
+        int bind(PreparedStatement ps) throws SQLException {
             int i = 1;
             for (String value : values) {
                 ps.setString(i++, value);
             }
-        });
-        return new TaskPage(page, total);
+            return i;
+        }
     }
 
     @Override

@@ -17,9 +17,11 @@ import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealException;
 import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealStatementException;
 import io.provisioning.orchestrator.storage.surrealdb.rpc.SurrealUnavailableException;
 import io.provisioning.orchestrator.task.Task;
+import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -321,10 +323,35 @@ public final class SurrealTaskStorage implements TaskStorage {
     @Override
     public TaskPage list(TaskQuery query) {
         Map<String, Object> vars = new HashMap<>();
-        List<String> conditions = new ArrayList<>();
+        String where = where(query, true, vars);
         vars.put("limit", query.limit());
         vars.put("start", query.offset());
-        if (query.status() != null) {
+        JsonNode rows = read("list tasks", "SELECT json, rseq FROM task" + where + " ORDER BY rseq LIMIT $limit START $start",
+                vars);
+        JsonNode count = read("count tasks", "SELECT count() FROM task" + where + " GROUP ALL", vars);
+        return new TaskPage(tasks(rows), count.path(0).path("count").asLong(0));
+    }
+
+    /** One statement, so one snapshot: the counts add up to the filter's total. */
+    @Override
+    public Map<TaskStatus, Long> countByStatus(TaskQuery query) {
+        Map<String, Object> vars = new HashMap<>();
+        JsonNode rows = read("count tasks per status",
+                "SELECT status, count() AS n FROM task" + where(query, false, vars) + " GROUP BY status", vars);
+        Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+        for (TaskStatus status : TaskStatus.values()) {
+            counts.put(status, 0L);
+        }
+        for (JsonNode row : rows) {
+            TaskStatus.parse(row.path("status").asText()).ifPresent(status -> counts.put(status, row.path("n").asLong(0)));
+        }
+        return counts;
+    }
+
+    /** A query's conditions as a WHERE clause; their values go into {@code vars}. */
+    private static String where(TaskQuery query, boolean withStatus, Map<String, Object> vars) {
+        List<String> conditions = new ArrayList<>();
+        if (withStatus && query.status() != null) {
             conditions.add("status = $status");
             vars.put("status", query.status().name());
         }
@@ -340,11 +367,7 @@ public final class SurrealTaskStorage implements TaskStorage {
             conditions.add("deps CONTAINS $depends_on");
             vars.put("depends_on", query.dependsOn());
         }
-        String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-        JsonNode rows = read("list tasks", "SELECT json, rseq FROM task" + where + " ORDER BY rseq LIMIT $limit START $start",
-                vars);
-        JsonNode count = read("count tasks", "SELECT count() FROM task" + where + " GROUP ALL", vars);
-        return new TaskPage(tasks(rows), count.path(0).path("count").asLong(0));
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     /** Gives records of an older store their {@code workflow}, {@code infra} and {@code deps} fields (see {@link TaskRecords#UNFILTERED}). */
