@@ -338,6 +338,7 @@ public final class TaskEventStore implements Consumer<TaskEvent>, AutoCloseable 
         retryMarkers(files);
         files.close();
         allTasks.close();
+        globalIds.close();
     }
 
     /**
