@@ -45,8 +45,9 @@ final class LatencyCommand implements Callable<Integer> {
     @Option(names = "--wrk", defaultValue = "wrk", description = "the wrk binary, for the HTTP floor (default: ${DEFAULT-VALUE})")
     String wrk;
 
-    @Option(names = "--only", description = "engine or http (default: both, alternating)")
-    String only;
+    @Option(names = "--only", split = ",", description = "engine, http (a kept-alive blocking socket) or http-jdk "
+            + "(the JDK's HttpClient), several with commas (default: engine,http, alternating)")
+    List<String> only;
 
     @Option(names = "--scenario", description = "idle or backlog (default: both)")
     String scenario;
@@ -54,7 +55,7 @@ final class LatencyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchFixture fixture = common.fixture();
-        List<String> paths = only == null ? List.of("engine", "http") : List.of(only);
+        List<String> paths = only == null ? List.of("engine", "http") : List.copyOf(only);
         List<String> scenarios = scenario == null ? LatencyRun.SCENARIOS : List.of(scenario);
         System.out.println(Machine.describe(fixture.dataRoot()));
         System.out.println(DiskProbe.describe(fixture.dataRoot()));
@@ -110,9 +111,9 @@ final class LatencyCommand implements Callable<Integer> {
                 + "(HTTP: request sent to response read).");
         for (List<LatencyRun.Result> kind : results.values()) {
             if (kind.get(0).floor().length > 0) {
-                System.out.printf("HTTP floor, %s: GET /health on one keep-alive connection from wrk (outside this JVM), "
+                System.out.printf("HTTP floor, %s %s: GET /health on one keep-alive connection from wrk (outside this JVM), "
                                 + "%d s after each run's probes, p50 %.3f ms, p99 %.3f ms (medians of the runs)%n",
-                        kind.get(0).scenario(), floorSeconds,
+                        kind.get(0).path(), kind.get(0).scenario(), floorSeconds,
                         Stats.median(kind.stream().map(r -> r.floor()[0] / 1000).toList()),
                         Stats.median(kind.stream().map(r -> r.floor()[1] / 1000).toList()));
             }

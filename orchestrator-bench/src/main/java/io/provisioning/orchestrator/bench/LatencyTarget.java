@@ -20,8 +20,10 @@ import java.time.Duration;
 
 /**
  * What {@code bin/bench latency} submits its probe tasks to: the engine alone ({@link Orchestrator}
- * on filesystem storage in this thread) or the whole server on a loopback port (a
- * {@code POST /workflows/servers/create} from a {@link HttpClient} in this JVM). Either way
+ * on filesystem storage in this thread) or the whole server on a loopback port: a
+ * {@code POST /workflows/servers/create} over one kept-alive blocking socket ({@link KeepAliveHttp},
+ * path {@code http}), or from the JDK's {@link HttpClient} (path {@code http-jdk}, which adds its own
+ * thread hand-offs to each call; kept to compare). Either way
  * {@link #orchestrator()} is the engine underneath, for the filler tasks and the event bus.
  */
 sealed interface LatencyTarget extends AutoCloseable {
@@ -44,8 +46,9 @@ sealed interface LatencyTarget extends AutoCloseable {
     static LatencyTarget open(String path, BenchFixture fixture, Path dataDir, int workers, ProbeExecutor executor) {
         return switch (path) {
             case "engine" -> new Engine(fixture, dataDir, workers, executor);
-            case "http" -> new Http(fixture, dataDir, workers, executor);
-            default -> throw new IllegalArgumentException("no such path: " + path + " (engine or http)");
+            case "http" -> new Http(fixture, dataDir, workers, executor, false);
+            case "http-jdk" -> new Http(fixture, dataDir, workers, executor, true);
+            default -> throw new IllegalArgumentException("no such path: " + path + " (engine, http or http-jdk)");
         };
     }
 
@@ -89,13 +92,15 @@ sealed interface LatencyTarget extends AutoCloseable {
     final class Http implements LatencyTarget {
         private final OrchestratorApp app;
         private final HttpClient client;
+        private final KeepAliveHttp socket;
         private final URI uri;
         private final HttpRequest health;
 
-        Http(BenchFixture fixture, Path dataDir, int workers, ProbeExecutor executor) {
+        Http(BenchFixture fixture, Path dataDir, int workers, ProbeExecutor executor, boolean jdkClient) {
             this.app = OrchestratorApp.start(fixture.serverOptions(dataDir, workers, Duration.ZERO), executor);
-            this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            this.client = jdkClient ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build() : null;
+            this.socket = jdkClient ? null : new KeepAliveHttp("127.0.0.1", app.port());
             this.uri = URI.create("http://127.0.0.1:" + app.port() + "/workflows/servers/create");
             this.health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/health"))
                     .timeout(Duration.ofSeconds(30)).GET().build();
@@ -103,11 +108,23 @@ sealed interface LatencyTarget extends AutoCloseable {
 
         @Override
         public String submitProbe(Integer priority) {
+            String json = priority == null ? BenchFixture.nextBody() : BenchFixture.nextBody(priority);
+            if (socket != null) {
+                try {
+                    KeepAliveHttp.Response response = socket.postJson(uri.getPath(), json);
+                    if (response.status() != 200) {
+                        throw new IllegalStateException("POST " + uri.getPath() + " answered HTTP " + response.status()
+                                + ": " + response.body());
+                    }
+                    return Json.mapper().readTree(response.body()).path("data").asText();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("POST " + uri.getPath() + " failed", e);
+                }
+            }
             HttpRequest request = HttpRequest.newBuilder(uri)
                     .header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(30))
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            priority == null ? BenchFixture.nextBody() : BenchFixture.nextBody(priority)))
+                    .POST(HttpRequest.BodyPublishers.ofString(json))
                     .build();
             try {
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -148,7 +165,12 @@ sealed interface LatencyTarget extends AutoCloseable {
 
         @Override
         public void close() {
-            client.close();
+            if (client != null) {
+                client.close();
+            }
+            if (socket != null) {
+                socket.close();
+            }
             app.close();
         }
     }
