@@ -49,7 +49,7 @@ final class ClaimTask {
 
     Optional<Claim> claim(QueueEntry entry) {
         synchronized (locks.forTask(entry.taskId())) {
-            Optional<Task> found = storage.find(entry.taskId());
+            Optional<Task> found = storage.findToClaim(entry.taskId());
             if (found.isEmpty() || found.get().status() != TaskStatus.Pending) {
                 return Optional.empty();
             }
@@ -91,13 +91,30 @@ final class ClaimTask {
             abandon(entry, task, true);
             throw e;
         }
-        if (!won) { // another node claimed or changed it first; its new state reaches us through the store
+        if (!won) {
+            // another node claimed or changed it first (its new state reaches us through the store), or the
+            // copy the claim started from was older than the row (findToClaim): then it is looked at again
             attempt.abandon();
-            abandon(entry, task, false);
+            abandon(entry, task, stillPendingElsewise(task));
             return Optional.empty();
         }
         announce.changed(running);
         return Optional.of(new Claim(running, attempt));
+    }
+
+    /**
+     * After a refused claim: true when the row is Pending in another state than the one the claim
+     * compared against, so the claim started from a stale copy and the task goes back in the queue.
+     * False when the row is gone, no longer Pending, or the very state compared against (a row
+     * another node holds locked: its outcome arrives through the store).
+     */
+    private boolean stillPendingElsewise(Task compared) {
+        try {
+            return storage.find(compared.id())
+                    .filter(row -> row.status() == TaskStatus.Pending && !StoredState.same(row, compared)).isPresent();
+        } catch (StorageUnavailableException e) {
+            return false; // recovery and the other nodes' changes bring it back
+        }
     }
 
     /** False if the task must not start now: it waits for a dependency, or one failed (then it fails too). */

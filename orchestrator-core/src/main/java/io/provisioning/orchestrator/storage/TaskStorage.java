@@ -40,6 +40,16 @@ public interface TaskStorage extends AutoCloseable {
     Optional<Task> find(String id);
 
     /**
+     * The task for a claim: as {@link #find}, except that a shared store may answer a Pending task
+     * from the copy it last wrote itself, without a read. On a shared store that copy can be older
+     * than another node's change; the claim's {@link #compareAndSave} then refuses it, and the
+     * store forgets the copy, so the next look reads the row.
+     */
+    default Optional<Task> findToClaim(String id) {
+        return find(id);
+    }
+
+    /**
      * Deletes the task and its queue entry as one atomic, durable change (a restart does not bring
      * it back); false when no task has this id. Idempotency records stay: a key keeps answering the
      * ids it stood for. Which tasks may be deleted is the engine's business, not the store's.

@@ -204,6 +204,36 @@ public abstract class TaskStorageContract {
     }
 
     @Test
+    void a_claim_from_a_copy_another_node_made_stale_is_refused_and_the_row_is_read_the_next_time() throws Exception {
+        Task task = aTask().pending();
+        assertThat(storage.saveSubmission(List.of(task), null)).isEmpty();
+        Task copy = storage.findToClaim(task.id()).orElseThrow();
+        assertThat(copy.status()).isEqualTo(TaskStatus.Pending);
+        assertThat(copy.updatedAt()).isEqualTo(task.updatedAt());
+        TaskStorage other = openAnotherNode();
+        if (other == null) {
+            return; // one process per store: nothing else writes it
+        }
+        try {
+            Task seen = other.find(task.id()).orElseThrow();
+            Task noted = seen.waitingFor(seen.updatedAt().plusSeconds(1), "a note from another node");
+            assertThat(other.compareAndSave(seen, noted, QueueChange.KEEP)).isTrue();
+
+            Instant now = noted.updatedAt().plusSeconds(1);
+            Task stale = storage.findToClaim(task.id()).orElseThrow();
+            if (stale.updatedAt().equals(task.updatedAt())) { // answered from this node's own copy: the claim must lose
+                assertThat(storage.compareAndSave(stale, stale.start(now), QueueChange.REMOVE)).isFalse();
+            }
+            Task fresh = storage.findToClaim(task.id()).orElseThrow();
+            assertThat(fresh.waitingFor()).isEqualTo("a note from another node");
+            assertThat(storage.compareAndSave(fresh, fresh.start(now), QueueChange.REMOVE)).isTrue();
+            assertThat(other.find(task.id()).orElseThrow().status()).isEqualTo(TaskStatus.Running);
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void finds_the_dependents_of_a_task_in_the_store() {
         Task base = aTask().completed();
         Task other = aTask().completed();

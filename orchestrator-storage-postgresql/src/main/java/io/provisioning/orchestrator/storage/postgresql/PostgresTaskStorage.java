@@ -50,6 +50,9 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
      * @param nodeId this node, stable across its restarts
      * @param lease  how long a Running task stays this node's without a renewal
      */
+    /** How many of the Pending tasks this node stored last are kept for {@link #findToClaim}: a few MiB. */
+    static final int RECENT_PENDING = 4_096;
+
     public record Settings(String where, String nodeId, Duration lease) {}
 
     /** How to open a connection of its own (the listener's), outside the pool. */
@@ -68,6 +71,8 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     private final LastRenewal lastRenewal;
     private final ChangeNotices notices;
     private final GroupCommit commits;
+    /** Pending tasks as this node stored them, for claims without a read ({@link #findToClaim}). */
+    private final RecentPending recent = new RecentPending(RECENT_PENDING);
 
     /** How many write batches are in flight at once when the pool has room: see {@link #writers}. */
     static final int WRITERS = 4;
@@ -134,18 +139,21 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     }
 
     private void plainWrite(Task task, QueueChange queue) {
+        recent.forget(task.id()); // until the write is answered
         String sql = TaskRows.upsert(queue);
         String json = TaskRows.toJson(task);
         long version = commits.run("store task " + task.id(), task.id(), new GroupCommit.Write<>(sql, (ps, first) -> {
             int i = TaskRows.bindUpsert(ps, first, task, json, settings.nodeId(), leaseMillis);
             return TaskRows.bindQueue(ps, i, task, queue);
         }, row -> row.getLong(2)));
+        recent.stored(task);
         notices.changed(task.id(), version, json);
     }
 
     /** One statement: the queue row goes with the task row (ON DELETE CASCADE). */
     @Override
     public boolean delete(String id) {
+        recent.forget(id);
         return write("delete task " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM task WHERE id = ?")) {
                 ps.setString(1, id);
@@ -158,16 +166,25 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
         String sql = TaskRows.compareAndSet(queue, expected.status() == TaskStatus.Pending);
         String json = TaskRows.toJson(next);
+        recent.forget(next.id()); // until the answer says which state the row has
         long version = commits.run("update task " + next.id(), next.id(), new GroupCommit.Write<>(sql, (ps, first) -> {
             int i = TaskRows.bindExpected(ps, first, expected, settings.nodeId());
             i = TaskRows.bindFields(ps, i, next, json, settings.nodeId(), leaseMillis);
             return TaskRows.bindQueue(ps, i, next, queue);
         }, row -> row.getLong(1) > 0 ? row.getLong(2) : 0L));
-        if (version == 0) {
+        if (version == 0) { // the row is not what this node last wrote: it is read next time
             return false;
         }
+        recent.stored(next);
         notices.changed(next.id(), version, json);
         return true;
+    }
+
+    /** A Pending task this node stored itself is answered from that copy; the claim's compare-and-set checks it. */
+    @Override
+    public Optional<Task> findToClaim(String id) {
+        Optional<Task> mine = recent.find(id);
+        return mine.isPresent() ? mine : find(id);
     }
 
     @Override
@@ -175,6 +192,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         if (tasks.isEmpty()) {
             return;
         }
+        recent.forgetAll(); // a copy replaces rows whatever they held
         write("import " + tasks.size() + " tasks", c -> {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -197,6 +215,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         if (tasks.isEmpty()) {
             return;
         }
+        recent.forgetAll(); // a copy replaces rows whatever they held
         write("import " + tasks.size() + " tasks", c -> {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -224,6 +243,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
                 row -> row.getLong(1) > 0));
         Optional<IdempotencyRecord> taken = stored ? Optional.empty() : Optional.of(Submissions.NO_RECORD);
         if (stored) {
+            tasks.forEach(recent::stored);
             for (int i = 0; i < json.length; i++) {
                 notices.changed(tasks.get(i).id(), 1, json[i]); // new rows: version 1
             }
