@@ -88,6 +88,11 @@ public final class TimedTaskStorage implements TaskStorage {
     }
 
     @Override
+    public Optional<Task> findToClaim(String id) {
+        return timed("find_to_claim", () -> inner.findToClaim(id));
+    }
+
+    @Override
     public TaskPage list(TaskQuery query) {
         return timed("list", () -> inner.list(query));
     }

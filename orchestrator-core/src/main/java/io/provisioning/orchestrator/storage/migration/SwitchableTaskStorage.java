@@ -227,6 +227,7 @@ public final class SwitchableTaskStorage implements TaskStorage {
     @Override public String type() { return active.type(); }
     @Override public java.util.Map<String, Integer> formatVersions() { return active.formatVersions(); }
     @Override public Optional<Task> find(String id) { return active.find(id); }
+    @Override public Optional<Task> findToClaim(String id) { return active.findToClaim(id); }
     @Override public TaskPage list(TaskQuery query) { return active.list(query); }
     @Override public java.util.Map<TaskStatus, Long> countByStatus(TaskQuery filter) { return active.countByStatus(filter); }
     @Override public List<Task> findUnfinished() { return active.findUnfinished(); }
