@@ -43,25 +43,22 @@ final class KeepAliveHttp implements AutoCloseable {
         byte[] request = new byte[head.length + body.length];
         System.arraycopy(head, 0, request, 0, head.length);
         System.arraycopy(body, 0, request, head.length, body.length);
-        boolean reused = socket != null;
-        if (!reused) {
-            connect();
-        }
-        try {
-            out.write(request);
-            out.flush();
-            return read();
-        } catch (EOFException | java.net.SocketException stale) {
-            if (!reused) {
-                throw stale;
+        if (socket != null) {
+            try {
+                return exchange(request);
+            } catch (EOFException | java.net.SocketException stale) {
+                // a kept-alive connection the server closed while idle, before it read this request: once more on a new one
+                close();
             }
-            // a kept-alive connection the server closed while idle, before it read this request: once more on a new one
-            close();
-            connect();
-            out.write(request);
-            out.flush();
-            return read();
         }
+        connect();
+        return exchange(request);
+    }
+
+    private Response exchange(byte[] request) throws IOException {
+        out.write(request);
+        out.flush();
+        return read();
     }
 
     private void connect() throws IOException {

@@ -54,16 +54,14 @@ final class EventIds {
             return;
         }
         try {
+            ByteBuffer text = ByteBuffer.wrap(String.format("%020d\n", upTo).getBytes(StandardCharsets.US_ASCII));
             if (channel == null) {
                 Files.createDirectories(file.getParent());
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                channel.truncate(text.limit()); // a longer file of another shape; every write after has this length
             }
-            ByteBuffer text = ByteBuffer.wrap(String.format("%020d\n", upTo).getBytes(StandardCharsets.US_ASCII));
             while (text.hasRemaining()) {
                 channel.write(text, text.position());
-            }
-            if (channel.size() > text.limit()) {
-                channel.truncate(text.limit()); // a file of another shape (never written by this class)
             }
             persisted = upTo;
         } catch (IOException e) {

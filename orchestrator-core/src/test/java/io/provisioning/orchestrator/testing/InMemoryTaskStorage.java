@@ -36,10 +36,7 @@ public class InMemoryTaskStorage implements TaskStorage {
 
     @Override
     public synchronized java.util.Map<TaskStatus, Long> countByStatus(TaskQuery filter) {
-        java.util.Map<TaskStatus, Long> counts = new java.util.EnumMap<>(TaskStatus.class);
-        for (TaskStatus status : TaskStatus.values()) {
-            counts.put(status, 0L);
-        }
+        java.util.Map<TaskStatus, Long> counts = io.provisioning.orchestrator.storage.StatusCounts.zeros();
         TaskQuery anyStatus = filter.anyStatus();
         tasks.values().stream().filter(anyStatus::matches).forEach(t -> counts.merge(t.status(), 1L, Long::sum));
         return counts;

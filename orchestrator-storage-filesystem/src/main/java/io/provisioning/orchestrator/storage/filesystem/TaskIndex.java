@@ -2,6 +2,7 @@ package io.provisioning.orchestrator.storage.filesystem;
 
 import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.TaskPage;
+import io.provisioning.orchestrator.storage.StatusCounts;
 import io.provisioning.orchestrator.storage.TaskQuery;
 import io.provisioning.orchestrator.task.Task;
 import io.provisioning.orchestrator.task.TaskStatus;
@@ -466,7 +467,7 @@ final class TaskIndex implements AutoCloseable {
      * met once, with one status).
      */
     Map<TaskStatus, Long> countByStatus(TaskQuery filter) {
-        Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+        Map<TaskStatus, Long> counts = StatusCounts.zeros();
         if (!filter.filtersBeyondStatus()) {
             synchronized (this) {
                 for (TaskStatus status : TaskStatus.values()) {
@@ -474,9 +475,6 @@ final class TaskIndex implements AutoCloseable {
                 }
             }
             return counts;
-        }
-        for (TaskStatus status : TaskStatus.values()) {
-            counts.put(status, 0L);
         }
         TaskQuery anyStatus = filter.anyStatus();
         Iterator<IndexEntry> entries = merged(view, Long.MAX_VALUE, false);

@@ -4,6 +4,7 @@ import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.LastRenewal;
 import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
+import io.provisioning.orchestrator.storage.StatusCounts;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
 import io.provisioning.orchestrator.storage.TaskQuery;
@@ -22,7 +23,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,9 +50,6 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
      * @param nodeId this node, stable across its restarts
      * @param lease  how long a Running task stays this node's without a renewal
      */
-    /** How many of the Pending tasks this node stored last are kept for {@link #findToClaim}: a few MiB. */
-    static final int RECENT_PENDING = 4_096;
-
     public record Settings(String where, String nodeId, Duration lease) {}
 
     /** How to open a connection of its own (the listener's), outside the pool. */
@@ -73,6 +70,9 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     private final GroupCommit commits;
     /** Pending tasks as this node stored them, for claims without a read ({@link #findToClaim}). */
     private final RecentPending recent = new RecentPending(RECENT_PENDING);
+
+    /** How many of the Pending tasks this node stored last are kept for {@link #findToClaim}: a few MiB. */
+    static final int RECENT_PENDING = 4_096;
 
     /** How many write batches are in flight at once when the pool has room: see {@link #writers}. */
     static final int WRITERS = 4;
@@ -302,10 +302,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     public Map<TaskStatus, Long> countByStatus(TaskQuery query) {
         Filter filter = Filter.of(query, false);
         return run("count tasks per status", c -> {
-            Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
-            for (TaskStatus status : TaskStatus.values()) {
-                counts.put(status, 0L);
-            }
+            Map<TaskStatus, Long> counts = StatusCounts.zeros();
             try (PreparedStatement ps = c.prepareStatement("SELECT status, count(*) FROM task" + filter.where()
                     + " GROUP BY status")) {
                 filter.bind(ps);

@@ -6,6 +6,7 @@ import io.provisioning.orchestrator.storage.IdempotencyRecord;
 import io.provisioning.orchestrator.storage.LastRenewal;
 import io.provisioning.orchestrator.storage.LeaseStatus;
 import io.provisioning.orchestrator.storage.QueueChange;
+import io.provisioning.orchestrator.storage.StatusCounts;
 import io.provisioning.orchestrator.storage.StorageException;
 import io.provisioning.orchestrator.storage.StorageUnavailableException;
 import io.provisioning.orchestrator.storage.TaskPage;
@@ -21,7 +22,6 @@ import io.provisioning.orchestrator.task.TaskStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -338,10 +338,7 @@ public final class SurrealTaskStorage implements TaskStorage {
         Map<String, Object> vars = new HashMap<>();
         JsonNode rows = read("count tasks per status",
                 "SELECT status, count() AS n FROM task" + where(query, false, vars) + " GROUP BY status", vars);
-        Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
-        for (TaskStatus status : TaskStatus.values()) {
-            counts.put(status, 0L);
-        }
+        Map<TaskStatus, Long> counts = StatusCounts.zeros();
         for (JsonNode row : rows) {
             TaskStatus.parse(row.path("status").asText()).ifPresent(status -> counts.put(status, row.path("n").asLong(0)));
         }
