@@ -64,9 +64,17 @@ class FullDiskEndToEndTest {
                 assertThat(api.post("/tasks/" + acknowledged.get(2) + "/cancel", "{}").status()).isEqualTo(503);
                 assertThat(api.get("/tasks?limit=1000").data().size()).isEqualTo(3);
 
-                // the workers pause: once the running attempt has ended, the queued tasks wait for space
-                await().atMost(Duration.ofSeconds(30)).until(() -> !api.status(running).equals("Running"));
-                Thread.sleep(2_000);
+                // the workers pause: once the running attempt has ended, the queued tasks wait for space (the
+                // disk is filled again meanwhile: the checkpointer gives space back now and then, deleting covered
+                // journal segments, and the parts that heal in it would rightly let the workers go on)
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    disk.fill();
+                    return !api.status(running).equals("Running");
+                });
+                for (int i = 0; i < 10; i++) {
+                    disk.fill();
+                    Thread.sleep(200);
+                }
                 assertThat(api.status(acknowledged.get(1))).isEqualTo("Pending");
                 assertThat(api.status(acknowledged.get(2))).isEqualTo("Pending");
 
