@@ -35,7 +35,14 @@ class JournalTest {
             storage.checkpointNow(); // rotates into the prepared segment
             storage.saveAndEnqueue(Task.builder().sequence(2).pending(NOW));
 
-            assertThat(newestSegment()).isEqualTo(prepared);
+            // the checkpointer may have prepared the segment after it meanwhile: that one is still empty
+            Path journal = dataDir.resolve("queue.rkvs/journal");
+            for (long later : Journal.segments(journal)) {
+                Path segment = Journal.segmentFile(journal, later);
+                if (segment.compareTo(prepared) > 0) {
+                    assertThat(Journal.readRecords(segment)).as("the write went into " + prepared).isEmpty();
+                }
+            }
             assertThat(Files.size(prepared)).isEqualTo(preparedSize);
             assertThat(Journal.readRecords(prepared)).hasSize(1);
         }
