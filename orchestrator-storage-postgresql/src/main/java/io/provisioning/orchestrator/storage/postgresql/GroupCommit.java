@@ -7,14 +7,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * in its write and waits; one of a few writer threads takes every write waiting at that moment (up
  * to {@link #MAX_BATCH}), sends them on one connection inside one transaction (a multi-statement
  * query per kind of write, see {@link #transaction}), commits once, and only then answers each
- * caller with its own result.
+ * caller with its own result. Writes of one kind go as one set-based statement where they have one
+ * ({@link SetStatement}: claims and outcomes), else as one multi-statement query.
  *
  * <p>Each write keeps its own outcome: a compare-and-set that loses answers "0 rows" (its own
  * {@code false}) and the others go on; a taken idempotency key is an {@code ON CONFLICT DO NOTHING}
@@ -50,9 +56,48 @@ final class GroupCommit implements AutoCloseable {
 
     /**
      * One write: one SQL statement that answers one row, its parameters bound from a given index
-     * (answering the next one), and what its row means.
+     * (answering the next one), and what its row means; with {@code together}, it can also go with
+     * the other writes of its kind in one set-based statement.
      */
-    record Write<T>(String sql, Binder bind, Reader<T> read) {}
+    record Write<T>(String sql, Binder bind, Reader<T> read, Together<T> together) {
+        Write(String sql, Binder bind, Reader<T> read) {
+            this(sql, bind, read, null);
+        }
+
+        /** This write, able to go with the others of {@code statement} as one statement; {@code key} is unique per statement. */
+        Write<T> together(SetStatement statement, String key, Object[] values, T absent) {
+            return new Write<>(sql, bind, read, new Together<>(statement, key, values, absent));
+        }
+    }
+
+    /**
+     * A statement doing many writes of one kind at once, over arrays, so that a batch of, say, 64
+     * claims costs one statement to parse, plan, execute and answer instead of 64. Parameter k is
+     * every write's value k: one array of {@code types[k]} ({@code text}, {@code integer},
+     * {@code bigint}), or for {@link #JOINED} one text of the values joined by U+001E (the task's
+     * JSON, which the driver would otherwise escape into an array literal; Jackson writes that
+     * control character escaped, and a value holding it makes its write go on its own). It answers
+     * one row per write it did, read like that write's own statement's answer, with the write's key
+     * as its last column; a write without a row gets its {@code absent} answer. The writes of one
+     * statement have distinct keys: a second write of one key goes in the next statement.
+     */
+    record SetStatement(String sql, List<String> types) {
+        static final String JOINED = "joined";
+        static final char SEPARATOR = '\u001e';
+    }
+
+    /** A write's part of a {@link SetStatement}: its key, its values in the statement's order, its answer when it did nothing. */
+    record Together<T>(SetStatement statement, String key, Object[] values, T absent) {
+        boolean fits() {
+            for (int k = 0; k < values.length; k++) {
+                if (statement.types().get(k).equals(SetStatement.JOINED) && values[k] instanceof String text
+                        && text.indexOf(SetStatement.SEPARATOR) >= 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     interface Binder {
         int bind(PreparedStatement ps, int first) throws SQLException;
@@ -66,6 +111,8 @@ final class GroupCommit implements AutoCloseable {
         final String what;
         final String order;
         final Write<T> write;
+        /** What it is grouped by: its set-based statement when it can go in one, else its SQL text. */
+        final Object kind;
         final CompletableFuture<T> done = new CompletableFuture<>();
         T result;
 
@@ -73,6 +120,7 @@ final class GroupCommit implements AutoCloseable {
             this.what = what;
             this.order = order;
             this.write = write;
+            this.kind = write.together() != null && write.together().fits() ? write.together().statement() : write.sql();
         }
 
         int bind(PreparedStatement ps, int first) throws SQLException {
@@ -84,6 +132,15 @@ final class GroupCommit implements AutoCloseable {
                 throw new SQLException("a write answered no row: " + what);
             }
             result = write.read().read(row);
+        }
+
+        /** Its row of a set-based statement's answer, the result set on that row. */
+        void readRow(ResultSet row) throws SQLException {
+            result = write.read().read(row);
+        }
+
+        void absent() {
+            result = write.together().absent();
         }
 
         void answer() {
@@ -199,8 +256,9 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
-     * The batch in one transaction, as few multi-statement queries ({@code s; s; …}) as there are
-     * kinds of write in it: the writes of one kind (one SQL text) go together, in chunks of a
+     * The batch in one transaction, as few queries as there are kinds of write in it
+     * ({@link #steps}): the writes of a kind with a {@link SetStatement} go as one statement, those
+     * of another kind (one SQL text) as multi-statement queries ({@code s; s; …}) in chunks of a
      * power of two, so that each query text recurs. The driver then parses each text once per
      * connection and the server prepares and plans it once (after the driver's prepare threshold)
      * instead of for every batch, and a chunk costs one round trip however many writes it holds.
@@ -214,8 +272,12 @@ final class GroupCommit implements AutoCloseable {
             }
             c.setAutoCommit(false);
             try {
-                for (List<Pending<?>> chunk : chunks(batch, p -> p.write.sql())) {
-                    execute(c, repeated(chunk.get(0).write.sql(), chunk.size()), chunk);
+                for (Step<Pending<?>> step : steps(batch, p -> p.kind, p -> p.write.together().key())) {
+                    if (step.together()) {
+                        executeTogether(c, (SetStatement) step.kind(), step.writes());
+                    } else {
+                        execute(c, repeated(step.writes().get(0).write.sql(), step.writes().size()), step.writes());
+                    }
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -231,30 +293,68 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /** One query of a batch: writes that go as one set-based statement ({@code together}), or a chunk of one SQL text. */
+    record Step<P>(Object kind, boolean together, List<P> writes) {}
+
     /**
-     * The batch (sorted by order key) split by SQL text, kinds in the order their first write
-     * comes, each kind in chunks of 2^k writes, largest first; the writes of one task keep their
-     * order, as the sort is stable and one task's writes of one kind stay in one kind's list.
+     * The batch (sorted by order key) as queries: kinds in the order their first write comes; a
+     * kind that is a {@link SetStatement} in rounds of distinct keys (a key's second write goes in
+     * the second round, and so on), a round of one write as that write's own statement; any other
+     * kind in {@link #chunks}. The writes of one task keep their order.
      */
-    static <P> List<List<P>> chunks(List<P> batch, java.util.function.Function<P, String> sql) {
-        java.util.Map<String, List<P>> kinds = new java.util.LinkedHashMap<>();
+    static <P> List<Step<P>> steps(List<P> batch, Function<P, Object> kind, Function<P, String> key) {
+        List<Step<P>> steps = new ArrayList<>();
+        for (List<P> writes : chunks(batch, kind)) {
+            Object k = kind.apply(writes.get(0));
+            if (!(k instanceof SetStatement)) {
+                steps.add(new Step<>(k, false, writes));
+                continue;
+            }
+            List<List<P>> rounds = new ArrayList<>();
+            Map<String, Integer> seen = new HashMap<>();
+            for (P write : writes) {
+                int round = seen.merge(key.apply(write), 1, Integer::sum) - 1;
+                if (round == rounds.size()) {
+                    rounds.add(new ArrayList<>());
+                }
+                rounds.get(round).add(write);
+            }
+            for (List<P> round : rounds) {
+                steps.add(new Step<>(k, round.size() > 1, round));
+            }
+        }
+        return steps;
+    }
+
+    /**
+     * The batch split by kind, kinds in the order their first write comes, each kind in chunks of
+     * 2^k writes, largest first, except a {@link SetStatement} kind, which stays whole; the writes
+     * of one task keep their order, as the sort is stable and one task's writes of one kind stay
+     * in one kind's list.
+     */
+    static <P> List<List<P>> chunks(List<P> batch, Function<P, ?> kind) {
+        Map<Object, List<P>> kinds = new LinkedHashMap<>();
         for (P pending : batch) {
-            kinds.computeIfAbsent(sql.apply(pending), k -> new ArrayList<>()).add(pending);
+            kinds.computeIfAbsent(kind.apply(pending), k -> new ArrayList<>()).add(pending);
         }
         List<List<P>> chunks = new ArrayList<>();
-        for (List<P> kind : kinds.values()) {
+        for (Map.Entry<Object, List<P>> entry : kinds.entrySet()) {
+            List<P> writes = entry.getValue();
+            if (entry.getKey() instanceof SetStatement) {
+                chunks.add(writes);
+                continue;
+            }
             int from = 0;
-            while (from < kind.size()) {
-                int size = Integer.highestOneBit(kind.size() - from);
-                chunks.add(kind.subList(from, from + size));
+            while (from < writes.size()) {
+                int size = Integer.highestOneBit(writes.size() - from);
+                chunks.add(writes.subList(from, from + size));
                 from += size;
             }
         }
         return chunks;
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<String, String[]> REPEATED =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, String[]> REPEATED = new ConcurrentHashMap<>();
 
     /** {@code sql} {@code times} times, separated by {@code ;}, made once per text and power of two. */
     private static String repeated(String sql, int times) {
@@ -288,6 +388,51 @@ final class GroupCommit implements AutoCloseable {
                 }
                 try (ResultSet row = ps.getResultSet()) {
                     batch.get(i).read(row);
+                }
+            }
+        }
+    }
+
+    /** Writes of distinct keys as one {@link SetStatement}: each answered by its row, or its absent answer. */
+    private static void executeTogether(Connection c, SetStatement statement, List<Pending<?>> writes)
+            throws SQLException {
+        int n = writes.size();
+        Map<String, Pending<?>> byKey = new HashMap<>(n * 2);
+        for (Pending<?> pending : writes) {
+            byKey.put(pending.write.together().key(), pending);
+            pending.absent();
+        }
+        try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
+            List<String> types = statement.types();
+            for (int k = 0; k < types.size(); k++) {
+                String type = types.get(k);
+                if (type.equals(SetStatement.JOINED)) {
+                    StringBuilder joined = new StringBuilder();
+                    for (int i = 0; i < n; i++) {
+                        joined.append(i == 0 ? "" : String.valueOf(SetStatement.SEPARATOR))
+                                .append((String) writes.get(i).write.together().values()[k]);
+                    }
+                    ps.setString(k + 1, joined.toString());
+                    continue;
+                }
+                Object[] column = switch (type) {
+                    case "integer" -> new Integer[n];
+                    case "bigint" -> new Long[n];
+                    default -> new String[n];
+                };
+                for (int i = 0; i < n; i++) {
+                    column[i] = writes.get(i).write.together().values()[k];
+                }
+                ps.setArray(k + 1, c.createArrayOf(type, column));
+            }
+            try (ResultSet rows = ps.executeQuery()) {
+                int keyColumn = rows.getMetaData().getColumnCount();
+                while (rows.next()) {
+                    Pending<?> pending = byKey.remove(rows.getString(keyColumn));
+                    if (pending == null) {
+                        throw new SQLException("a set of " + n + " writes answered a row for no write of it, or twice");
+                    }
+                    pending.readRow(rows);
                 }
             }
         }

@@ -164,14 +164,16 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
 
     @Override
     public boolean compareAndSave(Task expected, Task next, QueueChange queue) {
-        String sql = TaskRows.compareAndSet(queue, expected.status() == TaskStatus.Pending);
+        boolean claim = expected.status() == TaskStatus.Pending;
+        String sql = TaskRows.compareAndSet(queue, claim);
         String json = TaskRows.toJson(next);
         recent.forget(next.id()); // until the answer says which state the row has
         long version = commits.run("update task " + next.id(), next.id(), new GroupCommit.Write<>(sql, (ps, first) -> {
             int i = TaskRows.bindExpected(ps, first, expected, settings.nodeId());
             i = TaskRows.bindFields(ps, i, next, json, settings.nodeId(), leaseMillis);
             return TaskRows.bindQueue(ps, i, next, queue);
-        }, row -> row.getLong(1) > 0 ? row.getLong(2) : 0L));
+        }, row -> row.getLong(1) > 0 ? row.getLong(2) : 0L).together(TaskRows.compareAndSetMany(queue, claim), next.id(),
+                TaskRows.compareAndSetValues(expected, next, json, settings.nodeId(), leaseMillis, queue), 0L));
         if (version == 0) { // the row is not what this node last wrote: it is read next time
             return false;
         }

@@ -64,6 +64,80 @@ final class TaskRows {
                 + queueStatement(queue);
     }
 
+    private static final GroupCommit.SetStatement[] MANY = new GroupCommit.SetStatement[QueueChange.values().length * 2];
+
+    static {
+        for (QueueChange queue : QueueChange.values()) {
+            MANY[queue.ordinal() * 2] = manyStatement(queue, false);
+            MANY[queue.ordinal() * 2 + 1] = manyStatement(queue, true);
+        }
+    }
+
+    /**
+     * {@link #compareAndSet} for many tasks of distinct ids in one statement
+     * ({@link GroupCommit.SetStatement}): each compares and changes its own row, and the statement
+     * answers {@code 1, version, id} for each one that matched. Rows are locked in id order; a claim
+     * skips a row another node is locking, as the single statement does. The values of each write:
+     * {@link #compareAndSetValues}.
+     */
+    static GroupCommit.SetStatement compareAndSetMany(QueueChange queue, boolean skipLocked) {
+        return MANY[queue.ordinal() * 2 + (skipLocked ? 1 : 0)];
+    }
+
+    private static GroupCommit.SetStatement manyStatement(QueueChange queue, boolean skipLocked) {
+        java.util.List<String> types = new java.util.ArrayList<>(java.util.List.of(
+                "text", "text", "integer", "text", "text", // id, then the state compared against
+                "bigint", "text", "text", "integer", "text", "text", "text", "bigint", GroupCommit.SetStatement.JOINED));
+        StringBuilder sql = new StringBuilder("WITH u AS (SELECT * FROM ROWS FROM (");
+        String columns = "id, e_status, e_attempts, e_updated, e_node, seq, status, idem, attempts, updated, writer, owner,"
+                + " lease_ms, json";
+        if (queue == QueueChange.ADD) {
+            types.addAll(java.util.List.of("integer", "bigint", "text"));
+            columns += ", priority, qseq, not_before";
+        }
+        for (int k = 0; k < types.size(); k++) {
+            String type = types.get(k);
+            sql.append(k == 0 ? "" : ", ").append(type.equals(GroupCommit.SetStatement.JOINED)
+                    ? "string_to_table(?, chr(30))" : "unnest(?::" + type + "[])");
+        }
+        sql.append(") AS u(").append(columns).append(")),")
+                .append(" cur AS (SELECT t.id FROM task t JOIN u ON t.id = u.id WHERE t.status = u.e_status")
+                .append(" AND t.attempts = u.e_attempts AND t.updated = u.e_updated")
+                .append(" AND (t.status <> 'Running' OR t.lease_owner = u.e_node OR t.lease_until IS NULL OR t.lease_until < now())")
+                .append(" ORDER BY t.id FOR UPDATE OF t").append(skipLocked ? " SKIP LOCKED" : "").append("),")
+                .append(" w AS (UPDATE task SET seq = u.seq, status = u.status, idem = u.idem, attempts = u.attempts,")
+                .append(" updated = u.updated, version = task.version + 1, writer = u.writer, lease_owner = u.owner,")
+                .append(" lease_until = CASE WHEN u.owner IS NULL THEN NULL ELSE now() + u.lease_ms * interval '1 millisecond' END,")
+                .append(" json = u.json FROM cur JOIN u ON u.id = cur.id WHERE task.id = cur.id RETURNING task.id, task.version)");
+        switch (queue) {
+            case ADD -> sql.append(", q AS (INSERT INTO queue (task_id, priority, seq, not_before)")
+                    .append(" SELECT u.id, u.priority, u.qseq, u.not_before FROM u JOIN w ON w.id = u.id")
+                    .append(" ON CONFLICT (task_id) DO UPDATE SET priority = EXCLUDED.priority, seq = EXCLUDED.seq,")
+                    .append(" not_before = EXCLUDED.not_before RETURNING 1)");
+            case REMOVE -> sql.append(", q AS (DELETE FROM queue WHERE task_id IN (SELECT id FROM w) RETURNING 1)");
+            case KEEP -> { }
+        }
+        sql.append(" SELECT 1::bigint, version, id FROM w");
+        return new GroupCommit.SetStatement(sql.toString(), java.util.List.copyOf(types));
+    }
+
+    /** One write's values for {@link #compareAndSetMany}, in its statement's order. */
+    static Object[] compareAndSetValues(Task expected, Task next, String json, String node, long leaseMillis,
+            QueueChange queue) {
+        String owner = next.status() == TaskStatus.Running ? node : null;
+        Object[] state = {expected.id(), expected.status().name(), expected.attempts(), String.valueOf(expected.updatedAt()),
+                node, next.sequence(), next.status().name(), next.idempotencyKey(), next.attempts(),
+                String.valueOf(next.updatedAt()), node, owner, leaseMillis, json};
+        if (queue != QueueChange.ADD) {
+            return state;
+        }
+        Object[] all = java.util.Arrays.copyOf(state, state.length + 3);
+        all[state.length] = next.priority();
+        all[state.length + 1] = next.sequence();
+        all[state.length + 2] = next.nextAttemptAt() == null ? null : next.nextAttemptAt().toString();
+        return all;
+    }
+
     private static String queueStatement(QueueChange queue) {
         return switch (queue) {
             case ADD -> ", q AS (INSERT INTO queue (task_id, priority, seq, not_before) SELECT id, ?, ?, ? FROM w"

@@ -40,4 +40,20 @@ class GroupCommitChunksTest {
         assertThat(GroupCommit.chunks(batch.subList(0, 255), w -> "same")).extracting(List::size)
                 .containsExactly(128, 64, 32, 16, 8, 4, 2, 1);
     }
+
+    @Test
+    void writes_of_a_set_statement_go_as_one_step_per_round_of_distinct_keys_and_a_lone_write_alone() {
+        GroupCommit.SetStatement claims = new GroupCommit.SetStatement("claims", List.of("text"));
+        // write = kind:key
+        List<String> batch = List.of("claim:a", "claim:b", "plain:x", "claim:a", "claim:c", "claim:a", "plain:y");
+        List<GroupCommit.Step<String>> steps = GroupCommit.steps(batch,
+                w -> w.startsWith("claim") ? claims : "plain", w -> w.substring(w.indexOf(':') + 1));
+
+        assertThat(steps).extracting(GroupCommit.Step::writes).containsExactly(
+                List.of("claim:a", "claim:b", "claim:c"), // the first round: each key once
+                List.of("claim:a"),                       // a's second write, after its first
+                List.of("claim:a"),                       // and its third
+                List.of("plain:x", "plain:y"));
+        assertThat(steps).extracting(GroupCommit.Step::together).containsExactly(true, false, false, false);
+    }
 }

@@ -110,6 +110,43 @@ class GroupCommitTest {
     }
 
     @Test
+    void claims_that_go_as_one_statement_skip_the_rows_another_node_is_locking_and_only_those() throws Exception {
+        List<Task> pending = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Task task = aTask().pending();
+            storage.saveAndEnqueue(task);
+            pending.add(task);
+        }
+        List<Future<Boolean>> claims = new ArrayList<>();
+        try (Connection other = admin(); Connection locker = admin()) {
+            Future<?> held = holdTheWriter(other);
+            for (Task task : pending) {
+                claims.add(call(() -> storage.compareAndSave(task, task.start(Instant.now()), QueueChange.REMOVE)));
+                awaitWaiting(claims.size());
+            }
+            locker.setAutoCommit(false); // another node in the middle of its claim of tasks 0 to 2
+            try (PreparedStatement ps = locker.prepareStatement("SELECT id FROM task WHERE id = ANY (?) FOR UPDATE")) {
+                ps.setArray(1, locker.createArrayOf("text", pending.subList(0, 3).stream().map(Task::id).toArray()));
+                ps.executeQuery().close();
+            }
+            other.rollback(); // the writer goes on: the 10 claims are its next batch, while locker holds its rows
+            held.get(60, TimeUnit.SECONDS);
+            for (int i = 0; i < pending.size(); i++) {
+                assertThat(claims.get(i).get(60, TimeUnit.SECONDS)).as("claim of task " + i + ", locked elsewhere: " + (i < 3))
+                        .isEqualTo(i >= 3);
+            }
+            locker.rollback();
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            assertThat(storage.find(pending.get(i).id()).orElseThrow().status()).as("task " + i)
+                    .isEqualTo(i < 3 ? TaskStatus.Pending : TaskStatus.Running);
+        }
+        assertThat(storage.queuedTaskIds()).containsAll(pending.subList(0, 3).stream().map(Task::id).toList())
+                .doesNotContainAnyElementsOf(pending.subList(3, 10).stream().map(Task::id).toList());
+        assertThat(transactionsThatWrote(pending.subList(3, 10))).as("transactions that wrote the claims").isEqualTo(1);
+    }
+
+    @Test
     void two_submissions_under_one_key_in_one_batch_store_the_first_and_answer_the_second_its_record() throws Exception {
         Task claimable = aTask().pending();
         storage.saveAndEnqueue(claimable);
