@@ -68,6 +68,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     private final LastRenewal lastRenewal;
     private final ChangeNotices notices;
     private final GroupCommit commits;
+    private final GroupRead claimReads;
     /** Pending tasks as this node stored them, for claims without a read ({@link #findToClaim}). */
     private final RecentPending recent = new RecentPending(RECENT_PENDING);
 
@@ -81,7 +82,10 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         this(pool, connector, settings, onClose, WRITERS);
     }
 
-    /** {@code writers}: threads that each run one batch of writes at a time ({@link GroupCommit}). */
+    /**
+     * {@code writers}: threads that each run one batch of writes at a time ({@link GroupCommit});
+     * half as many (at least one) read the rows of claims ({@link GroupRead}).
+     */
     PostgresTaskStorage(DataSource pool, Connector connector, Settings settings, AutoCloseable onClose, int writers) {
         this.pool = pool;
         this.connector = connector;
@@ -94,6 +98,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         this.renewal = LeaseRenewal.start(connector, settings.nodeId(), settings.lease(), lastRenewal);
         this.notices = new ChangeNotices(pool, settings.nodeId());
         this.commits = new GroupCommit(pool, writers, this::failed);
+        this.claimReads = new GroupRead(pool, Math.max(1, (writers + 1) / 2), this::failed);
     }
 
     /** Writer threads for a pool of {@code poolSize}: at most {@link #WRITERS}, and half the pool, so reads find connections. */
@@ -182,11 +187,15 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
         return true;
     }
 
-    /** A Pending task this node stored itself is answered from that copy; the claim's compare-and-set checks it. */
+    /**
+     * A Pending task this node stored itself is answered from that copy, and the claim's
+     * compare-and-set checks it; any other is read with the other claims' reads of the moment
+     * ({@link GroupRead}).
+     */
     @Override
     public Optional<Task> findToClaim(String id) {
         Optional<Task> mine = recent.find(id);
-        return mine.isPresent() ? mine : find(id);
+        return mine.isPresent() ? mine : claimReads.json(id).map(TaskRows::fromJson);
     }
 
     @Override
@@ -530,6 +539,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
     @Override
     public void close() {
         commits.close();
+        claimReads.close();
         notices.close();
         renewal.close();
         if (onClose != null) {
