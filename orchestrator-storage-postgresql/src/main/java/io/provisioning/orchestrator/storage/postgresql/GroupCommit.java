@@ -64,9 +64,13 @@ final class GroupCommit implements AutoCloseable {
             this(sql, bind, read, null);
         }
 
-        /** This write, able to go with the others of {@code statement} as one statement; {@code key} is unique per statement. */
-        Write<T> together(SetStatement statement, String key, Object[] values, T absent) {
-            return new Write<>(sql, bind, read, new Together<>(statement, key, values, absent));
+        /**
+         * This write, able to go with the others of {@code statement} as one statement; {@code key}
+         * is unique per statement, {@code rows} are its rows of values (a claim has one, a
+         * submission one per task).
+         */
+        Write<T> together(SetStatement statement, String key, Object[][] rows, T absent) {
+            return new Write<>(sql, bind, read, new Together<>(statement, key, rows, absent));
         }
     }
 
@@ -86,16 +90,18 @@ final class GroupCommit implements AutoCloseable {
         static final char SEPARATOR = '\u001e';
     }
 
-    /** A write's part of a {@link SetStatement}: its key, its values in the statement's order, its answer when it did nothing. */
-    record Together<T>(SetStatement statement, String key, Object[] values, T absent) {
+    /** A write's part of a {@link SetStatement}: its key, its rows of values in the statement's order, its answer when it did nothing. */
+    record Together<T>(SetStatement statement, String key, Object[][] rows, T absent) {
         boolean fits() {
-            for (int k = 0; k < values.length; k++) {
-                if (statement.types().get(k).equals(SetStatement.JOINED) && values[k] instanceof String text
-                        && text.indexOf(SetStatement.SEPARATOR) >= 0) {
-                    return false;
+            for (Object[] values : rows) {
+                for (int k = 0; k < values.length; k++) {
+                    if (statement.types().get(k).equals(SetStatement.JOINED) && values[k] instanceof String text
+                            && text.indexOf(SetStatement.SEPARATOR) >= 0) {
+                        return false;
+                    }
                 }
             }
-            return true;
+            return rows.length > 0;
         }
     }
 
@@ -396,12 +402,14 @@ final class GroupCommit implements AutoCloseable {
     /** Writes of distinct keys as one {@link SetStatement}: each answered by its row, or its absent answer. */
     private static void executeTogether(Connection c, SetStatement statement, List<Pending<?>> writes)
             throws SQLException {
-        int n = writes.size();
-        Map<String, Pending<?>> byKey = new HashMap<>(n * 2);
+        Map<String, Pending<?>> byKey = new HashMap<>(writes.size() * 2);
+        List<Object[]> all = new ArrayList<>();
         for (Pending<?> pending : writes) {
             byKey.put(pending.write.together().key(), pending);
             pending.absent();
+            all.addAll(java.util.Arrays.asList(pending.write.together().rows()));
         }
+        int n = all.size();
         try (PreparedStatement ps = c.prepareStatement(statement.sql())) {
             List<String> types = statement.types();
             for (int k = 0; k < types.size(); k++) {
@@ -409,8 +417,7 @@ final class GroupCommit implements AutoCloseable {
                 if (type.equals(SetStatement.JOINED)) {
                     StringBuilder joined = new StringBuilder();
                     for (int i = 0; i < n; i++) {
-                        joined.append(i == 0 ? "" : String.valueOf(SetStatement.SEPARATOR))
-                                .append((String) writes.get(i).write.together().values()[k]);
+                        joined.append(i == 0 ? "" : String.valueOf(SetStatement.SEPARATOR)).append((String) all.get(i)[k]);
                     }
                     ps.setString(k + 1, joined.toString());
                     continue;
@@ -421,7 +428,7 @@ final class GroupCommit implements AutoCloseable {
                     default -> new String[n];
                 };
                 for (int i = 0; i < n; i++) {
-                    column[i] = writes.get(i).write.together().values()[k];
+                    column[i] = all.get(i)[k];
                 }
                 ps.setArray(k + 1, c.createArrayOf(type, column));
             }
@@ -430,7 +437,7 @@ final class GroupCommit implements AutoCloseable {
                 while (rows.next()) {
                     Pending<?> pending = byKey.remove(rows.getString(keyColumn));
                     if (pending == null) {
-                        throw new SQLException("a set of " + n + " writes answered a row for no write of it, or twice");
+                        throw new SQLException("a set of " + writes.size() + " writes answered a row for no write of it, or twice");
                     }
                     pending.readRow(rows);
                 }

@@ -178,7 +178,7 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
             i = TaskRows.bindFields(ps, i, next, json, settings.nodeId(), leaseMillis);
             return TaskRows.bindQueue(ps, i, next, queue);
         }, row -> row.getLong(1) > 0 ? row.getLong(2) : 0L).together(TaskRows.compareAndSetMany(queue, claim), next.id(),
-                TaskRows.compareAndSetValues(expected, next, json, settings.nodeId(), leaseMillis, queue), 0L));
+                new Object[][] {TaskRows.compareAndSetValues(expected, next, json, settings.nodeId(), leaseMillis, queue)}, 0L));
         if (version == 0) { // the row is not what this node last wrote: it is read next time
             return false;
         }
@@ -249,9 +249,14 @@ public final class PostgresTaskStorage implements TaskStorage, StoredContentHash
                 + (idempotency == null ? "" : " under idempotency key " + idempotency.key());
         // in a shared transaction: a taken key writes nothing of this submission and the others go on
         String[] json = tasks.stream().map(TaskRows::toJson).toArray(String[]::new);
-        boolean stored = commits.run(what, "", new GroupCommit.Write<>(SubmissionRows.sql(idempotency),
+        GroupCommit.Write<Boolean> write = new GroupCommit.Write<>(SubmissionRows.sql(idempotency),
                 (ps, first) -> SubmissionRows.bind(ps, first, tasks, json, idempotency, settings.nodeId()),
-                row -> row.getLong(1) > 0));
+                row -> row.getLong(1) > 0);
+        if (idempotency == null && !tasks.isEmpty()) { // with the other submissions of the batch, in one statement
+            write = write.together(SubmissionRows.UNKEYED_MANY, tasks.get(0).id(),
+                    SubmissionRows.rows(tasks, json, settings.nodeId()), true);
+        }
+        boolean stored = commits.run(what, "", write);
         Optional<IdempotencyRecord> taken = stored ? Optional.empty() : Optional.of(Submissions.NO_RECORD);
         if (stored) {
             tasks.forEach(recent::stored);

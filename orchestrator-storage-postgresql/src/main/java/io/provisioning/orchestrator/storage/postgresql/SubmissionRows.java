@@ -31,7 +31,37 @@ final class SubmissionRows {
             + " ON CONFLICT (key) DO NOTHING RETURNING 1), " + TASKS_AND_QUEUE;
     static final String UNKEYED = "WITH k AS (SELECT 1), " + TASKS_AND_QUEUE;
 
+    /**
+     * Unkeyed submissions, many in one statement ({@link GroupCommit.SetStatement}): every task of
+     * each, and its queue entry; it answers {@code 1, key} for each submission (its first task's
+     * id), as an unkeyed submission either stores all its tasks or raises. Rows: {@link #rows}.
+     */
+    static final GroupCommit.SetStatement UNKEYED_MANY = new GroupCommit.SetStatement("""
+            WITH u AS (SELECT * FROM ROWS FROM (unnest(?::text[]), unnest(?::text[]), unnest(?::bigint[]), unnest(?::text[]),
+                    unnest(?::text[]), unnest(?::integer[]), unnest(?::text[]), unnest(?::text[]), string_to_table(?, chr(30)),
+                    unnest(?::integer[]), unnest(?::text[]))
+                AS u(sub, id, seq, status, idem, attempts, updated, writer, json, priority, not_before)),
+            t AS (INSERT INTO task (id, seq, status, idem, attempts, updated, writer, json)
+                SELECT id, seq, status, idem, attempts, updated, writer, json FROM u RETURNING id),
+            q AS (INSERT INTO queue (task_id, priority, seq, not_before) SELECT id, priority, seq, not_before FROM u RETURNING 1)
+            SELECT DISTINCT 1::bigint, u.sub FROM t JOIN u ON u.id = t.id
+            """, List.of("text", "text", "bigint", "text", "text", "integer", "text", "text", GroupCommit.SetStatement.JOINED,
+            "integer", "text"));
+
     private SubmissionRows() {}
+
+    /** A submission's rows for {@link #UNKEYED_MANY}: one per task, its first task's id as the key. */
+    static Object[][] rows(List<Task> tasks, String[] json, String node) {
+        Object[][] rows = new Object[tasks.size()][];
+        String key = tasks.get(0).id();
+        for (int t = 0; t < rows.length; t++) {
+            Task task = tasks.get(t);
+            rows[t] = new Object[] {key, task.id(), task.sequence(), task.status().name(), task.idempotencyKey(),
+                    task.attempts(), String.valueOf(task.updatedAt()), node, json[t], task.priority(),
+                    task.nextAttemptAt() == null ? null : task.nextAttemptAt().toString()};
+        }
+        return rows;
+    }
 
     static String sql(IdempotencyRecord idempotency) {
         return idempotency == null ? UNKEYED : KEYED;

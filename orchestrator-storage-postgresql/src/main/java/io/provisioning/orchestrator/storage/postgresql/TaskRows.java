@@ -76,7 +76,8 @@ final class TaskRows {
     /**
      * {@link #compareAndSet} for many tasks of distinct ids in one statement
      * ({@link GroupCommit.SetStatement}): each compares and changes its own row, and the statement
-     * answers {@code 1, version, id} for each one that matched. Rows are locked in id order; a claim
+     * answers {@code 1, version, id} for each one that matched. Rows are found by their primary key
+     * ({@code id = ANY}, whatever the planner guesses of the arrays) and locked in id order; a claim
      * skips a row another node is locking, as the single statement does. The values of each write:
      * {@link #compareAndSetValues}.
      */
@@ -100,8 +101,12 @@ final class TaskRows {
             sql.append(k == 0 ? "" : ", ").append(type.equals(GroupCommit.SetStatement.JOINED)
                     ? "string_to_table(?, chr(30))" : "unnest(?::" + type + "[])");
         }
+        // the ids once more, as an array the rows are looked up by: the planner estimates u at 1,000
+        // rows whatever it holds, and joined on id alone it would hash-join u with a scan of the table
+        types.add("text");
         sql.append(") AS u(").append(columns).append(")),")
-                .append(" cur AS (SELECT t.id FROM task t JOIN u ON t.id = u.id WHERE t.status = u.e_status")
+                .append(" cur AS (SELECT t.id FROM task t JOIN u ON t.id = u.id WHERE t.id = ANY (?::text[])")
+                .append(" AND t.status = u.e_status")
                 .append(" AND t.attempts = u.e_attempts AND t.updated = u.e_updated")
                 .append(" AND (t.status <> 'Running' OR t.lease_owner = u.e_node OR t.lease_until IS NULL OR t.lease_until < now())")
                 .append(" ORDER BY t.id FOR UPDATE OF t").append(skipLocked ? " SKIP LOCKED" : "").append("),")
@@ -128,13 +133,14 @@ final class TaskRows {
         Object[] state = {expected.id(), expected.status().name(), expected.attempts(), String.valueOf(expected.updatedAt()),
                 node, next.sequence(), next.status().name(), next.idempotencyKey(), next.attempts(),
                 String.valueOf(next.updatedAt()), node, owner, leaseMillis, json};
-        if (queue != QueueChange.ADD) {
-            return state;
+        int extra = queue == QueueChange.ADD ? 3 : 0;
+        Object[] all = java.util.Arrays.copyOf(state, state.length + extra + 1);
+        if (queue == QueueChange.ADD) {
+            all[state.length] = next.priority();
+            all[state.length + 1] = next.sequence();
+            all[state.length + 2] = next.nextAttemptAt() == null ? null : next.nextAttemptAt().toString();
         }
-        Object[] all = java.util.Arrays.copyOf(state, state.length + 3);
-        all[state.length] = next.priority();
-        all[state.length + 1] = next.sequence();
-        all[state.length + 2] = next.nextAttemptAt() == null ? null : next.nextAttemptAt().toString();
+        all[all.length - 1] = expected.id(); // the id the rows are looked up by
         return all;
     }
 
