@@ -88,6 +88,27 @@ final class GroupCommit implements AutoCloseable {
     record SetStatement(String sql, List<String> types) {
         static final String JOINED = "joined";
         static final char SEPARATOR = '\u001e';
+
+        /**
+         * {@code WITH u AS (SELECT * FROM ROWS FROM (unnest(?::type[]), …) AS u(name, …)), rest}:
+         * {@code columns} are u's, each "name type", bound in that order; {@code restTypes} are the
+         * types of the parameters {@code rest} has after them.
+         */
+        static SetStatement over(List<String> columns, String rest, String... restTypes) {
+            List<String> names = new ArrayList<>();
+            List<String> types = new ArrayList<>();
+            StringBuilder functions = new StringBuilder();
+            for (String column : columns) {
+                String[] nameAndType = column.split(" ");
+                names.add(nameAndType[0]);
+                types.add(nameAndType[1]);
+                functions.append(functions.isEmpty() ? "" : ", ").append(nameAndType[1].equals(JOINED)
+                        ? "string_to_table(?, chr(30))" : "unnest(?::" + nameAndType[1] + "[])");
+            }
+            types.addAll(List.of(restTypes));
+            return new SetStatement("WITH u AS (SELECT * FROM ROWS FROM (" + functions + ") AS u("
+                    + String.join(", ", names) + ")), " + rest, List.copyOf(types));
+        }
     }
 
     /** A write's part of a {@link SetStatement}: its key, its rows of values in the statement's order, its answer when it did nothing. */
@@ -306,56 +327,51 @@ final class GroupCommit implements AutoCloseable {
      * The batch (sorted by order key) as queries: kinds in the order their first write comes; a
      * kind that is a {@link SetStatement} in rounds of distinct keys (a key's second write goes in
      * the second round, and so on), a round of one write as that write's own statement; any other
-     * kind in {@link #chunks}. The writes of one task keep their order.
+     * kind in chunks of 2^k writes, largest first. The writes of one task keep their order, as the
+     * sort is stable and one task's writes of one kind stay in one kind's list.
      */
     static <P> List<Step<P>> steps(List<P> batch, Function<P, Object> kind, Function<P, String> key) {
-        List<Step<P>> steps = new ArrayList<>();
-        for (List<P> writes : chunks(batch, kind)) {
-            Object k = kind.apply(writes.get(0));
-            if (!(k instanceof SetStatement)) {
-                steps.add(new Step<>(k, false, writes));
-                continue;
-            }
-            List<List<P>> rounds = new ArrayList<>();
-            Map<String, Integer> seen = new HashMap<>();
-            for (P write : writes) {
-                int round = seen.merge(key.apply(write), 1, Integer::sum) - 1;
-                if (round == rounds.size()) {
-                    rounds.add(new ArrayList<>());
-                }
-                rounds.get(round).add(write);
-            }
-            for (List<P> round : rounds) {
-                steps.add(new Step<>(k, round.size() > 1, round));
-            }
-        }
-        return steps;
-    }
-
-    /**
-     * The batch split by kind, kinds in the order their first write comes, each kind in chunks of
-     * 2^k writes, largest first, except a {@link SetStatement} kind, which stays whole; the writes
-     * of one task keep their order, as the sort is stable and one task's writes of one kind stay
-     * in one kind's list.
-     */
-    static <P> List<List<P>> chunks(List<P> batch, Function<P, ?> kind) {
         Map<Object, List<P>> kinds = new LinkedHashMap<>();
         for (P pending : batch) {
             kinds.computeIfAbsent(kind.apply(pending), k -> new ArrayList<>()).add(pending);
         }
+        List<Step<P>> steps = new ArrayList<>();
+        kinds.forEach((k, writes) -> {
+            if (k instanceof SetStatement) {
+                for (List<P> round : rounds(writes, key)) {
+                    steps.add(new Step<>(k, round.size() > 1, round));
+                }
+            } else {
+                for (List<P> chunk : powerOfTwoChunks(writes)) {
+                    steps.add(new Step<>(k, false, chunk));
+                }
+            }
+        });
+        return steps;
+    }
+
+    /** The writes in rounds of distinct keys: a key's first write in the first round, its second in the second, … */
+    private static <P> List<List<P>> rounds(List<P> writes, Function<P, String> key) {
+        List<List<P>> rounds = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (P write : writes) {
+            int round = seen.merge(key.apply(write), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(write);
+        }
+        return rounds;
+    }
+
+    /** The writes in chunks of 2^k, largest first, in their order. */
+    private static <P> List<List<P>> powerOfTwoChunks(List<P> writes) {
         List<List<P>> chunks = new ArrayList<>();
-        for (Map.Entry<Object, List<P>> entry : kinds.entrySet()) {
-            List<P> writes = entry.getValue();
-            if (entry.getKey() instanceof SetStatement) {
-                chunks.add(writes);
-                continue;
-            }
-            int from = 0;
-            while (from < writes.size()) {
-                int size = Integer.highestOneBit(writes.size() - from);
-                chunks.add(writes.subList(from, from + size));
-                from += size;
-            }
+        int from = 0;
+        while (from < writes.size()) {
+            int size = Integer.highestOneBit(writes.size() - from);
+            chunks.add(writes.subList(from, from + size));
+            from += size;
         }
         return chunks;
     }

@@ -36,17 +36,14 @@ final class SubmissionRows {
      * each, and its queue entry; it answers {@code 1, key} for each submission (its first task's
      * id), as an unkeyed submission either stores all its tasks or raises. Rows: {@link #rows}.
      */
-    static final GroupCommit.SetStatement UNKEYED_MANY = new GroupCommit.SetStatement("""
-            WITH u AS (SELECT * FROM ROWS FROM (unnest(?::text[]), unnest(?::text[]), unnest(?::bigint[]), unnest(?::text[]),
-                    unnest(?::text[]), unnest(?::integer[]), unnest(?::text[]), unnest(?::text[]), string_to_table(?, chr(30)),
-                    unnest(?::integer[]), unnest(?::text[]))
-                AS u(sub, id, seq, status, idem, attempts, updated, writer, json, priority, not_before)),
+    static final GroupCommit.SetStatement UNKEYED_MANY = GroupCommit.SetStatement.over(List.of("sub text", "id text",
+            "seq bigint", "status text", "idem text", "attempts integer", "updated text", "writer text",
+            "json " + GroupCommit.SetStatement.JOINED, "priority integer", "not_before text"), """
             t AS (INSERT INTO task (id, seq, status, idem, attempts, updated, writer, json)
                 SELECT id, seq, status, idem, attempts, updated, writer, json FROM u RETURNING id),
             q AS (INSERT INTO queue (task_id, priority, seq, not_before) SELECT id, priority, seq, not_before FROM u RETURNING 1)
             SELECT DISTINCT 1::bigint, u.sub FROM t JOIN u ON u.id = t.id
-            """, List.of("text", "text", "bigint", "text", "text", "integer", "text", "text", GroupCommit.SetStatement.JOINED,
-            "integer", "text"));
+            """);
 
     private SubmissionRows() {}
 

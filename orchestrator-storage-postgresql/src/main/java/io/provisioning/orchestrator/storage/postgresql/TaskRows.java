@@ -86,26 +86,17 @@ final class TaskRows {
     }
 
     private static GroupCommit.SetStatement manyStatement(QueueChange queue, boolean skipLocked) {
-        java.util.List<String> types = new java.util.ArrayList<>(java.util.List.of(
-                "text", "text", "integer", "text", "text", // id, then the state compared against
-                "bigint", "text", "text", "integer", "text", "text", "text", "bigint", GroupCommit.SetStatement.JOINED));
-        StringBuilder sql = new StringBuilder("WITH u AS (SELECT * FROM ROWS FROM (");
-        String columns = "id, e_status, e_attempts, e_updated, e_node, seq, status, idem, attempts, updated, writer, owner,"
-                + " lease_ms, json";
+        java.util.List<String> columns = new java.util.ArrayList<>(java.util.List.of(
+                "id text", "e_status text", "e_attempts integer", "e_updated text", "e_node text", // the state compared against
+                "seq bigint", "status text", "idem text", "attempts integer", "updated text", "writer text", "owner text",
+                "lease_ms bigint", "json " + GroupCommit.SetStatement.JOINED));
         if (queue == QueueChange.ADD) {
-            types.addAll(java.util.List.of("integer", "bigint", "text"));
-            columns += ", priority, qseq, not_before";
+            columns.addAll(java.util.List.of("priority integer", "qseq bigint", "not_before text"));
         }
-        for (int k = 0; k < types.size(); k++) {
-            String type = types.get(k);
-            sql.append(k == 0 ? "" : ", ").append(type.equals(GroupCommit.SetStatement.JOINED)
-                    ? "string_to_table(?, chr(30))" : "unnest(?::" + type + "[])");
-        }
-        // the ids once more, as an array the rows are looked up by: the planner estimates u at 1,000
+        // the rows are looked up by the ids once more, as an array: the planner estimates u at 1,000
         // rows whatever it holds, and joined on id alone it would hash-join u with a scan of the table
-        types.add("text");
-        sql.append(") AS u(").append(columns).append(")),")
-                .append(" cur AS (SELECT t.id FROM task t JOIN u ON t.id = u.id WHERE t.id = ANY (?::text[])")
+        StringBuilder rest = new StringBuilder()
+                .append("cur AS (SELECT t.id FROM task t JOIN u ON t.id = u.id WHERE t.id = ANY (?::text[])")
                 .append(" AND t.status = u.e_status")
                 .append(" AND t.attempts = u.e_attempts AND t.updated = u.e_updated")
                 .append(" AND (t.status <> 'Running' OR t.lease_owner = u.e_node OR t.lease_until IS NULL OR t.lease_until < now())")
@@ -115,15 +106,15 @@ final class TaskRows {
                 .append(" lease_until = CASE WHEN u.owner IS NULL THEN NULL ELSE now() + u.lease_ms * interval '1 millisecond' END,")
                 .append(" json = u.json FROM cur JOIN u ON u.id = cur.id WHERE task.id = cur.id RETURNING task.id, task.version)");
         switch (queue) {
-            case ADD -> sql.append(", q AS (INSERT INTO queue (task_id, priority, seq, not_before)")
+            case ADD -> rest.append(", q AS (INSERT INTO queue (task_id, priority, seq, not_before)")
                     .append(" SELECT u.id, u.priority, u.qseq, u.not_before FROM u JOIN w ON w.id = u.id")
                     .append(" ON CONFLICT (task_id) DO UPDATE SET priority = EXCLUDED.priority, seq = EXCLUDED.seq,")
                     .append(" not_before = EXCLUDED.not_before RETURNING 1)");
-            case REMOVE -> sql.append(", q AS (DELETE FROM queue WHERE task_id IN (SELECT id FROM w) RETURNING 1)");
+            case REMOVE -> rest.append(", q AS (DELETE FROM queue WHERE task_id IN (SELECT id FROM w) RETURNING 1)");
             case KEEP -> { }
         }
-        sql.append(" SELECT 1::bigint, version, id FROM w");
-        return new GroupCommit.SetStatement(sql.toString(), java.util.List.copyOf(types));
+        rest.append(" SELECT 1::bigint, version, id FROM w");
+        return GroupCommit.SetStatement.over(columns, rest.toString(), "text");
     }
 
     /** One write's values for {@link #compareAndSetMany}, in its statement's order. */

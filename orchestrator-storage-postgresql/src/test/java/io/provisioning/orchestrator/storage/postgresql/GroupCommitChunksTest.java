@@ -20,7 +20,7 @@ class GroupCommitChunksTest {
                 batch.add("outcome-" + i);
             }
         }
-        List<List<String>> chunks = GroupCommit.chunks(batch, w -> w.substring(0, w.indexOf('-')));
+        List<List<String>> chunks = chunks(batch, w -> w.substring(0, w.indexOf('-')));
 
         assertThat(chunks).extracting(List::size).containsExactly(8, 4, 1, 4, 1);
         assertThat(chunks.stream().flatMap(List::stream).toList()).as("each kind in its order, the first kind first")
@@ -36,9 +36,16 @@ class GroupCommitChunksTest {
         for (int i = 0; i < GroupCommit.MAX_BATCH; i++) {
             batch.add("w" + i);
         }
-        assertThat(GroupCommit.chunks(batch, w -> "same")).hasSize(1);
-        assertThat(GroupCommit.chunks(batch.subList(0, 255), w -> "same")).extracting(List::size)
+        assertThat(chunks(batch, w -> "same")).hasSize(1);
+        assertThat(chunks(batch.subList(0, 255), w -> "same")).extracting(List::size)
                 .containsExactly(128, 64, 32, 16, 8, 4, 2, 1);
+    }
+
+    /** The queries of a batch of plain writes (no set statement): chunks of one SQL text each. */
+    private static List<List<String>> chunks(List<String> batch, java.util.function.Function<String, Object> kind) {
+        List<GroupCommit.Step<String>> steps = GroupCommit.steps(batch, kind, w -> w);
+        assertThat(steps).noneMatch(GroupCommit.Step::together);
+        return steps.stream().map(GroupCommit.Step::writes).toList();
     }
 
     @Test
